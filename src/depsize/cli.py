@@ -1,0 +1,191 @@
+"""The command line: options → Settings → analyze() → reporter → exit code. No logic here.
+
+Exit codes: 0 fine · 1 a policy failed · 2 usage or input error · 3 internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from depsize import __version__
+from depsize.errors import EXIT_CODES, EXIT_INTERNAL, DepsizeError
+
+if TYPE_CHECKING:
+    from depsize.analyze import Analysis, Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_EPILOG = "Exit codes: " + "; ".join(f"{code} {text}" for code, text in EXIT_CODES.items()) + "."
+
+
+def _env_options(func: F) -> F:
+    options = [
+        click.option("--python", "python", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Interpreter of the environment to scan (its files are read; it runs "
+                          "only if they cannot tell)."),
+        click.option("--env", "env_dir", type=click.Path(path_type=Path, file_okay=False),
+                     help="A venv or conda prefix to scan."),
+        click.option("--site-packages", "site_packages", multiple=True,
+                     type=click.Path(path_type=Path, file_okay=False),
+                     help="A site-packages folder to scan (repeatable)."),
+        click.option("--disk-usage", is_flag=True,
+                     help="Count allocated disk blocks instead of apparent bytes (st_size)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _settings(project: Path, **options: Any) -> Settings:
+    from depsize.analyze import Settings
+
+    return Settings(
+        project=project,
+        python=options.get("python"),
+        env_dir=options.get("env_dir"),
+        site_packages=tuple(options.get("site_packages") or ()),
+        disk_usage=bool(options.get("disk_usage")),
+    )
+
+
+def _handle_errors(func: F) -> F:
+    """The one place library errors become exit codes."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return func(*args, **kwargs)
+        except DepsizeError as exc:
+            if debug:
+                raise
+            click.echo(f"depsize: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if debug:
+                raise
+            click.echo(f"depsize: internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug: run again with --debug and report it.", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _analyze(settings: Settings) -> Analysis:
+    from depsize.analyze import analyze
+
+    return analyze(settings)
+
+
+def _emit_warnings(analysis: Analysis, quiet: bool, verbose: int) -> None:
+    if quiet:
+        return
+    warnings = analysis.warnings
+    limit = None if verbose else 10
+    for warning in warnings[:limit]:
+        click.echo(f"depsize: warning: {warning}", err=True)
+    if limit is not None and len(warnings) > limit:
+        click.echo(f"depsize: … {len(warnings) - limit} more warnings (-v shows all)", err=True)
+
+
+def _open_output(output: Path | None) -> IO[str]:
+    if output is None:
+        return sys.stdout
+    return open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+
+
+@click.group(epilog=_EPILOG)
+@click.version_option(__version__, prog_name="depsize")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of short error messages.")
+def main(debug: bool) -> None:
+    """Why is your Python deployment so big, and what can you safely cut?
+
+    depsize reads an installed environment (never importing or running its packages), builds
+    its dependency graph and tells how many bytes each requirement really costs.
+    """
+
+
+SCAN_HELP = """Report what takes the space in the project's environment.
+
+\b
+Figures (bytes on disk; apparent size unless --disk-usage):
+  own        the distribution's own files
+  closure    own + every distribution it pulls in (markers and extras evaluated
+             for the scanned environment)
+  exclusive  what removing it alone would free: its closure minus what the
+             other roots still need
+  share      every distribution's bytes split evenly among the roots that reach
+             it; shares + extraneous + unowned = the env total
+  unowned    files in site-packages that no distribution lists
+"""
+
+
+@main.command(help=SCAN_HELP, epilog=_EPILOG)
+@click.argument("project", default=".", type=click.Path(path_type=Path, file_okay=False,
+                                                        exists=True))
+@_env_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the report to FILE instead of stdout.")
+@click.option("--top", type=click.IntRange(min=1), help="Show only the N largest rows.")
+@click.option("--sort", type=click.Choice(["exclusive", "closure", "own", "share", "name"]),
+              default="exclusive", show_default=True, help="Sort the table by this column.")
+@click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr.")
+@click.option("-v", "--verbose", count=True, help="Show every warning and conflict.")
+@_handle_errors
+def scan(project: Path, fmt: str, output: Path | None, top: int | None, sort: str, quiet: bool,
+         verbose: int, **env_options: Any) -> None:
+    analysis = _analyze(_settings(project, **env_options))
+    _emit_warnings(analysis, quiet, verbose)
+    stream = _open_output(output)
+    try:
+        if fmt == "json":
+            from depsize.report import json as json_report
+
+            stream.write(json_report.render(analysis))
+        else:
+            from depsize.report import console
+
+            color = output is None and stream.isatty() and "NO_COLOR" not in os.environ
+            console.render(analysis, stream, color=color, top=top, sort=sort, verbose=verbose)
+    finally:
+        if output is not None:
+            stream.close()
+
+
+@main.command(epilog=_EPILOG)
+@click.argument("name")
+@click.argument("project", default=".", type=click.Path(path_type=Path, file_okay=False,
+                                                        exists=True))
+@_env_options
+@_handle_errors
+def why(name: str, project: Path, **env_options: Any) -> None:
+    """Show every shortest path from a root to the distribution NAME, with sizes."""
+    from packaging.utils import canonicalize_name
+
+    from depsize.attribute import why as why_paths
+    from depsize.errors import InputError
+    from depsize.units import human
+
+    analysis = _analyze(_settings(project, **env_options))
+    target = canonicalize_name(name)
+    dists = analysis.scan.dists
+    if target not in dists:
+        raise InputError(f"{name} is not installed in {analysis.scan.env.site_packages[0]}")
+    paths = why_paths(analysis.graph, analysis.roots, target)
+    click.echo(f"{target} {dists[target].version}: {human(dists[target].own_bytes)} own")
+    if not paths:
+        click.echo(f"{target} is reached by no root (extraneous).")
+    for path in paths:
+        hops = " -> ".join(f"{n} ({human(dists[n].own_bytes)})" for n in path)
+        click.echo(f"  {hops}")

@@ -1,0 +1,1 @@
+"""Finding a Python environment and reading what is installed in it."""

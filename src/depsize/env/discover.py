@@ -1,0 +1,257 @@
+"""Environment discovery (DESIGN §1): find the site-packages of the project's environment.
+
+Files tell almost everything: ``pyvenv.cfg`` holds the version, ``lib/pythonX.Y/site-packages``
+holds the packages. The target interpreter runs only when the files cannot tell (a bare
+``--python`` of a system interpreter), and then only to print its ``sysconfig`` paths.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from depsize.errors import EnvironmentNotFoundError
+from depsize.models import PythonEnv
+
+_LIB_PY = re.compile(r"^(?:python|pypy)(\d+)\.(\d+)t?$")
+_PYC_TAG = re.compile(r"\.cpython-(\d)(\d+)")
+_PROJECT_VENVS = (".venv", "venv", "env")
+_HINT = (
+    "Point depsize at the environment with --env DIR (a venv or conda prefix), "
+    "--python PATH, or --site-packages DIR."
+)
+
+
+def discover(
+    project: Path,
+    *,
+    python: Path | None = None,
+    env_dir: Path | None = None,
+    site_packages: Sequence[Path] = (),
+    environ: Mapping[str, str] | None = None,
+) -> PythonEnv:
+    """Find the environment to scan, in the order DESIGN §1 gives."""
+    environ = os.environ if environ is None else environ
+    if python is not None:
+        return from_python(python)
+    if env_dir is not None:
+        return from_prefix(env_dir, how="--env")
+    if site_packages:
+        return from_site_packages(site_packages)
+    for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
+        value = environ.get(var)
+        if value and Path(value).is_dir():
+            return from_prefix(Path(value), how=f"${var}")
+    for name in _PROJECT_VENVS:
+        candidate = project / name
+        if (candidate / "pyvenv.cfg").is_file():
+            return from_prefix(candidate, how=f"project folder {name}/")
+    return _from_path_python(environ)
+
+
+def _from_path_python(environ: Mapping[str, str]) -> PythonEnv:
+    found = shutil.which("python3", path=environ.get("PATH"))
+    if found is None:
+        raise EnvironmentNotFoundError(
+            "No environment found: no $VIRTUAL_ENV, no $CONDA_PREFIX, no .venv/venv/env folder "
+            f"with a pyvenv.cfg in the project, and no python3 on PATH. {_HINT}"
+        )
+    env = from_python(Path(found))
+    note = f"no project environment found; scanning the first python3 on PATH ({found})"
+    if env.prefix is not None and _same_path(env.prefix, Path(sys.prefix)):
+        note += ", which is the environment depsize itself runs in"
+    return _with(env, how="python3 on PATH", note=note)
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _with(env: PythonEnv, *, how: str, note: str | None) -> PythonEnv:
+    return PythonEnv(
+        site_packages=env.site_packages,
+        python_version=env.python_version,
+        prefix=env.prefix,
+        interpreter=env.interpreter,
+        how_found=how,
+        note=note,
+        platform=env.platform,
+    )
+
+
+def read_pyvenv_cfg(path: Path) -> dict[str, str]:
+    """Parse ``pyvenv.cfg`` (``key = value`` lines)."""
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip().lower()] = value.strip()
+    return values
+
+
+def from_prefix(prefix: Path, *, how: str) -> PythonEnv:
+    """An environment from its prefix folder: a venv, a conda prefix or an installation."""
+    if not prefix.is_dir():
+        raise EnvironmentNotFoundError(f"{prefix} is not a folder. {_HINT}")
+    version = None
+    cfg = prefix / "pyvenv.cfg"
+    if cfg.is_file():
+        values = read_pyvenv_cfg(cfg)
+        version = values.get("version_info") or values.get("version")
+        if version:
+            version = ".".join(version.split(".")[:3])
+    found = _site_dirs(prefix)
+    if not found:
+        raise EnvironmentNotFoundError(
+            f"{prefix} is not a Python environment: looked for lib/pythonX.Y/site-packages and "
+            f"Lib/site-packages in it and found neither. {_HINT}"
+        )
+    dirs = [path for path, _ in found]
+    if version is None:
+        version = next((v for _, v in found if v), None) or _version_from_pyc(dirs)
+    if version is None:
+        raise EnvironmentNotFoundError(f"Cannot tell the Python version of {prefix}. {_HINT}")
+    if len({v for _, v in found if v}) > 1:
+        dirs = [p for p, v in found if v is None or version.startswith(v)] or dirs
+    return PythonEnv(
+        site_packages=tuple(dirs),
+        python_version=version,
+        prefix=prefix,
+        interpreter=_interpreter_in(prefix),
+        how_found=how,
+        platform=_platform_of(dirs),
+    )
+
+
+def _site_dirs(prefix: Path) -> list[tuple[Path, str | None]]:
+    """site-packages folders under a prefix, with the X.Y version their path names."""
+    found: list[tuple[Path, str | None]] = []
+    seen: set[Path] = set()
+    for lib in ("lib", "lib64"):
+        base = prefix / lib
+        if not base.is_dir():
+            continue
+        for child in sorted(base.iterdir()):
+            match = _LIB_PY.match(child.name)
+            site = child / "site-packages"
+            if match and site.is_dir() and site.resolve() not in seen:
+                seen.add(site.resolve())
+                found.append((site, f"{match.group(1)}.{match.group(2)}"))
+    windows = prefix / "Lib" / "site-packages"
+    if windows.is_dir() and windows.resolve() not in seen:
+        found.append((windows, None))
+    return found
+
+
+def _version_from_pyc(dirs: Sequence[Path]) -> str | None:
+    """Infer X.Y from ``*.cpython-XY*`` names under the site-packages (pyc or extension files)."""
+    for directory in dirs:
+        for root, _dirs, files in os.walk(directory):
+            for name in files:
+                match = _PYC_TAG.search(name)
+                if match:
+                    return f"{match.group(1)}.{match.group(2)}"
+            if root.count(os.sep) - str(directory).count(os.sep) > 3:
+                break
+    return None
+
+
+def _platform_of(dirs: Sequence[Path]) -> dict[str, str]:
+    """Marker values that differ from the Linux defaults, read from the folder layout."""
+    if any(d.parent.name == "Lib" for d in dirs):
+        return {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
+                "platform_machine": "AMD64"}
+    return {}
+
+
+def _interpreter_in(prefix: Path) -> Path | None:
+    for rel in ("bin/python", "bin/python3", "Scripts/python.exe", "python.exe"):
+        candidate = prefix / rel
+        if candidate.exists() or candidate.is_symlink():
+            return candidate
+    return None
+
+
+def from_site_packages(dirs: Sequence[Path]) -> PythonEnv:
+    """An environment given only as site-packages folders (``--site-packages``)."""
+    for directory in dirs:
+        if not directory.is_dir():
+            raise EnvironmentNotFoundError(f"--site-packages {directory}: no such folder. {_HINT}")
+    first = dirs[0]
+    version = None
+    match = _LIB_PY.match(first.parent.name)
+    if match:
+        version = f"{match.group(1)}.{match.group(2)}"
+    prefix = first.parent.parent.parent if match else None
+    if prefix is not None and (prefix / "pyvenv.cfg").is_file():
+        cfg = read_pyvenv_cfg(prefix / "pyvenv.cfg")
+        full = cfg.get("version_info") or cfg.get("version")
+        if full and version and full.startswith(version):
+            version = ".".join(full.split(".")[:3])
+    version = version or _version_from_pyc(dirs)
+    note = None
+    if version is None:
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        note = f"cannot tell the Python version of {first}; markers evaluated for {version}"
+    return PythonEnv(
+        site_packages=tuple(dirs),
+        python_version=version,
+        prefix=prefix,
+        how_found="--site-packages",
+        note=note,
+        platform=_platform_of(dirs),
+    )
+
+
+_PROBE = (
+    "import json,sys,sysconfig;"
+    "p=sysconfig.get_paths();"
+    "print(json.dumps({'purelib':p['purelib'],'platlib':p['platlib'],"
+    "'prefix':sys.prefix,'version':'%d.%d.%d'%sys.version_info[:3]}))"
+)
+
+
+def from_python(python: Path) -> PythonEnv:
+    """An environment from an interpreter path; runs it only when its files cannot tell."""
+    if not (python.exists() or python.is_symlink()):
+        raise EnvironmentNotFoundError(f"--python {python}: no such file. {_HINT}")
+    for prefix in (python.parent.parent, python.parent):
+        if (prefix / "pyvenv.cfg").is_file() or (prefix / "conda-meta").is_dir():
+            return from_prefix(prefix, how=f"--python {python}")
+    return _probe_interpreter(python)
+
+
+def _probe_interpreter(python: Path) -> PythonEnv:
+    try:
+        done = subprocess.run(  # noqa: S603 - the user named this interpreter
+            [str(python), "-I", "-S", "-c", _PROBE],
+            capture_output=True, text=True, timeout=60, check=True,
+        )
+        info = json.loads(done.stdout)
+    except (OSError, subprocess.SubprocessError, ValueError) as exc:
+        raise EnvironmentNotFoundError(
+            f"--python {python}: could not ask it for its paths ({exc}). {_HINT}"
+        ) from exc
+    dirs: list[Path] = []
+    for key in ("purelib", "platlib"):
+        path = Path(info[key])
+        if path.is_dir() and path not in dirs:
+            dirs.append(path)
+    if not dirs:
+        raise EnvironmentNotFoundError(f"--python {python} reports no site-packages. {_HINT}")
+    return PythonEnv(
+        site_packages=tuple(dirs),
+        python_version=info["version"],
+        prefix=Path(info["prefix"]),
+        interpreter=python,
+        how_found=f"--python {python} (asked the interpreter)",
+    )

@@ -1,0 +1,221 @@
+"""Reading one distribution's metadata folder (dist-info or egg-info) without importing it."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from email.parser import HeaderParser
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from packaging.utils import NormalizedName, canonicalize_name
+
+from depsize.models import EntryPoint, FilesSource, ScanWarning
+
+_DIR_NAME = re.compile(r"^(?P<name>[^-]+)(?:-(?P<version>[^-]+))?.*?\.(?:dist|egg)-info$")
+
+
+@dataclass
+class RawDist:
+    """What one metadata folder says, before sizes are attributed."""
+
+    name: NormalizedName
+    display_name: str
+    version: str
+    metadata_dir: Path
+    site_packages: Path
+    metadata_format: str
+    requires: list[str] = field(default_factory=list)
+    provides_extras: list[str] = field(default_factory=list)
+    listed: list[str] = field(default_factory=list)
+    """Paths the file list names, relative to ``site_packages`` (may start with ``..``)."""
+    files_source: FilesSource = "none"
+    top_level: list[str] = field(default_factory=list)
+    import_name_meta: list[str] = field(default_factory=list)
+    entry_points: list[EntryPoint] = field(default_factory=list)
+    installer: str | None = None
+    editable: bool = False
+    editable_location: Path | None = None
+    warnings: list[ScanWarning] = field(default_factory=list)
+
+
+def _read_text(path: Path, raw: RawDist) -> str | None:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raw.warnings.append(ScanWarning(f"cannot read: {exc.strerror or exc}", path))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raw.warnings.append(ScanWarning(f"not valid UTF-8 ({exc.reason}); read with replacement", path))
+        return data.decode("utf-8", errors="replace")
+
+
+def read_dist(meta: Path, site_packages: Path) -> RawDist:
+    """Read a ``*.dist-info`` / ``*.egg-info`` folder (or egg-info file)."""
+    match = _DIR_NAME.match(meta.name)
+    guess = match.group("name") if match else meta.name.split(".")[0]
+    fmt = "dist-info" if meta.name.endswith(".dist-info") else "egg-info"
+    raw = RawDist(
+        name=canonicalize_name(guess),
+        display_name=guess,
+        version=(match.group("version") if match else None) or "0",
+        metadata_dir=meta,
+        site_packages=site_packages,
+        metadata_format=fmt,
+    )
+    if meta.is_file():  # a single-file egg-info is its PKG-INFO
+        _apply_metadata(raw, meta)
+        return raw
+    _apply_metadata(raw, meta / ("METADATA" if fmt == "dist-info" else "PKG-INFO"))
+    if fmt == "dist-info":
+        _read_record(raw, meta / "RECORD")
+    else:
+        _read_egg_extras(raw, meta)
+    _read_common(raw, meta)
+    return raw
+
+
+def _apply_metadata(raw: RawDist, path: Path) -> None:
+    text = _read_text(path, raw)
+    if text is None:
+        raw.warnings.append(ScanWarning("metadata file missing; name and version taken from the folder name", path))
+        return
+    head = text.split("\n\n", 1)[0] if "\n\n" in text else text
+    message = HeaderParser().parsestr(head)
+    name = message.get("Name")
+    if not name or not str(name).strip():
+        raw.warnings.append(ScanWarning("metadata has no Name; using the folder name", path))
+    else:
+        raw.display_name = str(name).strip()
+        raw.name = canonicalize_name(raw.display_name)
+    version = message.get("Version")
+    if version:
+        raw.version = str(version).strip()
+    raw.requires = [str(v).strip() for v in message.get_all("Requires-Dist") or []]
+    raw.provides_extras = [str(v).strip() for v in message.get_all("Provides-Extra") or []]
+    raw.import_name_meta = [
+        str(v).split(";")[0].strip() for v in message.get_all("Import-Name") or []
+    ]
+
+
+def _read_record(raw: RawDist, path: Path) -> None:
+    text = _read_text(path, raw)
+    if text is None:
+        raw.warnings.append(ScanWarning("no RECORD; files found from top_level.txt or the package folders", path))
+        return
+    raw.files_source = "RECORD"
+    try:
+        for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
+            if not row:
+                continue
+            if len(row) != 3 or not row[0]:
+                raw.warnings.append(ScanWarning(f"malformed RECORD row skipped: {','.join(row)!r}", path, lineno))
+                continue
+            raw.listed.append(row[0])
+    except csv.Error as exc:
+        raw.warnings.append(ScanWarning(f"RECORD is not valid CSV ({exc}); rest of it skipped", path))
+
+
+def _read_egg_extras(raw: RawDist, meta: Path) -> None:
+    listing = _read_text(meta / "installed-files.txt", raw)
+    if listing is not None:
+        raw.files_source = "installed-files.txt"
+        prefix = meta.name
+        for line in listing.splitlines():
+            line = line.strip()
+            if line:
+                raw.listed.append(f"{prefix}/{line}")
+    requires = _read_text(meta / "requires.txt", raw)
+    if requires is not None:
+        raw.requires = raw.requires or _requires_txt(requires)
+
+
+def _requires_txt(text: str) -> list[str]:
+    """Convert an egg-info ``requires.txt`` to Requires-Dist strings."""
+    out: list[str] = []
+    extra, marker = "", ""
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            extra, _, marker = line[1:-1].partition(":")
+            continue
+        conds = [f"({marker})"] if marker else []
+        if extra:
+            conds.append(f'extra == "{extra}"')
+        out.append(f"{line}; {' and '.join(conds)}" if conds else line)
+    return out
+
+
+def _read_common(raw: RawDist, meta: Path) -> None:
+    top = _read_text(meta / "top_level.txt", raw)
+    if top is not None:
+        raw.top_level = [t.strip() for t in top.splitlines() if t.strip()]
+    installer = _read_text(meta / "INSTALLER", raw)
+    raw.installer = installer.strip() or None if installer is not None else None
+    eps = _read_text(meta / "entry_points.txt", raw)
+    if eps is not None:
+        raw.entry_points = parse_entry_points(eps)
+    direct = _read_text(meta / "direct_url.json", raw)
+    if direct is not None:
+        _apply_direct_url(raw, direct, meta / "direct_url.json")
+
+
+def parse_entry_points(text: str) -> list[EntryPoint]:
+    """Parse ``entry_points.txt`` (an INI file) without configparser's interpolation quirks."""
+    group = ""
+    out: list[EntryPoint] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            group = line[1:-1].strip()
+            continue
+        name, sep, value = line.partition("=")
+        if sep and group:
+            out.append(EntryPoint(group, name.strip(), value.strip()))
+    return out
+
+
+def _apply_direct_url(raw: RawDist, text: str, path: Path) -> None:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raw.warnings.append(ScanWarning(f"invalid JSON: {exc}", path))
+        return
+    if not isinstance(data, dict):
+        return
+    dir_info = data.get("dir_info")
+    if isinstance(dir_info, dict) and dir_info.get("editable"):
+        raw.editable = True
+        url = urlparse(str(data.get("url", "")))
+        if url.scheme == "file":
+            raw.editable_location = Path(unquote(url.path))
+
+
+def editable_finder_names(path: Path) -> list[str]:
+    """Top-level names from a setuptools ``__editable___*_finder.py`` (read with ast, not run)."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "MAPPING" for t in node.targets)
+        ):
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                return []
+            return [str(k) for k in value] if isinstance(value, dict) else []
+    return []

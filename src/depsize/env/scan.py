@@ -1,0 +1,282 @@
+"""The distribution scanner (DESIGN §2): who owns which bytes of an environment.
+
+One walk of each site-packages folder stats every regular file once (like ``du``; symlinks are
+never followed and count 0 bytes, a hard-linked inode counts once). Each distribution's file list
+(RECORD, installed-files.txt, or its top-level folders) then claims files from that walk; files
+outside site-packages (console scripts in ``bin/``) are stat'ed one by one. What no distribution
+claims is *unowned*. So ``Σ own + unowned`` is exactly the bytes of the regular files found.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.utils import NormalizedName
+
+from depsize.env.importnames import import_names_of
+from depsize.env.metadata import RawDist, read_dist
+from depsize.models import EnvScan, FileConflict, InstalledDist, PythonEnv, ScanWarning
+
+_PYC = re.compile(r"^(?P<mod>[^.]+)\.[^.]+(?:\.opt-\d)?\.pyc$")
+
+
+@dataclass
+class _Walk:
+    """Regular files found under the site-packages folders: absolute path → bytes."""
+
+    sizes: dict[str, int] = field(default_factory=dict)
+    by_top: dict[str, list[str]] = field(default_factory=dict)
+    """Files grouped by the site-packages entry (folder or file) they sit under."""
+    bytecode: list[str] = field(default_factory=list)
+    inodes: set[tuple[int, int]] = field(default_factory=set)
+    warnings: list[ScanWarning] = field(default_factory=list)
+    disk_usage: bool = False
+
+    def size_of(self, st: os.stat_result) -> int:
+        if st.st_nlink > 1:
+            key = (st.st_dev, st.st_ino)
+            if key in self.inodes:
+                return 0
+            self.inodes.add(key)
+        return st.st_blocks * 512 if self.disk_usage else st.st_size
+
+    def walk(self, top: str) -> list[os.DirEntry[str]]:
+        """Walk ``top`` without following symlinks; return its own entries."""
+        first: list[os.DirEntry[str]] = []
+        stack: list[tuple[str, str]] = [(top, "")]
+        while stack:
+            directory, head = stack.pop()
+            try:
+                with os.scandir(directory) as it:
+                    entries = list(it)
+            except OSError as exc:
+                self.warnings.append(
+                    ScanWarning(f"cannot list folder: {exc.strerror}", Path(directory))
+                )
+                continue
+            if directory == top:
+                first = entries
+            for entry in entries:
+                self._visit(entry, head or entry.path, stack)
+        return first
+
+    def _visit(self, entry: os.DirEntry[str], head: str, stack: list[tuple[str, str]]) -> None:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, head))
+            elif entry.is_file(follow_symlinks=False):
+                self.sizes[entry.path] = self.size_of(entry.stat(follow_symlinks=False))
+                self.by_top.setdefault(head, []).append(entry.path)
+                if entry.name.endswith(".pyc"):
+                    self.bytecode.append(entry.path)
+        except OSError as exc:
+            self.warnings.append(ScanWarning(f"cannot stat: {exc.strerror}", Path(entry.path)))
+
+
+def scan_env(env: PythonEnv, *, disk_usage: bool = False) -> EnvScan:
+    """Read every distribution installed in ``env`` and attribute every byte."""
+    walk = _Walk(disk_usage=disk_usage)
+    raws: list[RawDist] = []
+    for site in env.site_packages:
+        for entry in walk.walk(str(site)):
+            if entry.name.endswith((".dist-info", ".egg-info")):
+                raws.append(read_dist(Path(entry.path), site))
+            elif entry.name.endswith(".egg-link"):
+                raws.extend(_egg_link(Path(entry.path), site, walk))
+    raws = _dedupe(raws, walk.warnings)
+    owner = _Ownership(walk, env, raws)
+    dists = {raw.name: owner.build(raw) for raw in raws}
+    unowned = owner.unowned()
+    warnings = list(walk.warnings) + owner.warnings
+    for raw in raws:
+        warnings.extend(raw.warnings)
+    return EnvScan(
+        env=env,
+        dists=dict(sorted(dists.items())),
+        unowned_bytes=sum(size for _, size in unowned),
+        unowned_files=tuple(unowned),
+        conflicts=tuple(owner.conflicts()),
+        warnings=tuple(warnings),
+        disk_usage=disk_usage,
+    )
+
+
+def _dedupe(raws: list[RawDist], warnings: list[ScanWarning]) -> list[RawDist]:
+    """Keep one metadata folder per name (Python imports the first on sys.path)."""
+    seen: dict[NormalizedName, RawDist] = {}
+    for raw in raws:
+        if raw.name in seen:
+            warnings.append(ScanWarning(
+                f"{raw.name} is installed twice; {seen[raw.name].metadata_dir.name} is the one "
+                "Python finds first, this one is counted as unowned", raw.metadata_dir))
+            continue
+        seen[raw.name] = raw
+    return sorted(seen.values(), key=lambda r: r.name)
+
+
+def _egg_link(path: Path, site: Path, walk: _Walk) -> Iterable[RawDist]:
+    """A legacy ``setup.py develop`` install: the egg-link points at the project's egg-info."""
+    try:
+        target = Path(path.read_text(encoding="utf-8").splitlines()[0].strip())
+    except (OSError, IndexError, UnicodeDecodeError) as exc:
+        walk.warnings.append(ScanWarning(f"unreadable egg-link ({exc})", path))
+        return []
+    found = sorted(target.glob("*.egg-info")) if target.is_dir() else []
+    if not found:
+        walk.warnings.append(ScanWarning(f"egg-link points at {target}, which has no egg-info", path))
+        return []
+    raw = read_dist(found[0], site)
+    raw.editable, raw.editable_location = True, target
+    raw.listed = [path.name]
+    raw.files_source = "installed-files.txt"
+    return [raw]
+
+
+class _Ownership:
+    """Assign each file to one distribution; remember conflicts and escapes."""
+
+    def __init__(self, walk: _Walk, env: PythonEnv, raws: list[RawDist]) -> None:
+        self.walk = walk
+        self.root = _env_root(env)
+        self.claimed: dict[str, NormalizedName] = {}
+        self.outside: dict[str, int] = {}
+        self.clashes: dict[str, list[NormalizedName]] = {}
+        self.warnings: list[ScanWarning] = []
+        self.files: dict[NormalizedName, dict[str, int]] = {}
+        for raw in raws:
+            self._claim_listed(raw)
+        for raw in raws:
+            self._claim_metadata_dir(raw)
+            if raw.files_source == "none":
+                self._claim_top_level(raw)
+        self._claim_bytecode(raws)
+
+    def _claim(self, name: NormalizedName, path: str, rel: str) -> None:
+        files = self.files.setdefault(name, {})
+        holder = self.claimed.get(path)
+        if holder is None:
+            size = self.walk.sizes.get(path)
+            if size is None:
+                size = self._stat_outside(path)
+                if size is None:
+                    return
+            self.claimed[path] = name
+            files[rel] = size
+        elif holder != name:
+            self.clashes.setdefault(path, [holder]).append(name)
+
+    def _stat_outside(self, path: str) -> int | None:
+        if path in self.outside:
+            return self.outside[path]
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.warnings.append(ScanWarning(f"cannot stat: {exc.strerror}", Path(path)))
+            return None
+        size = self.walk.size_of(st) if stat.S_ISREG(st.st_mode) else 0
+        self.outside[path] = size
+        return size
+
+    def _claim_listed(self, raw: RawDist) -> None:
+        site = str(raw.site_packages)
+        for rel in dict.fromkeys(raw.listed):
+            path = os.path.normpath(rel if os.path.isabs(rel) else os.path.join(site, rel))
+            if not _inside(path, self.root):
+                self.warnings.append(ScanWarning(
+                    f"{raw.name} lists {rel!r}, which is outside the environment; not counted",
+                    raw.metadata_dir / "RECORD"))
+                continue
+            self._claim(raw.name, path, _rel(path, site))
+
+    def _claim_metadata_dir(self, raw: RawDist) -> None:
+        site = str(raw.site_packages)
+        for path in self.walk.by_top.get(str(raw.metadata_dir), ()):
+            self._claim(raw.name, path, _rel(path, site))
+
+    def _claim_top_level(self, raw: RawDist) -> None:
+        site = str(raw.site_packages)
+        names = set(raw.top_level or [raw.display_name.replace("-", "_")])
+        for head, paths in self.walk.by_top.items():
+            if os.path.dirname(head) != site:
+                continue
+            if os.path.basename(head).split(".", 1)[0] not in names:
+                continue
+            for path in paths:
+                if path not in self.claimed:
+                    self._claim(raw.name, path, _rel(path, site))
+
+    def _claim_bytecode(self, raws: list[RawDist]) -> None:
+        """``__pycache__`` files compiled after install belong to the owner of their source."""
+        sites = {str(r.site_packages): r.site_packages for r in raws}
+        for path in self.walk.bytecode:
+            if path in self.claimed:
+                continue
+            parent, name = os.path.split(path)
+            if not parent.endswith("__pycache__"):
+                continue
+            match = _PYC.match(name)
+            source = os.path.join(os.path.dirname(parent), f"{match.group('mod')}.py") if match else ""
+            holder = self.claimed.get(source)
+            if holder is not None:
+                site = next((s for s in sites if path.startswith(s + os.sep)), "")
+                self._claim(holder, path, _rel(path, site))
+
+    def build(self, raw: RawDist) -> InstalledDist:
+        files = self.files.get(raw.name, {})
+        return InstalledDist(
+            name=raw.name,
+            display_name=raw.display_name,
+            version=raw.version,
+            metadata_dir=raw.metadata_dir,
+            site_packages=raw.site_packages,
+            requires=tuple(raw.requires),
+            provides_extras=tuple(raw.provides_extras),
+            files=tuple(files.items()),
+            own_bytes=sum(files.values()),
+            import_names=import_names_of(raw, files),
+            entry_points=tuple(raw.entry_points),
+            installer=raw.installer,
+            editable=raw.editable,
+            editable_location=raw.editable_location,
+            files_source=raw.files_source,
+            metadata_format="dist-info" if raw.metadata_format == "dist-info" else "egg-info",
+        )
+
+    def unowned(self) -> list[tuple[str, int]]:
+        out = []
+        for path, size in self.walk.sizes.items():
+            if path not in self.claimed:
+                out.append((path, size))
+        return sorted(out)
+
+    def conflicts(self) -> list[FileConflict]:
+        out = []
+        for path, owners in sorted(self.clashes.items()):
+            size = self.walk.sizes.get(path, self.outside.get(path, 0))
+            out.append(FileConflict(path, tuple(dict.fromkeys(owners)), size))
+        return out
+
+
+def _rel(path: str, site: str) -> str:
+    return Path(os.path.relpath(path, site)).as_posix() if site else path
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _env_root(env: PythonEnv) -> str:
+    """The folder a distribution's files must stay inside."""
+    if env.prefix is not None:
+        return os.path.normpath(str(env.prefix))
+    site = env.site_packages[0]
+    if site.parent.name.startswith(("python", "pypy")) and site.parent.parent.name in {"lib", "lib64"}:
+        return os.path.normpath(str(site.parent.parent.parent))
+    return os.path.normpath(str(site))

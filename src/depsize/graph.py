@@ -1,0 +1,134 @@
+"""The dependency graph of an environment (DESIGN §3).
+
+Edges come from ``Requires-Dist``, with markers evaluated for the *target* environment and
+extras followed only where the requiring side asks for them. Reachability works on states
+``(distribution, extra)``: ``uvicorn[standard]`` reaches uvicorn's base requirements *and* those
+its ``standard`` extra adds; plain ``uvicorn`` reaches only the base ones.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import NormalizedName, canonicalize_name
+
+from depsize.models import InstalledDist, ScanWarning
+
+State = tuple[NormalizedName, str]
+"""A distribution and one of its extras; ``""`` is the distribution without extras."""
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``source`` (with ``source_extra`` active) requires ``target`` (with ``extras``)."""
+
+    source: NormalizedName
+    target: NormalizedName
+    requirement: str
+    extras: frozenset[str]
+    source_extra: str = ""
+
+
+@dataclass(frozen=True)
+class MissingDependency:
+    """A requirement whose target is not installed."""
+
+    source: NormalizedName
+    requirement: str
+    target: NormalizedName
+
+
+@dataclass(frozen=True)
+class DepGraph:
+    """Edges per state, plus what could not be resolved."""
+
+    edges: Mapping[State, tuple[Edge, ...]]
+    missing: tuple[MissingDependency, ...] = ()
+    warnings: tuple[ScanWarning, ...] = ()
+    nodes: frozenset[NormalizedName] = field(default_factory=frozenset)
+
+    def successors(self, state: State) -> Iterable[State]:
+        for edge in self.edges.get(state, ()):
+            yield (edge.target, "")
+            for extra in edge.extras:
+                yield (edge.target, extra)
+
+    def requires(self, name: NormalizedName) -> tuple[NormalizedName, ...]:
+        """Names ``name`` depends on without extras (what pipdeptree shows)."""
+        return tuple(sorted({e.target for e in self.edges.get((name, ""), ())}))
+
+    def reach(self, starts: Iterable[State]) -> set[NormalizedName]:
+        """Names reachable from ``starts`` (the starts included)."""
+        return {name for name, _ in self.reach_states(starts)}
+
+    def reach_states(self, starts: Iterable[State]) -> set[State]:
+        seen: set[State] = set()
+        queue = deque(s for s in starts if s[0] in self.nodes)
+        seen.update(queue)
+        while queue:
+            for nxt in self.successors(queue.popleft()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return seen
+
+
+def _evaluate(marker: Marker | None, env: Mapping[str, str], extra: str) -> bool:
+    if marker is None:
+        return True
+    try:
+        return marker.evaluate({**env, "extra": extra})
+    except (UndefinedComparison, UndefinedEnvironmentName, InvalidMarker):
+        return False
+
+
+def build_graph(dists: Mapping[NormalizedName, InstalledDist], marker_env: Mapping[str, str]) -> DepGraph:
+    """Build the graph of ``dists`` for the target ``marker_env``."""
+    edges: dict[State, list[Edge]] = {}
+    missing: list[MissingDependency] = []
+    warnings: list[ScanWarning] = []
+    for dist in dists.values():
+        extras = [""] + [canonicalize_name(e) for e in dist.provides_extras]
+        for text in dist.requires:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement as exc:
+                warnings.append(ScanWarning(f"{dist.name}: unparsable Requires-Dist {text!r} ({exc})",
+                                            dist.metadata_dir))
+                continue
+            _add(dist.name, req, text, extras, dists, marker_env, edges, missing)
+    return DepGraph(
+        edges={k: tuple(v) for k, v in edges.items()},
+        missing=tuple(dict.fromkeys(missing)),
+        warnings=tuple(warnings),
+        nodes=frozenset(dists),
+    )
+
+
+def _add(
+    source: NormalizedName,
+    req: Requirement,
+    text: str,
+    extras: list[str],
+    dists: Mapping[NormalizedName, InstalledDist],
+    marker_env: Mapping[str, str],
+    edges: dict[State, list[Edge]],
+    missing: list[MissingDependency],
+) -> None:
+    target = canonicalize_name(req.name)
+    base = _evaluate(req.marker, marker_env, "")
+    for extra in extras:
+        if extra and (base or not _evaluate(req.marker, marker_env, extra)):
+            continue
+        if not extra and not base:
+            continue
+        if target not in dists:
+            if not extra:
+                missing.append(MissingDependency(source, text, target))
+            continue
+        wanted = frozenset(canonicalize_name(e) for e in req.extras)
+        edges.setdefault((source, extra), []).append(Edge(source, target, text, wanted, extra))

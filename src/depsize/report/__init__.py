@@ -1,0 +1,1 @@
+"""Reporters: each takes one :class:`~depsize.analyze.Analysis` and renders it."""
