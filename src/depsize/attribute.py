@@ -58,7 +58,8 @@ class Attribution:
 
 def default_roots(graph: DepGraph) -> list[Root]:
     """Distributions nothing else requires; one member of each cycle nothing outside requires."""
-    required = {e.target for edges in graph.edges.values() for e in edges if e.target != e.source}
+    active = graph.reach_states((n, "") for n in graph.nodes)  # extras someone asks for
+    required = {e.target for s in active for e in graph.edges.get(s, ()) if e.target != e.source}
     roots = sorted(n for n in graph.nodes if n not in required)
     reached = graph.reach(s for r in roots for s in Root(r).states())
     for name in sorted(graph.nodes):  # cycles: pick the first name of an unreached component
@@ -88,8 +89,16 @@ def attribute(scan: EnvScan, graph: DepGraph, roots: Sequence[Root]) -> Attribut
     for index, root in enumerate(roots):
         mine = {n for n in reaches[index] if reached_by[n] == [index]}
         own = scan.dists[root.name].own_bytes if root.name in scan.dists else 0
-        sizes.append(RootSizes(root, reaches[index], own, _own(scan, reaches[index]),
-                               _own(scan, mine), shares[index]))
+        sizes.append(
+            RootSizes(
+                root,
+                reaches[index],
+                own,
+                _own(scan, reaches[index]),
+                _own(scan, mine),
+                shares[index],
+            )
+        )
     extraneous = tuple(sorted(n for n in scan.dists if n not in reached_by))
     return Attribution(
         roots=tuple(sizes),
@@ -121,7 +130,9 @@ def why(
     return sorted(p for p in paths if len(p) == best)
 
 
-def _shortest_paths(graph: DepGraph, root: Root, target: NormalizedName) -> list[list[NormalizedName]]:
+def _shortest_paths(
+    graph: DepGraph, root: Root, target: NormalizedName
+) -> list[list[NormalizedName]]:
     """All shortest name paths root → target (BFS over states, predecessors kept per name)."""
     depth: dict[NormalizedName, int] = {root.name: 0}
     parents: dict[NormalizedName, set[NormalizedName]] = {root.name: set()}
@@ -145,8 +156,12 @@ def _shortest_paths(graph: DepGraph, root: Root, target: NormalizedName) -> list
 
 
 def _unwind(
-    parents: Mapping[NormalizedName, set[NormalizedName]], node: NormalizedName, root: NormalizedName
+    parents: Mapping[NormalizedName, set[NormalizedName]],
+    node: NormalizedName,
+    root: NormalizedName,
 ) -> list[list[NormalizedName]]:
     if node == root:
         return [[root]]
-    return [path + [node] for parent in sorted(parents[node]) for path in _unwind(parents, parent, root)]
+    return [
+        [*path, node] for parent in sorted(parents[node]) for path in _unwind(parents, parent, root)
+    ]

@@ -27,16 +27,31 @@ _EPILOG = "Exit codes: " + "; ".join(f"{code} {text}" for code, text in EXIT_COD
 
 def _env_options(func: F) -> F:
     options = [
-        click.option("--python", "python", type=click.Path(path_type=Path, dir_okay=False),
-                     help="Interpreter of the environment to scan (its files are read; it runs "
-                          "only if they cannot tell)."),
-        click.option("--env", "env_dir", type=click.Path(path_type=Path, file_okay=False),
-                     help="A venv or conda prefix to scan."),
-        click.option("--site-packages", "site_packages", multiple=True,
-                     type=click.Path(path_type=Path, file_okay=False),
-                     help="A site-packages folder to scan (repeatable)."),
-        click.option("--disk-usage", is_flag=True,
-                     help="Count allocated disk blocks instead of apparent bytes (st_size)."),
+        click.option(
+            "--python",
+            "python",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Interpreter of the environment to scan (its files are read; it runs "
+            "only if they cannot tell).",
+        ),
+        click.option(
+            "--env",
+            "env_dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="A venv or conda prefix to scan.",
+        ),
+        click.option(
+            "--site-packages",
+            "site_packages",
+            multiple=True,
+            type=click.Path(path_type=Path, file_okay=False),
+            help="A site-packages folder to scan (repeatable).",
+        ),
+        click.option(
+            "--disk-usage",
+            is_flag=True,
+            help="Count allocated disk blocks instead of apparent bytes (st_size).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -73,8 +88,11 @@ def _handle_errors(func: F) -> F:
         except Exception as exc:
             if debug:
                 raise
-            click.echo(f"depsize: internal error: {type(exc).__name__}: {exc}\n"
-                       "This is a bug: run again with --debug and report it.", err=True)
+            click.echo(
+                f"depsize: internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug: run again with --debug and report it.",
+                err=True,
+            )
             sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
@@ -100,7 +118,7 @@ def _emit_warnings(analysis: Analysis, quiet: bool, verbose: int) -> None:
 def _open_output(output: Path | None) -> IO[str]:
     if output is None:
         return sys.stdout
-    return open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+    return open(output, "w", encoding="utf-8")
 
 
 @click.group(epilog=_EPILOG)
@@ -130,21 +148,45 @@ Figures (bytes on disk; apparent size unless --disk-usage):
 
 
 @main.command(help=SCAN_HELP, epilog=_EPILOG)
-@click.argument("project", default=".", type=click.Path(path_type=Path, file_okay=False,
-                                                        exists=True))
+@click.argument(
+    "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
+)
 @_env_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to FILE instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to FILE instead of stdout.",
+)
 @click.option("--top", type=click.IntRange(min=1), help="Show only the N largest rows.")
-@click.option("--sort", type=click.Choice(["exclusive", "closure", "own", "share", "name"]),
-              default="exclusive", show_default=True, help="Sort the table by this column.")
+@click.option(
+    "--sort",
+    type=click.Choice(["exclusive", "closure", "own", "share", "name"]),
+    default="exclusive",
+    show_default=True,
+    help="Sort the table by this column.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr.")
 @click.option("-v", "--verbose", count=True, help="Show every warning and conflict.")
 @_handle_errors
-def scan(project: Path, fmt: str, output: Path | None, top: int | None, sort: str, quiet: bool,
-         verbose: int, **env_options: Any) -> None:
+def scan(
+    project: Path,
+    fmt: str,
+    output: Path | None,
+    top: int | None,
+    sort: str,
+    quiet: bool,
+    verbose: int,
+    **env_options: Any,
+) -> None:
     analysis = _analyze(_settings(project, **env_options))
     _emit_warnings(analysis, quiet, verbose)
     stream = _open_output(output)
@@ -165,8 +207,9 @@ def scan(project: Path, fmt: str, output: Path | None, top: int | None, sort: st
 
 @main.command(epilog=_EPILOG)
 @click.argument("name")
-@click.argument("project", default=".", type=click.Path(path_type=Path, file_okay=False,
-                                                        exists=True))
+@click.argument(
+    "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
+)
 @_env_options
 @_handle_errors
 def why(name: str, project: Path, **env_options: Any) -> None:

@@ -86,49 +86,58 @@ def _evaluate(marker: Marker | None, env: Mapping[str, str], extra: str) -> bool
         return False
 
 
-def build_graph(dists: Mapping[NormalizedName, InstalledDist], marker_env: Mapping[str, str]) -> DepGraph:
+def build_graph(
+    dists: Mapping[NormalizedName, InstalledDist], marker_env: Mapping[str, str]
+) -> DepGraph:
     """Build the graph of ``dists`` for the target ``marker_env``."""
-    edges: dict[State, list[Edge]] = {}
-    missing: list[MissingDependency] = []
-    warnings: list[ScanWarning] = []
+    builder = _Builder(dists, marker_env)
     for dist in dists.values():
-        extras = [""] + [canonicalize_name(e) for e in dist.provides_extras]
-        for text in dist.requires:
-            try:
-                req = Requirement(text)
-            except InvalidRequirement as exc:
-                warnings.append(ScanWarning(f"{dist.name}: unparsable Requires-Dist {text!r} ({exc})",
-                                            dist.metadata_dir))
-                continue
-            _add(dist.name, req, text, extras, dists, marker_env, edges, missing)
+        builder.add_dist(dist)
     return DepGraph(
-        edges={k: tuple(v) for k, v in edges.items()},
-        missing=tuple(dict.fromkeys(missing)),
-        warnings=tuple(warnings),
+        edges={k: tuple(v) for k, v in builder.edges.items()},
+        missing=tuple(dict.fromkeys(builder.missing)),
+        warnings=tuple(builder.warnings),
         nodes=frozenset(dists),
     )
 
 
-def _add(
-    source: NormalizedName,
-    req: Requirement,
-    text: str,
-    extras: list[str],
-    dists: Mapping[NormalizedName, InstalledDist],
-    marker_env: Mapping[str, str],
-    edges: dict[State, list[Edge]],
-    missing: list[MissingDependency],
-) -> None:
-    target = canonicalize_name(req.name)
-    base = _evaluate(req.marker, marker_env, "")
-    for extra in extras:
-        if extra and (base or not _evaluate(req.marker, marker_env, extra)):
-            continue
-        if not extra and not base:
-            continue
-        if target not in dists:
-            if not extra:
-                missing.append(MissingDependency(source, text, target))
-            continue
+@dataclass
+class _Builder:
+    dists: Mapping[NormalizedName, InstalledDist]
+    marker_env: Mapping[str, str]
+    edges: dict[State, list[Edge]] = field(default_factory=dict)
+    missing: list[MissingDependency] = field(default_factory=list)
+    warnings: list[ScanWarning] = field(default_factory=list)
+
+    def add_dist(self, dist: InstalledDist) -> None:
+        extras = ["", *(canonicalize_name(e) for e in dist.provides_extras)]
+        for text in dist.requires:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement as exc:
+                self.warnings.append(
+                    ScanWarning(
+                        f"{dist.name}: unparsable Requires-Dist {text!r} ({exc})",
+                        dist.metadata_dir,
+                    )
+                )
+                continue
+            self._add(dist.name, req, text, extras)
+
+    def _add(self, source: NormalizedName, req: Requirement, text: str, extras: list[str]) -> None:
+        """One edge per state of ``source`` under which the requirement applies."""
+        target = canonicalize_name(req.name)
+        base = _evaluate(req.marker, self.marker_env, "")
         wanted = frozenset(canonicalize_name(e) for e in req.extras)
-        edges.setdefault((source, extra), []).append(Edge(source, target, text, wanted, extra))
+        for extra in extras:
+            applies = (
+                base if not extra else (not base and _evaluate(req.marker, self.marker_env, extra))
+            )
+            if not applies:
+                continue
+            if target in self.dists:
+                self.edges.setdefault((source, extra), []).append(
+                    Edge(source, target, text, wanted, extra)
+                )
+            elif not extra:
+                self.missing.append(MissingDependency(source, text, target))

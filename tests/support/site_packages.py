@@ -30,6 +30,8 @@ class DistSpec:
     extra_record_rows: tuple[str, ...] = ()
     """Paths listed in RECORD without being written by this spec (shared or escaping files)."""
     metadata_lines: tuple[str, ...] = ()
+    contents: dict[str, bytes] = field(default_factory=dict)
+    """Files relative to site-packages with exact content (also listed in RECORD)."""
 
 
 @dataclass
@@ -67,9 +69,11 @@ def _metadata(spec: DistSpec) -> bytes:
 def _add_dist(built: BuiltEnv, spec: DistSpec) -> None:
     site = built.site
     stem = spec.name.replace("-", "_")
-    meta_dir = site / (f"{stem}-{spec.version}.egg-info" if spec.egg_info else
-                       f"{stem}-{spec.version}.dist-info")
+    meta_dir = site / (
+        f"{stem}-{spec.version}.egg-info" if spec.egg_info else f"{stem}-{spec.version}.dist-info"
+    )
     file_bytes = sum(_write(site / rel, _content(rel, size)) for rel, size in spec.files.items())
+    file_bytes += sum(_write(site / rel, data) for rel, data in spec.contents.items())
     meta: dict[str, bytes] = {("PKG-INFO" if spec.egg_info else "METADATA"): _metadata(spec)}
     if spec.top_level is not None:
         meta["top_level.txt"] = "".join(f"{t}\n" for t in spec.top_level).encode()
@@ -81,7 +85,7 @@ def _add_dist(built: BuiltEnv, spec: DistSpec) -> None:
         if spec.requires:
             meta["requires.txt"] = "".join(f"{r}\n" for r in spec.requires).encode()
         if spec.record:
-            rels = [Path("..", rel).as_posix() for rel in spec.files]
+            rels = [Path("..", rel).as_posix() for rel in [*spec.files, *spec.contents]]
             meta["installed-files.txt"] = "".join(f"{r}\n" for r in rels).encode()
     meta_bytes = sum(_write(meta_dir / name, data) for name, data in meta.items())
     if spec.record and not spec.egg_info:
@@ -95,6 +99,8 @@ def _write_record(site: Path, meta_dir: Path, spec: DistSpec, meta: dict[str, by
     writer = csv.writer(out, lineterminator="\n")
     for rel, size in spec.files.items():
         writer.writerow([rel, "", size])
+    for rel, data in spec.contents.items():
+        writer.writerow([rel, "", len(data)])
     for name, data in meta.items():
         writer.writerow([f"{meta_dir.name}/{name}", "", len(data)])
     for rel in spec.extra_record_rows:

@@ -168,8 +168,12 @@ def _version_from_pyc(dirs: Sequence[Path]) -> str | None:
 def _platform_of(dirs: Sequence[Path]) -> dict[str, str]:
     """Marker values that differ from the Linux defaults, read from the folder layout."""
     if any(d.parent.name == "Lib" for d in dirs):
-        return {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
-                "platform_machine": "AMD64"}
+        return {
+            "sys_platform": "win32",
+            "platform_system": "Windows",
+            "os_name": "nt",
+            "platform_machine": "AMD64",
+        }
     return {}
 
 
@@ -232,9 +236,12 @@ def from_python(python: Path) -> PythonEnv:
 
 def _probe_interpreter(python: Path) -> PythonEnv:
     try:
-        done = subprocess.run(  # noqa: S603 - the user named this interpreter
+        done = subprocess.run(
             [str(python), "-I", "-S", "-c", _PROBE],
-            capture_output=True, text=True, timeout=60, check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
         )
         info = json.loads(done.stdout)
     except (OSError, subprocess.SubprocessError, ValueError) as exc:

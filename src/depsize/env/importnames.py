@@ -71,13 +71,13 @@ def _names_in_pth(path: Path) -> set[str]:
     except (OSError, UnicodeDecodeError):
         return set()
     names: set[str] = set()
-    for line in lines:
-        line = line.strip()
+    for raw_line in lines:
+        line = raw_line.strip()
         if not line or line.startswith(("#", "import ", "import\t")):
             continue
         try:
             entries = os.listdir(line)
-        except OSError:
+        except (OSError, ValueError):
             continue
         for entry in entries:
             folder = os.path.join(line, entry)
@@ -97,5 +97,9 @@ def import_names_of(raw: RawDist, files: Mapping[str, int]) -> tuple[str, ...]:
     if raw.editable:
         names |= _editable_names(raw, rels)
     if not names:
-        names = {n.replace("/", ".") for n in raw.top_level if n.replace("/", ".").replace(".", "_").isidentifier()}
+        names = {
+            n.replace("/", ".")
+            for n in raw.top_level
+            if n.replace("/", ".").replace(".", "_").isidentifier()
+        }
     return tuple(sorted(names))

@@ -53,7 +53,9 @@ def _read_text(path: Path, raw: RawDist) -> str | None:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raw.warnings.append(ScanWarning(f"not valid UTF-8 ({exc.reason}); read with replacement", path))
+        raw.warnings.append(
+            ScanWarning(f"not valid UTF-8 ({exc.reason}); read with replacement", path)
+        )
         return data.decode("utf-8", errors="replace")
 
 
@@ -85,7 +87,9 @@ def read_dist(meta: Path, site_packages: Path) -> RawDist:
 def _apply_metadata(raw: RawDist, path: Path) -> None:
     text = _read_text(path, raw)
     if text is None:
-        raw.warnings.append(ScanWarning("metadata file missing; name and version taken from the folder name", path))
+        raw.warnings.append(
+            ScanWarning("metadata file missing; name and version taken from the folder name", path)
+        )
         return
     head = text.split("\n\n", 1)[0] if "\n\n" in text else text
     message = HeaderParser().parsestr(head)
@@ -108,7 +112,9 @@ def _apply_metadata(raw: RawDist, path: Path) -> None:
 def _read_record(raw: RawDist, path: Path) -> None:
     text = _read_text(path, raw)
     if text is None:
-        raw.warnings.append(ScanWarning("no RECORD; files found from top_level.txt or the package folders", path))
+        raw.warnings.append(
+            ScanWarning("no RECORD; files found from top_level.txt or the package folders", path)
+        )
         return
     raw.files_source = "RECORD"
     try:
@@ -116,11 +122,15 @@ def _read_record(raw: RawDist, path: Path) -> None:
             if not row:
                 continue
             if len(row) != 3 or not row[0]:
-                raw.warnings.append(ScanWarning(f"malformed RECORD row skipped: {','.join(row)!r}", path, lineno))
+                raw.warnings.append(
+                    ScanWarning(f"malformed RECORD row skipped: {','.join(row)!r}", path, lineno)
+                )
                 continue
             raw.listed.append(row[0])
     except csv.Error as exc:
-        raw.warnings.append(ScanWarning(f"RECORD is not valid CSV ({exc}); rest of it skipped", path))
+        raw.warnings.append(
+            ScanWarning(f"RECORD is not valid CSV ({exc}); rest of it skipped", path)
+        )
 
 
 def _read_egg_extras(raw: RawDist, meta: Path) -> None:
@@ -128,8 +138,8 @@ def _read_egg_extras(raw: RawDist, meta: Path) -> None:
     if listing is not None:
         raw.files_source = "installed-files.txt"
         prefix = meta.name
-        for line in listing.splitlines():
-            line = line.strip()
+        for raw_line in listing.splitlines():
+            line = raw_line.strip()
             if line:
                 raw.listed.append(f"{prefix}/{line}")
     requires = _read_text(meta / "requires.txt", raw)
@@ -141,8 +151,8 @@ def _requires_txt(text: str) -> list[str]:
     """Convert an egg-info ``requires.txt`` to Requires-Dist strings."""
     out: list[str] = []
     extra, marker = "", ""
-    for line in text.splitlines():
-        line = line.strip()
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
         if not line or line.startswith("#"):
             continue
         if line.startswith("[") and line.endswith("]"):
@@ -173,8 +183,8 @@ def parse_entry_points(text: str) -> list[EntryPoint]:
     """Parse ``entry_points.txt`` (an INI file) without configparser's interpolation quirks."""
     group = ""
     out: list[EntryPoint] = []
-    for line in text.splitlines():
-        line = line.strip()
+    for raw_line in text.splitlines():
+        line = raw_line.strip()
         if not line or line[0] in "#;":
             continue
         if line.startswith("[") and line.endswith("]"):
@@ -209,9 +219,8 @@ def editable_finder_names(path: Path) -> list[str]:
     except (OSError, SyntaxError, ValueError):
         return []
     for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "MAPPING" for t in node.targets)
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "MAPPING" for t in node.targets
         ):
             try:
                 value = ast.literal_eval(node.value)

@@ -111,9 +111,13 @@ def _dedupe(raws: list[RawDist], warnings: list[ScanWarning]) -> list[RawDist]:
     seen: dict[NormalizedName, RawDist] = {}
     for raw in raws:
         if raw.name in seen:
-            warnings.append(ScanWarning(
-                f"{raw.name} is installed twice; {seen[raw.name].metadata_dir.name} is the one "
-                "Python finds first, this one is counted as unowned", raw.metadata_dir))
+            warnings.append(
+                ScanWarning(
+                    f"{raw.name} is installed twice; {seen[raw.name].metadata_dir.name} is the one "
+                    "Python finds first, this one is counted as unowned",
+                    raw.metadata_dir,
+                )
+            )
             continue
         seen[raw.name] = raw
     return sorted(seen.values(), key=lambda r: r.name)
@@ -128,7 +132,9 @@ def _egg_link(path: Path, site: Path, walk: _Walk) -> Iterable[RawDist]:
         return []
     found = sorted(target.glob("*.egg-info")) if target.is_dir() else []
     if not found:
-        walk.warnings.append(ScanWarning(f"egg-link points at {target}, which has no egg-info", path))
+        walk.warnings.append(
+            ScanWarning(f"egg-link points at {target}, which has no egg-info", path)
+        )
         return []
     raw = read_dist(found[0], site)
     raw.editable, raw.editable_location = True, target
@@ -189,9 +195,12 @@ class _Ownership:
         for rel in dict.fromkeys(raw.listed):
             path = os.path.normpath(rel if os.path.isabs(rel) else os.path.join(site, rel))
             if not _inside(path, self.root):
-                self.warnings.append(ScanWarning(
-                    f"{raw.name} lists {rel!r}, which is outside the environment; not counted",
-                    raw.metadata_dir / "RECORD"))
+                self.warnings.append(
+                    ScanWarning(
+                        f"{raw.name} lists {rel!r}, which is outside the environment; not counted",
+                        raw.metadata_dir / "RECORD",
+                    )
+                )
                 continue
             self._claim(raw.name, path, _rel(path, site))
 
@@ -222,7 +231,9 @@ class _Ownership:
             if not parent.endswith("__pycache__"):
                 continue
             match = _PYC.match(name)
-            source = os.path.join(os.path.dirname(parent), f"{match.group('mod')}.py") if match else ""
+            source = (
+                os.path.join(os.path.dirname(parent), f"{match.group('mod')}.py") if match else ""
+            )
             holder = self.claimed.get(source)
             if holder is not None:
                 site = next((s for s in sites if path.startswith(s + os.sep)), "")
@@ -277,6 +288,9 @@ def _env_root(env: PythonEnv) -> str:
     if env.prefix is not None:
         return os.path.normpath(str(env.prefix))
     site = env.site_packages[0]
-    if site.parent.name.startswith(("python", "pypy")) and site.parent.parent.name in {"lib", "lib64"}:
+    if site.parent.name.startswith(("python", "pypy")) and site.parent.parent.name in {
+        "lib",
+        "lib64",
+    }:
         return os.path.normpath(str(site.parent.parent.parent))
     return os.path.normpath(str(site))
