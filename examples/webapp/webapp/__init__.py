@@ -1,0 +1,1 @@
+"""A small example web service."""
