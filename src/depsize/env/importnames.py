@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Sequence
 from pathlib import Path
 
 from depsize.env.metadata import RawDist, editable_finder_names
@@ -88,11 +88,11 @@ def _names_in_pth(path: Path) -> set[str]:
     return names
 
 
-def import_names_of(raw: RawDist, files: Mapping[str, int]) -> tuple[str, ...]:
+def import_names_of(raw: RawDist, paths: Sequence[str]) -> tuple[str, ...]:
     """The import names ``raw`` provides, sorted."""
     if raw.import_name_meta:
         return tuple(sorted({n for n in raw.import_name_meta if n}))
-    rels = list(files)
+    rels = list(dict.fromkeys(paths))
     names = _names_from_paths(rels)
     if raw.editable:
         names |= _editable_names(raw, rels)

@@ -154,6 +154,8 @@ class _Ownership:
         self.clashes: dict[str, list[NormalizedName]] = {}
         self.warnings: list[ScanWarning] = []
         self.files: dict[NormalizedName, dict[str, int]] = {}
+        self.listed: dict[NormalizedName, list[str]] = {}
+        """Every path a file list names (also those another distribution owns)."""
         for raw in raws:
             self._claim_listed(raw)
         for raw in raws:
@@ -202,7 +204,9 @@ class _Ownership:
                     )
                 )
                 continue
-            self._claim(raw.name, path, _rel(path, site))
+            rel_path = _rel(path, site)
+            self.listed.setdefault(raw.name, []).append(rel_path)
+            self._claim(raw.name, path, rel_path)
 
     def _claim_metadata_dir(self, raw: RawDist) -> None:
         site = str(raw.site_packages)
@@ -251,7 +255,7 @@ class _Ownership:
             provides_extras=tuple(raw.provides_extras),
             files=tuple(files.items()),
             own_bytes=sum(files.values()),
-            import_names=import_names_of(raw, files),
+            import_names=import_names_of(raw, [*self.listed.get(raw.name, ()), *files]),
             entry_points=tuple(raw.entry_points),
             installer=raw.installer,
             editable=raw.editable,

@@ -1,0 +1,246 @@
+"""Recommendations measured on the scanned environment (DESIGN §7), except "remove unused".
+
+Each recommendation carries the bytes it is about, measured from the files in this environment:
+GPU payload (CUDA wheels and the CUDA libraries inside framework wheels), lighter variants,
+two variants of one package installed at once, and slimmable bytes inside distributions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from packaging.utils import NormalizedName
+
+from depsize.elf import debug_bytes
+from depsize.graph import DepGraph
+from depsize.models import EnvScan, InstalledDist
+from depsize.units import human
+
+CPU_TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
+
+_GPU_NAME = re.compile(
+    r"^(nvidia-.+|cuda-(toolkit|bindings|python|pathfinder)|triton|pytorch-triton.*|"
+    r"cupy-cuda.+|jax-cuda\d+-(plugin|pjrt)|jaxlib-cuda.*|tensorrt.*)$"
+)
+_CUDA_LIB = re.compile(
+    r"(^|/)lib(cudart|cublas|cublasLt|cudnn|cufft|curand|cusolver|cusparse|cusparseLt|nccl|"
+    r"nvrtc|nvJitLink|nvshmem|cupti|nvToolsExt|torch_cuda|torch_cuda_linalg|torch_nvshmem|"
+    r"c10_cuda|caffe2_nvrtc|cufile|nvperf\w*)[\w.-]*\.so(\.[\d.]+)?$"
+)
+_GPU_FRAMEWORKS: frozenset[str] = frozenset(
+    {"torch", "torchvision", "torchaudio", "jax", "jaxlib", "tensorflow", "cupy"}
+)
+_LIGHTER = {
+    "opencv-python": ("opencv-python-headless", r"(^|/)(qt/|libQt|libX|libxcb)"),
+    "opencv-contrib-python": ("opencv-contrib-python-headless", r"(^|/)(qt/|libQt|libX|libxcb)"),
+    "tensorflow": ("tensorflow-cpu", None),
+}
+_SOURCES = (".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".pyx", ".pxd", ".pxi")
+_TEST_DIRS = {"tests", "test", "testing"}
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One measured suggestion. ``bytes`` is what following it would remove from the env."""
+
+    kind: str
+    title: str
+    bytes: int
+    detail: str
+    names: tuple[NormalizedName, ...] = ()
+    fix: str | None = None
+    before: int | None = None
+    after: int | None = None
+
+
+def _is_gpu_dist(dist: InstalledDist) -> bool:
+    return bool(_GPU_NAME.match(dist.name)) or any(_CUDA_LIB.search(p) for p, _ in dist.files)
+
+
+def gpu_payload(scan: EnvScan, graph: DepGraph) -> Recommendation | None:
+    """CUDA wheels, plus CUDA libraries inside framework wheels (torch/lib/libtorch_cuda.so …)."""
+    gpu_dists = sorted(
+        n for n, d in scan.dists.items() if n not in _GPU_FRAMEWORKS and _is_gpu_dist(d)
+    )
+    inside: dict[NormalizedName, int] = {}
+    for name in sorted(n for n in scan.dists if n in _GPU_FRAMEWORKS):
+        size = sum(s for p, s in scan.dists[name].files if _CUDA_LIB.search(p))
+        if size:
+            inside[name] = size
+    wheel_bytes = sum(scan.dists[n].own_bytes for n in gpu_dists)
+    total = wheel_bytes + sum(inside.values())
+    if not total:
+        return None
+    pulled_by = sorted(
+        {
+            e.source
+            for edges in graph.edges.values()
+            for e in edges
+            if e.target in gpu_dists and e.source not in gpu_dists
+        }
+    )
+    parts = [f"{len(gpu_dists)} CUDA/GPU distributions ({human(wheel_bytes)})"] if gpu_dists else []
+    parts += [f"CUDA libraries inside {n} ({human(b)})" for n, b in inside.items()]
+    fix = _gpu_fix(inside, pulled_by)
+    return Recommendation(
+        kind="gpu-payload",
+        title="GPU payload on a CPU-only deploy",
+        bytes=total,
+        detail="If this deploys to machines without a GPU: "
+        + ", ".join(parts)
+        + (f"; pulled in by {', '.join(pulled_by)}" if pulled_by else "")
+        + ".",
+        names=tuple(gpu_dists) + tuple(inside),
+        fix=fix,
+        before=scan.total_bytes,
+        after=scan.total_bytes - total,
+    )
+
+
+def _gpu_fix(inside: Mapping[NormalizedName, int], pulled_by: Iterable[str]) -> str:
+    sources = set(inside) | set(pulled_by)
+    fixes = []
+    if sources & {"torch", "torchvision", "torchaudio"}:
+        fixes.append(
+            f"install torch from the CPU wheel index: --index-url {CPU_TORCH_INDEX} "
+            "(in requirements.txt: a line `--extra-index-url "
+            f"{CPU_TORCH_INDEX}` and a `+cpu` pin such as torch==X.Y.Z+cpu)"
+        )
+    if sources & {"jax", "jaxlib"}:
+        fixes.append("install plain `jax` without the [cuda*] extra")
+    if "tensorflow" in sources:
+        fixes.append("use tensorflow-cpu instead of tensorflow")
+    if not fixes:
+        fixes.append("install the CPU build of " + ", ".join(sorted(sources) or ["the framework"]))
+    return "; ".join(fixes)
+
+
+def lighter_variants(scan: EnvScan) -> list[Recommendation]:
+    out = []
+    for name, (lighter, pattern) in _LIGHTER.items():
+        dist = scan.dists.get(NormalizedName(name))
+        if dist is None:
+            continue
+        saved = sum(s for p, s in dist.files if pattern and re.search(pattern, p))
+        detail = f"{name} ({human(dist.own_bytes)}) has a lighter variant, {lighter}"
+        if saved:
+            detail += f"; the GUI libraries it would drop measure {human(saved)} here"
+        out.append(
+            Recommendation(
+                "lighter-variant",
+                f"{name} → {lighter}",
+                saved,
+                detail + ".",
+                (dist.name,),
+                fix=f"replace {name} with {lighter}",
+            )
+        )
+    return out
+
+
+def duplicate_variants(scan: EnvScan) -> list[Recommendation]:
+    """Two installed distributions that provide the same import name: one shadows the other."""
+    providers: dict[str, list[NormalizedName]] = {}
+    for dist in scan.dists.values():
+        for name in dist.import_names:
+            providers.setdefault(name, []).append(dist.name)
+    seen: set[tuple[NormalizedName, ...]] = set()
+    out = []
+    for module, names in sorted(providers.items()):
+        key = tuple(sorted(names))
+        if len(key) < 2 or key in seen:
+            continue
+        seen.add(key)
+        sizes = {n: scan.dists[n].own_bytes for n in key}
+        smaller = min(key, key=lambda n: (sizes[n], n))
+        listing = ", ".join(f"{n} ({human(sizes[n])})" for n in key)
+        out.append(
+            Recommendation(
+                "duplicate-variant",
+                f"two variants of {module!r} installed",
+                sizes[smaller],
+                f"{listing} all provide the import {module!r}; only one is used at a time and "
+                "whichever was installed last overwrote the other's files.",
+                key,
+                fix="keep one of them (removing the smaller frees the bytes shown)",
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Slimmable:
+    name: NormalizedName
+    tests: int
+    bytecode: int
+    sources: int
+    debug: int
+
+    @property
+    def total(self) -> int:
+        return self.tests + self.bytecode + self.sources + self.debug
+
+
+def _slimmable(dist: InstalledDist) -> Slimmable:
+    tests = bytecode = sources = debug = 0
+    for rel, size in dist.files:
+        parts = PurePosixPath(rel).parts
+        if parts and parts[0] == "..":
+            continue
+        if any(p in _TEST_DIRS for p in parts[1:-1]):
+            tests += size
+        elif rel.endswith(".pyc"):
+            bytecode += size
+        elif rel.endswith(_SOURCES):
+            sources += size
+        elif ".so" in parts[-1] and size > 4096:
+            debug += debug_bytes(dist.site_packages / rel)
+    return Slimmable(dist.name, tests, bytecode, sources, debug)
+
+
+def slimmable_bytes(scan: EnvScan, top: int = 5) -> Recommendation | None:
+    rows = sorted((_slimmable(d) for d in scan.dists.values()), key=lambda s: (-s.total, s.name))
+    rows = [r for r in rows if r.total]
+    if not rows:
+        return None
+    sums = {k: sum(getattr(r, k) for r in rows) for k in ("tests", "bytecode", "sources", "debug")}
+    total = sum(sums.values())
+    kinds = ", ".join(
+        f"{label} {human(sums[k])}"
+        for k, label in (
+            ("tests", "test folders"),
+            ("bytecode", "__pycache__"),
+            ("sources", "C/C++/Cython sources and headers"),
+            ("debug", "debug sections in shared objects"),
+        )
+        if sums[k]
+    )
+    largest = ", ".join(f"{r.name} {human(r.total)}" for r in rows[:top])
+    return Recommendation(
+        "slimmable",
+        "bytes an image build can strip",
+        total,
+        f"{kinds}. Largest: {largest}.",
+        tuple(r.name for r in rows[:top]),
+        fix="in the image build: delete test folders and C sources, set PYTHONDONTWRITEBYTECODE "
+        "or drop __pycache__, run `strip --strip-debug` on *.so files",
+        before=scan.total_bytes,
+        after=scan.total_bytes - total,
+    )
+
+
+def recommend(scan: EnvScan, graph: DepGraph) -> list[Recommendation]:
+    """Every measured recommendation except removing requirements (see verdicts)."""
+    out: list[Recommendation] = []
+    gpu = gpu_payload(scan, graph)
+    if gpu:
+        out.append(gpu)
+    out += lighter_variants(scan)
+    out += duplicate_variants(scan)
+    slim = slimmable_bytes(scan)
+    if slim:
+        out.append(slim)
+    return out
