@@ -1,0 +1,196 @@
+"""Value objects for declared requirements, and pure helpers over them.
+
+A :class:`DeclaredRequirement` is one requirement as a project declares it: in a requirements file,
+``pyproject.toml``, ``setup.cfg`` or a ``Pipfile``. It keeps where it was declared (file, first and
+last line, raw text) and its group, so later stages can judge it and ``trim`` can remove it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
+from packaging.utils import NormalizedName
+
+from depsize.models import ScanWarning
+from depsize.requirements.roundtrip import RequirementsFile
+
+GroupKind = Literal["main", "extra", "group"]
+SourceFormat = Literal["requirements", "constraints", "pyproject.toml", "setup.cfg", "Pipfile"]
+
+MAIN_GROUP = "main"
+
+DEV_GROUPS: frozenset[str] = frozenset(
+    {
+        "dev",
+        "devel",
+        "develop",
+        "development",
+        "test",
+        "tests",
+        "testing",
+        "docs",
+        "doc",
+        "documentation",
+        "lint",
+        "linting",
+        "linters",
+        "typing",
+        "type",
+        "types",
+        "mypy",
+        "style",
+        "format",
+        "fmt",
+        "ci",
+        "qa",
+        "check",
+        "checks",
+        "coverage",
+        "bench",
+        "benchmark",
+        "benchmarks",
+        "tox",
+        "pre-commit",
+    }
+)
+"""Group names meaning "not needed at run time" (compared case-insensitively, ``-``/``_`` alike)."""
+
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def is_dev_group(group: str) -> bool:
+    """Whether ``group`` names a development-only group (see :data:`DEV_GROUPS`)."""
+    normal = _SEPARATORS.sub("-", group.strip().lower())
+    return normal in DEV_GROUPS or normal.replace("-", "") in DEV_GROUPS
+
+
+def group_from_filename(path: Path) -> str | None:
+    """The dev group a requirements file's name gives, if any.
+
+    ``requirements-dev.txt``, ``dev-requirements.txt``, ``requirements/test.txt`` and
+    ``requirements_docs.txt`` give ``dev``, ``test`` and ``docs``; other names give ``None``.
+    """
+    words = [w for w in _SEPARATORS.split(path.stem.lower()) if w and w != "requirements"]
+    for word in words:
+        if is_dev_group(word):
+            return word
+    return None
+
+
+@dataclass(frozen=True)
+class DeclaredRequirement:
+    """One requirement as declared, with its source location and group."""
+
+    name: NormalizedName
+    display_name: str
+    extras: frozenset[str]
+    """Extra names, normalised like distribution names (PEP 685)."""
+    specifier: str
+    """``str(SpecifierSet)``; empty when the requirement pins no version."""
+    marker: str | None
+    url: str | None
+    editable: bool
+    local_path: str | None
+    source: Path
+    line: int
+    """1-based line where the requirement starts."""
+    end_line: int
+    """1-based last physical line of the requirement (continuations, multi-line tables)."""
+    raw: str
+    """The text as written: the logical line of a requirements file, the TOML item, ..."""
+    group: str = MAIN_GROUP
+    group_kind: GroupKind = "main"
+    hashes: tuple[str, ...] = ()
+    options: tuple[tuple[str, str | None], ...] = ()
+    """Per-line options other than ``--hash`` as (long option name, value)."""
+    span: tuple[int, int] | None = None
+    """Character offsets [start, end) of :attr:`raw` in the decoded source text, when known."""
+
+    @property
+    def location(self) -> str:
+        return f"{self.source}:{self.line}"
+
+    @property
+    def is_dev(self) -> bool:
+        return is_dev_group(self.group)
+
+    def is_applicable(self, marker_env: Mapping[str, str]) -> bool:
+        return is_applicable(self, marker_env)
+
+
+def is_applicable(req: DeclaredRequirement, marker_env: Mapping[str, str]) -> bool:
+    """Whether ``req`` applies to the target environment ``marker_env``.
+
+    A marker that is false there makes the requirement not applicable. Markers mentioning ``extra``
+    are evaluated with ``extra == ""``; a marker that cannot be evaluated counts as applicable.
+    """
+    if not req.marker:
+        return True
+    env = dict(marker_env)
+    env["extra"] = ""
+    try:
+        return Marker(req.marker).evaluate(env)
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
+        return True
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file that was read, in what format, and the sha256 of its bytes when read."""
+
+    path: Path
+    format: SourceFormat
+    sha256: str
+    included_from: tuple[Path, int] | None = None
+
+
+@dataclass(frozen=True)
+class FormatResult:
+    """What one manifest (pyproject.toml, setup.cfg, Pipfile) declares."""
+
+    source: SourceFile
+    requirements: tuple[DeclaredRequirement, ...] = ()
+    warnings: tuple[ScanWarning, ...] = ()
+    group_includes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class DeclaredSet:
+    """Everything a project declares, in reading order."""
+
+    requirements: tuple[DeclaredRequirement, ...] = ()
+    constraints: tuple[DeclaredRequirement, ...] = ()
+    """Entries of ``-c`` files: they limit versions but are not requirements."""
+    sources: tuple[SourceFile, ...] = ()
+    warnings: tuple[ScanWarning, ...] = ()
+    requirements_files: tuple[RequirementsFile, ...] = ()
+    """Requirements and constraints files as read, byte for byte, for ``trim``."""
+    group_includes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """PEP 735 ``include-group`` edges: (group, groups it includes)."""
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.group for r in self.requirements))
+
+    def in_groups(self, groups: frozenset[str]) -> tuple[DeclaredRequirement, ...]:
+        """Requirements of ``groups`` and of the dependency groups they include."""
+        wanted = set(groups)
+        edges = dict(self.group_includes)
+        pending = list(wanted)
+        while pending:
+            for included in edges.get(pending.pop(), ()):
+                if included not in wanted:
+                    wanted.add(included)
+                    pending.append(included)
+        return tuple(r for r in self.requirements if r.group in wanted)
+
+    def requirements_file(self, path: Path) -> RequirementsFile | None:
+        for rfile in self.requirements_files:
+            if rfile.path == path:
+                return rfile
+        return None

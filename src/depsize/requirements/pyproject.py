@@ -1,0 +1,133 @@
+"""``pyproject.toml``: PEP 621 dependencies and extras, PEP 735 dependency groups, uv and Poetry.
+
+Each requirement keeps the line where its item starts in the dependency array and the character
+span of the item (quotes included), so ``trim`` can find it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
+
+from depsize.errors import IncludeCycleError, InputError
+from depsize.models import ScanWarning
+from depsize.requirements.model import (
+    MAIN_GROUP,
+    DeclaredRequirement,
+    FormatResult,
+    GroupKind,
+    SourceFile,
+)
+from depsize.requirements.poetry import read_poetry
+from depsize.requirements.targets import Origin, TargetError, build, pep508_parts
+from depsize.requirements.tomlfile import TomlDocument, read_toml
+
+_GROUPS = ("dependency-groups",)
+
+
+class _Collector:
+    def __init__(self, doc: TomlDocument) -> None:
+        self.doc = doc
+        self.requirements: list[DeclaredRequirement] = []
+        self.warnings: list[ScanWarning] = []
+
+    def strings(self, path: tuple[str, ...], value: object, group: str, kind: GroupKind) -> None:
+        """Read an array of PEP 508 strings found at ``path``."""
+        if value is None:
+            return
+        if not isinstance(value, list):
+            line = self.doc.lines(self.doc.entry_span(path))[0]
+            self.warn(f"{'.'.join(path)} should be an array of requirement strings", line)
+            return
+        for item, span in zip(value, self.doc.spans(path, len(value)), strict=True):
+            if isinstance(item, dict) and "include-group" in item and path[0] in _GROUPS:
+                continue
+            self.one(item, span, group, kind)
+
+    def one(self, item: object, span: tuple[int, int], group: str, kind: GroupKind) -> None:
+        line, end_line = self.doc.lines(span)
+        raw = self.doc.text[span[0] : span[1]]
+        if not isinstance(item, str):
+            self.warn(f"not a requirement string: {raw or item!r}", line)
+            return
+        origin = Origin(self.doc.path, line, end_line, raw, group, kind, span)
+        try:
+            self.requirements.append(build(pep508_parts(item), origin))
+        except TargetError as exc:
+            self.warn(f"cannot parse {item!r}: {exc}", line)
+
+    def warn(self, message: str, line: int | None) -> None:
+        self.warnings.append(ScanWarning(message, self.doc.path, line))
+
+
+def read_pyproject(path: Path) -> FormatResult:
+    """Every requirement ``path`` declares; :class:`InputError` if it is not valid TOML."""
+    doc = read_toml(path)
+    collect = _Collector(doc)
+    project = _table(doc.data.get("project"))
+    collect.strings(("project", "dependencies"), project.get("dependencies"), MAIN_GROUP, "main")
+    for extra, value in _table(project.get("optional-dependencies")).items():
+        collect.strings(("project", "optional-dependencies", extra), value, extra, "extra")
+    groups = _table(doc.data.get("dependency-groups"))
+    for name, value in groups.items():
+        collect.strings(("dependency-groups", name), value, name, "group")
+    includes = dependency_group_includes(doc, groups)
+    uv = _table(_table(doc.data.get("tool")).get("uv"))
+    collect.strings(("tool", "uv", "dev-dependencies"), uv.get("dev-dependencies"), "dev", "group")
+    main_names = {r.name for r in collect.requirements if r.group_kind == "main"}
+    poetry_reqs, poetry_warnings = read_poetry(doc, main_names)
+    source = SourceFile(path, "pyproject.toml", doc.sha256)
+    return FormatResult(
+        source,
+        (*collect.requirements, *poetry_reqs),
+        (*collect.warnings, *poetry_warnings),
+        includes,
+    )
+
+
+def dependency_group_includes(
+    doc: TomlDocument, groups: dict[str, Any]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """PEP 735 ``{include-group = "name"}`` edges; :class:`InputError` on unknown or cyclic ones."""
+    by_normal = {canonicalize_name(name): name for name in groups}
+    edges: dict[str, tuple[str, ...]] = {}
+    for name, value in groups.items():
+        targets = []
+        for included, span in _includes(doc, name, value):
+            target = by_normal.get(canonicalize_name(included))
+            if target is None:
+                line = doc.lines(span)[0]
+                raise InputError(
+                    f"dependency group {name!r} includes unknown group {included!r}", doc.path, line
+                )
+            targets.append(target)
+        edges[name] = tuple(targets)
+    for name in groups:
+        _check_cycle(doc, edges, (name,))
+    return tuple((name, targets) for name, targets in edges.items() if targets)
+
+
+def _includes(doc: TomlDocument, name: str, value: object) -> Iterator[tuple[str, tuple[int, int]]]:
+    if not isinstance(value, list):
+        return
+    for item, span in zip(value, doc.spans(("dependency-groups", name), len(value)), strict=True):
+        if isinstance(item, dict) and isinstance(item.get("include-group"), str):
+            yield item["include-group"], span
+
+
+def _check_cycle(
+    doc: TomlDocument, edges: dict[str, tuple[str, ...]], chain: Sequence[str]
+) -> None:
+    for target in edges.get(chain[-1], ()):
+        if target in chain:
+            cycle = " -> ".join([*chain[chain.index(target) :], target])
+            line = doc.lines(doc.entry_span(("dependency-groups", chain[-1])))[0]
+            raise IncludeCycleError(f"dependency-group include cycle: {cycle}", doc.path, line)
+        _check_cycle(doc, edges, (*chain, target))
+
+
+def _table(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
