@@ -115,9 +115,10 @@ class _Builder:
             try:
                 req = Requirement(text)
             except InvalidRequirement as exc:
+                reason = str(exc).partition("\n")[0]  # packaging adds a caret diagram below
                 self.warnings.append(
                     ScanWarning(
-                        f"{dist.name}: unparsable Requires-Dist {text!r} ({exc})",
+                        f"{dist.name}: unparsable Requires-Dist {text!r} ({reason})",
                         dist.metadata_dir,
                     )
                 )

@@ -194,8 +194,9 @@ class _Ownership:
 
     def _claim_listed(self, raw: RawDist) -> None:
         site = str(raw.site_packages)
+        head = site.rstrip(os.sep) + os.sep
         for rel in dict.fromkeys(raw.listed):
-            path = os.path.normpath(rel if os.path.isabs(rel) else os.path.join(site, rel))
+            path = os.path.normpath(rel if os.path.isabs(rel) else head + rel)
             if not _inside(path, self.root):
                 self.warnings.append(
                     ScanWarning(
@@ -280,7 +281,14 @@ class _Ownership:
 
 
 def _rel(path: str, site: str) -> str:
-    return Path(os.path.relpath(path, site)).as_posix() if site else path
+    """``path`` relative to ``site``, in POSIX form; a string slice for paths inside it."""
+    if not site:
+        return path
+    if path.startswith(site) and path[len(site) : len(site) + 1] == os.sep:
+        rel = path[len(site) + 1 :]
+    else:
+        rel = os.path.relpath(path, site)
+    return rel if os.sep == "/" else rel.replace(os.sep, "/")
 
 
 def _inside(path: str, root: str) -> bool:
