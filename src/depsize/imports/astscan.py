@@ -1,0 +1,193 @@
+"""The reference extractor: a full ``ast`` parse and walk of one file.
+
+Slower than :mod:`depsize.imports.fastscan` but exact; used for every file the fast scanner
+declines and as the reference it is tested against. Imported only when needed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from depsize.imports.model import FileScan, ImportKind, RawImport, UrlLiteral
+from depsize.imports.schemes import URL_VALUE
+
+GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+"""An exception handler catching one of these makes the ``try`` body's imports conditional."""
+FALLBACK_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError"})
+"""Imports inside a handler for these are fallbacks, hence conditional too."""
+
+_PY2_HINTS = re.compile(
+    r"^\s*(?:print\s+[\"'\w]|exec\s+[\"']|except\s+[\w.]+\s*,\s*\w+\s*:|raise\s+\w+\s*,)"
+    r"|\b0[0-7]+L?\b|\b\d+L\b",
+    re.MULTILINE,
+)
+
+
+def scan_text_ast(text: str) -> FileScan:
+    """The reference extractor: a full ``ast`` parse and walk."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as exc:
+        message = f"syntax error: {exc.msg}"
+        if _PY2_HINTS.search(text):
+            message += " (Python 2 syntax?)"
+        return FileScan(error=message, error_line=exc.lineno or 1)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return FileScan(error=f"cannot parse: {type(exc).__name__}: {exc}", error_line=1)
+    walker = _Walker()
+    walker.walk_body(tree.body, _Context())
+    return FileScan(
+        imports=tuple(walker.imports),
+        main_guard=any(_is_main_guard(n) for n in tree.body),
+        urls=tuple(walker.urls),
+    )
+
+
+class _Context:
+    __slots__ = ("fallback", "guarded", "lazy", "type_checking")
+
+    def __init__(
+        self,
+        *,
+        lazy: bool = False,
+        guarded: bool = False,
+        fallback: bool = False,
+        type_checking: bool = False,
+    ) -> None:
+        self.lazy = lazy
+        self.guarded = guarded
+        self.fallback = fallback
+        self.type_checking = type_checking
+
+    def but(self, **changes: bool) -> _Context:
+        values = {
+            "lazy": self.lazy,
+            "guarded": self.guarded,
+            "fallback": self.fallback,
+            "type_checking": self.type_checking,
+        }
+        values.update(changes)
+        return _Context(**values)
+
+    def kind(self, dynamic: bool = False) -> ImportKind:
+        if self.type_checking:
+            return "type-checking"
+        if dynamic:
+            return "dynamic"
+        if self.guarded or self.fallback:
+            return "conditional"
+        return "runtime"
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.imports: list[RawImport] = []
+        self.urls: list[UrlLiteral] = []
+        self.import_module_names = {"importlib.import_module"}
+
+    def walk_body(self, body: list[ast.stmt], ctx: _Context) -> None:
+        for node in body:
+            self.walk_stmt(node, ctx)
+
+    def walk_stmt(self, node: ast.stmt, ctx: _Context) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self._add(alias.name, 0, (), node.lineno, ctx)
+        elif isinstance(node, ast.ImportFrom):
+            names = tuple(a.name for a in node.names)
+            self._add(node.module or "", node.level, names, node.lineno, ctx)
+            if node.module == "importlib" and "import_module" in names:
+                self.import_module_names.add("import_module")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.walk_exprs([*node.decorator_list, node.args], ctx)
+            self.walk_body(node.body, ctx.but(lazy=True))
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            self._walk_try(node, ctx)
+        elif isinstance(node, ast.If):
+            self.walk_exprs([node.test], ctx)
+            inner = ctx.but(type_checking=True) if _is_type_checking(node.test) else ctx
+            self.walk_body(node.body, inner)
+            self.walk_body(node.orelse, ctx)
+        else:
+            self._walk_generic(node, ctx)
+
+    def _walk_try(self, node: ast.stmt, ctx: _Context) -> None:
+        handlers: list[ast.ExceptHandler] = getattr(node, "handlers", [])
+        caught = [_handler_names(h) for h in handlers]
+        guarded = any(names & GUARD_EXCEPTIONS or not names for names in caught)
+        self.walk_body(getattr(node, "body", []), ctx.but(guarded=ctx.guarded or guarded))
+        for handler, names in zip(handlers, caught, strict=True):
+            fallback = ctx.fallback or bool(names & FALLBACK_EXCEPTIONS)
+            self.walk_exprs([handler.type] if handler.type else [], ctx)
+            self.walk_body(handler.body, ctx.but(fallback=fallback))
+        self.walk_body(getattr(node, "orelse", []), ctx)
+        self.walk_body(getattr(node, "finalbody", []), ctx)
+
+    def _walk_generic(self, node: ast.AST, ctx: _Context) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.stmt):
+                self.walk_stmt(child, ctx)
+            elif isinstance(child, ast.expr):
+                self.walk_exprs([child], ctx)
+            else:
+                self._walk_generic(child, ctx)
+
+    def walk_exprs(self, nodes: list[ast.AST], ctx: _Context) -> None:
+        for top in nodes:
+            for node in ast.walk(top):
+                if isinstance(node, ast.Call):
+                    self._maybe_dynamic(node, ctx)
+                elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    self._maybe_url(node.value, node.lineno)
+
+    def _maybe_dynamic(self, node: ast.Call, ctx: _Context) -> None:
+        func = _dotted(node.func)
+        if func != "__import__" and func not in self.import_module_names:
+            return
+        if not node.args or not isinstance(node.args[0], ast.Constant):
+            return
+        value = node.args[0].value
+        if isinstance(value, str) and value and not value.startswith("."):
+            self.imports.append(RawImport(value, 0, (), node.lineno, ctx.kind(True), ctx.lazy))
+
+    def _maybe_url(self, value: str, line: int) -> None:
+        match = URL_VALUE.match(value)
+        if match:
+            self.urls.append(UrlLiteral(match["scheme"], line))
+
+    def _add(
+        self, module: str, level: int, names: tuple[str, ...], line: int, ctx: _Context
+    ) -> None:
+        self.imports.append(RawImport(module, level, names, line, ctx.kind(), ctx.lazy))
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
+
+
+def _handler_names(handler: ast.ExceptHandler) -> frozenset[str]:
+    """Last dotted component of each class an ``except`` clause names; empty for bare except."""
+    if handler.type is None:
+        return frozenset()
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return frozenset(_dotted(t).rsplit(".", 1)[-1] or "?" for t in types)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return _dotted(test).rsplit(".", 1)[-1] == "TYPE_CHECKING"
+
+
+def _is_main_guard(node: ast.stmt) -> bool:
+    if not isinstance(node, ast.If) or not isinstance(node.test, ast.Compare):
+        return False
+    test = node.test
+    sides = [test.left, *test.comparators]
+    names = {_dotted(s) for s in sides}
+    values = {s.value for s in sides if isinstance(s, ast.Constant)}
+    return "__name__" in names and "__main__" in values

@@ -1,0 +1,180 @@
+"""Commands a project runs, read from the files that start it.
+
+``Procfile``, ``Dockerfile`` (``CMD``/``ENTRYPOINT``/``RUN``, exec and shell forms), compose files
+(``command:``/``entrypoint:``, read line by line without a YAML parser), ``Makefile`` recipes,
+shell scripts and GitHub workflow ``run:`` steps. Each yields :class:`Command` objects: the argument
+list of one simple command with the file and line it came from.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from depsize.imports.files import SKIP_DIRS
+
+
+@dataclass(frozen=True)
+class Command:
+    """One simple command (``uvicorn app.main:app --port 80``) and where it was written."""
+
+    argv: tuple[str, ...]
+    file: Path
+    line: int
+    text: str
+
+
+_DOCKER = re.compile(r"^\s*(CMD|ENTRYPOINT|RUN)\s+(.*)$", re.IGNORECASE)
+_COMPOSE = re.compile(r"^\s*-?\s*(command|entrypoint)\s*:\s*(.*)$")
+_RUN = re.compile(r"^(\s*)-?\s*run\s*:\s*(.*)$")
+_SPLIT = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
+_WRAPPERS = frozenset({"exec", "sudo", "time", "nohup", "env"})
+_RUNNERS = (("poetry", "run"), ("uv", "run"), ("pipenv", "run"), ("pdm", "run"), ("hatch", "run"))
+_MAX_DEPTH = 2
+
+
+def command_files(root: Path) -> Iterator[Path]:
+    """Files that may start the project: in the root, two folder levels down, CI workflows."""
+    for folder, dirs, names in os.walk(root):
+        rel = Path(folder).relative_to(root)
+        depth = len(rel.parts)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIP_DIRS
+            and (depth < _MAX_DEPTH or (depth < 2 + _MAX_DEPTH and rel.parts[0] == ".github"))
+            and not (Path(folder, d) / "pyvenv.cfg").exists()
+        )
+        for name in sorted(names):
+            if _is_command_file(rel, name):
+                yield Path(folder, name)
+
+
+def _is_command_file(rel: Path, name: str) -> bool:
+    lower = name.lower()
+    if lower in {"procfile", "makefile", "gnumakefile", "justfile"} or lower.startswith(
+        ("dockerfile", "containerfile")
+    ):
+        return True
+    if lower.endswith(".sh") or lower.endswith(".dockerfile"):
+        return True
+    if "compose" in lower and lower.endswith((".yml", ".yaml")):
+        return True
+    return rel.parts[-2:] == (".github", "workflows") and lower.endswith((".yml", ".yaml"))
+
+
+def read_commands(path: Path) -> list[Command]:
+    """Commands of one command file; an unreadable file gives none."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    name = path.name.lower()
+    if name == "procfile":
+        lines = _procfile(text)
+    elif name.startswith(("dockerfile", "containerfile")) or name.endswith(".dockerfile"):
+        lines = _dockerfile(text)
+    elif name.endswith((".yml", ".yaml")):
+        lines = _yaml_commands(text)
+    elif name in {"makefile", "gnumakefile", "justfile"}:
+        lines = [(n, ln.strip()) for n, ln in _numbered(text) if ln.startswith(("\t", "    "))]
+    else:
+        lines = [(n, ln.strip()) for n, ln in _numbered(text)]
+    return [cmd for number, line in lines for cmd in _commands(line, path, number)]
+
+
+def _numbered(text: str) -> list[tuple[int, str]]:
+    """Lines with their numbers, backslash continuations joined onto the first line."""
+    out: list[tuple[int, str]] = []
+    pending: tuple[int, str] | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pending is not None:
+            pending = (pending[0], pending[1] + " " + line.strip())
+        else:
+            pending = (number, line)
+        if pending[1].rstrip().endswith("\\"):
+            pending = (pending[0], pending[1].rstrip()[:-1])
+            continue
+        if not pending[1].lstrip().startswith("#"):
+            out.append(pending)
+        pending = None
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _procfile(text: str) -> list[tuple[int, str]]:
+    return [(n, ln.split(":", 1)[1].strip()) for n, ln in _numbered(text) if ":" in ln]
+
+
+def _dockerfile(text: str) -> list[tuple[int, str]]:
+    found = []
+    for number, line in _numbered(text):
+        match = _DOCKER.match(line)
+        if match:
+            found.append((number, _exec_form(match[2].strip())))
+    return found
+
+
+def _exec_form(value: str) -> str:
+    """``["uvicorn", "app:app"]`` → ``uvicorn app:app``; shell form unchanged."""
+    if value.startswith("["):
+        try:
+            items = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(items, list):
+            return shlex.join(str(i) for i in items)
+    return value
+
+
+def _yaml_commands(text: str) -> list[tuple[int, str]]:
+    """``command:``/``entrypoint:`` values and ``run:`` steps (block scalars included)."""
+    found: list[tuple[int, str]] = []
+    block_indent: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None:
+            if line.strip() and indent > block_indent:
+                found.append((number, line.strip()))
+                continue
+            block_indent = None
+        match = _COMPOSE.match(line) or _RUN.match(line)
+        if match is None:
+            continue
+        value = match[2].strip()
+        if value in {"|", ">", "|-", ">-", "|+", ">+", ""}:
+            block_indent = indent
+        else:
+            found.append((number, _exec_form(value.strip("'\"") if value[:1] != "[" else value)))
+    return found
+
+
+def _commands(line: str, path: Path, number: int) -> Iterator[Command]:
+    for part in _SPLIT.split(line):
+        if not part.strip():
+            continue
+        try:
+            argv = shlex.split(part, comments=True)
+        except ValueError:
+            argv = part.split()
+        argv = strip_wrappers(argv)
+        if argv:
+            yield Command(tuple(argv), path, number, part.strip())
+
+
+def strip_wrappers(argv: list[str]) -> list[str]:
+    """Drop ``VAR=x`` assignments, ``exec``/``env``/``sudo`` and ``poetry run``-style runners."""
+    changed = True
+    while argv and changed:
+        changed = False
+        if ("=" in argv[0] and not argv[0].startswith("-")) or argv[0] in _WRAPPERS:
+            argv, changed = argv[1:], True
+        elif len(argv) > 1 and (argv[0], argv[1]) in _RUNNERS:
+            argv, changed = argv[2:], True
+    return argv

@@ -1,0 +1,57 @@
+"""Read one source file and list its imports, without executing it.
+
+:func:`scan_bytes` decodes (PEP 263 cookies honoured), then tries the fast string-aware scanner of
+:mod:`depsize.imports.fastscan`; anything it does not recognise falls back to the full ``ast``
+walk of :mod:`depsize.imports.astscan`, which is also the reference the fast scanner is tested
+against. A file that cannot be read, decoded or parsed gives a :class:`FileScan` with ``error``
+set; nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+from depsize.imports import fastscan
+from depsize.imports.files import notebook_source
+from depsize.imports.model import FileScan
+
+
+def decode_source(data: bytes) -> str:
+    """Text of a Python source file per PEP 263 (BOM, then coding cookie, then UTF-8).
+
+    Raises ``UnicodeDecodeError``, ``SyntaxError`` (unknown encoding) or ``LookupError``.
+    """
+    if data.startswith(b"\xef\xbb\xbf") or b"coding" in data[:400]:
+        import io  # lazy: only files with a cookie or BOM need these
+        import tokenize  # lazy: same
+
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    return data.decode("utf-8")
+
+
+def scan_bytes(data: bytes, *, notebook: bool = False, fast: bool = True) -> FileScan:
+    """Imports, ``__main__`` guard and URL literals of one file's bytes."""
+    try:
+        text = notebook_source(data) if notebook else decode_source(data)
+    except (UnicodeDecodeError, LookupError) as exc:
+        return FileScan(error=f"cannot decode: {exc}", error_line=_bad_byte_line(data, exc))
+    except SyntaxError as exc:
+        return FileScan(error=f"cannot decode: {exc.msg}", error_line=exc.lineno or 1)
+    except ValueError as exc:
+        return FileScan(error=f"not a notebook: {exc}", error_line=1)
+    if fast:
+        result = fastscan.scan_text(text)
+        if result is not None:
+            return result
+    return scan_text_ast(text)
+
+
+def scan_text_ast(text: str) -> FileScan:
+    """The ``ast`` walk of :mod:`depsize.imports.astscan` (imported on first use)."""
+    from depsize.imports import astscan  # lazy: most projects never need it
+
+    return astscan.scan_text_ast(text)
+
+
+def _bad_byte_line(data: bytes, exc: Exception) -> int:
+    start = getattr(exc, "start", None)
+    return data.count(b"\n", 0, start) + 1 if isinstance(start, int) else 1

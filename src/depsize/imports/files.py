@@ -1,0 +1,138 @@
+"""Find the project's Python sources: ``.py`` files and notebooks, never leaving the project."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from depsize.models import ScanWarning
+
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "__pycache__",
+        "build",
+        "dist",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".depsize_cache",
+        ".venv",
+        "node_modules",
+        "site-packages",
+        ".eggs",
+    }
+)
+"""Folder names never scanned; any folder holding ``pyvenv.cfg`` is skipped as well."""
+
+SOURCE_SUFFIXES = (".py", ".ipynb")
+
+
+def _exclude_matcher(patterns: Iterable[str]) -> Callable[[str, str], bool]:
+    """``match(name, rel)``: whether a folder or file (its name, its POSIX path) is excluded.
+
+    A pattern matches a path relative to the root, any single name, or a folder prefix; folders
+    are checked on the way down, so a match on a parent excludes everything below it.
+    """
+    globs = [p.strip("/") for p in patterns if p.strip("/")]
+    if not globs:
+        return lambda name, rel: False
+    regex = re.compile("|".join(fnmatch.translate(g) for g in globs))
+    return lambda name, rel: bool(regex.match(name) or regex.match(rel))
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def iter_source_files(
+    root: Path, exclude: Iterable[str] = (), warnings: list[ScanWarning] | None = None
+) -> Iterator[Path]:
+    """Yield ``.py`` and ``.ipynb`` files under ``root`` in a stable order.
+
+    Skips :data:`SKIP_DIRS`, virtual environments (folders holding ``pyvenv.cfg``), egg-info
+    folders and paths matching ``exclude`` globs (relative to ``root``, POSIX separators).
+    Symlinks are followed only while their target stays inside ``root``; each real folder is
+    visited once, so symlink loops end.
+    """
+    excluded = _exclude_matcher(exclude)
+    real_root = os.path.realpath(root)
+    root_stat = root.stat()
+    seen = {(root_stat.st_dev, root_stat.st_ino)}
+    stack: list[tuple[str, str]] = [(str(root), "")]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            if warnings is not None:
+                warnings.append(ScanWarning(f"cannot list folder: {exc.strerror}", Path(folder)))
+            continue
+        if rel and any(e.name == "pyvenv.cfg" for e in entries):
+            continue
+        subdirs: list[tuple[str, str]] = []
+        for entry in entries:
+            kind = _classify(entry, real_root, seen)
+            if kind == "skip":
+                continue
+            child_rel = f"{rel}/{entry.name}" if rel else entry.name
+            if excluded(entry.name, child_rel):
+                continue
+            if kind == "dir":
+                subdirs.append((entry.path, child_rel))
+            elif kind == "file":
+                yield Path(entry.path)
+        stack.extend(reversed(subdirs))
+
+
+def _classify(entry: os.DirEntry[str], real_root: str, seen: set[tuple[int, int]]) -> str:
+    """``dir`` to descend into, ``file`` to scan, or ``skip``."""
+    try:
+        is_link = entry.is_symlink()
+        if is_link and not _inside(os.path.realpath(entry.path), real_root):
+            return "skip"
+        if entry.is_dir():
+            return _dir_kind(entry, seen)
+        wanted = entry.name.endswith(SOURCE_SUFFIXES) and entry.is_file()
+    except OSError:
+        return "skip"
+    return "file" if wanted else "skip"
+
+
+def _dir_kind(entry: os.DirEntry[str], seen: set[tuple[int, int]]) -> str:
+    """Folders are entered once each (by device and inode): symlink loops end."""
+    if entry.name in SKIP_DIRS or entry.name.endswith(".egg-info"):
+        return "skip"
+    stat = entry.stat()
+    key = (stat.st_dev, stat.st_ino)
+    if key in seen:
+        return "skip"
+    seen.add(key)
+    return "dir"
+
+
+def notebook_source(data: bytes) -> str:
+    """Python source of a notebook's code cells, one blank line between cells.
+
+    IPython magics and shell escapes (lines starting with ``%`` or ``!``) become blank lines.
+    Raises ``ValueError`` for a notebook that is not JSON.
+    """
+    doc = json.loads(data.decode("utf-8"))
+    cells = doc.get("cells", []) if isinstance(doc, dict) else []
+    lines: list[str] = []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        lines.extend("" if ln.lstrip().startswith(("%", "!")) else ln for ln in text.splitlines())
+        lines.append("")
+    return "\n".join(lines) + "\n"

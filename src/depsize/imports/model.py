@@ -1,0 +1,128 @@
+"""Value objects of the import-analysis stage.
+
+Two layers: :class:`RawImport` / :class:`FileScan` are what one file says on its own (plain data,
+cacheable, relative imports not yet resolved); :class:`ImportSite` and :class:`ProjectImports` are
+the project-level results after resolving relatives and computing reachability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from packaging.utils import NormalizedName
+
+from depsize.models import ScanWarning
+
+ImportKind = Literal["runtime", "conditional", "type-checking", "dynamic"]
+Scope = Literal["live", "dead", "test"]
+IMPORT_KINDS: tuple[ImportKind, ...] = ("runtime", "conditional", "type-checking", "dynamic")
+
+
+@dataclass(frozen=True)
+class RawImport:
+    """One import statement (or dynamic import call) as written in one file."""
+
+    module: str
+    """Dotted module after ``from`` / ``import``; empty for ``from . import x``."""
+    level: int
+    """Number of leading dots of a relative import; 0 when absolute."""
+    names: tuple[str, ...]
+    """Names of a ``from`` import (``*`` included); empty for ``import a.b``."""
+    line: int
+    kind: ImportKind
+    lazy: bool
+
+
+@dataclass(frozen=True)
+class UrlLiteral:
+    """A string literal that names a database or broker URL scheme (``postgresql+psycopg2://``)."""
+
+    scheme: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FileScan:
+    """Everything one source file says, independent of where the project root is."""
+
+    imports: tuple[RawImport, ...] = ()
+    main_guard: bool = False
+    urls: tuple[UrlLiteral, ...] = ()
+    error: str | None = None
+    error_line: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportSite:
+    """One place the project imports a module, resolved to an absolute dotted name."""
+
+    module: str
+    file: Path
+    line: int
+    kind: ImportKind
+    lazy: bool
+    scope: Scope = "live"
+    names: tuple[str, ...] = ()
+    """Names imported by ``from module import ...`` (used to find submodules)."""
+    first_party: bool = False
+
+    def candidates(self) -> tuple[str, ...]:
+        """Dotted names this site may load, most specific first."""
+        subs = tuple(f"{self.module}.{n}" for n in self.names if n != "*" and self.module)
+        return (*subs, self.module) if self.module else subs
+
+
+@dataclass(frozen=True)
+class EntryPointFound:
+    """A way the project is started: a module or script, and how it was found."""
+
+    module: str
+    how: str
+    """``__main__.py``, ``main.py``, ``Procfile:3``, ``pyproject [project.scripts] app``, ..."""
+    file: Path | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class CommandUse:
+    """A distribution's console script run by a project file (``uvicorn app:app`` in a Procfile)."""
+
+    dist: NormalizedName
+    command: str
+    file: Path
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PluginUse:
+    """A distribution used without an import: a plugin group or a URL scheme names it."""
+
+    dist: NormalizedName
+    reason: str
+    """``entry-point group pytest11 (consumed by pytest)`` or ``URL scheme postgresql+psycopg2``."""
+    file: Path | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ProjectImports:
+    """The whole import analysis of one project."""
+
+    root: Path
+    files: tuple[Path, ...]
+    sites: tuple[ImportSite, ...]
+    first_party: frozenset[str]
+    entries: tuple[EntryPointFound, ...]
+    entry_found: bool
+    """False when no entry point was found: every module then counts as live."""
+    commands: tuple[CommandUse, ...] = ()
+    plugins: tuple[PluginUse, ...] = ()
+    dead_modules: tuple[str, ...] = ()
+    warnings: tuple[ScanWarning, ...] = ()
+    cache_hits: int = 0
+
+    def third_party_sites(self) -> tuple[ImportSite, ...]:
+        return tuple(s for s in self.sites if not s.first_party)
