@@ -130,7 +130,8 @@ class _Builder:
         target = canonicalize_name(req.name)
         base = _evaluate(req.marker, self.marker_env, "")
         wanted = frozenset(canonicalize_name(e) for e in req.extras)
-        for extra in extras:
+        by_extra = req.marker is not None and "extra" in str(req.marker)
+        for extra in extras if by_extra else ("",):
             applies = (
                 base if not extra else (not base and _evaluate(req.marker, self.marker_env, extra))
             )

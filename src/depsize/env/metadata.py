@@ -31,6 +31,8 @@ class RawDist:
     requires: list[str] = field(default_factory=list)
     provides_extras: list[str] = field(default_factory=list)
     listed: list[str] = field(default_factory=list)
+    record_sizes: dict[str, int] = field(default_factory=dict)
+    """Sizes RECORD gives (rows with a blank size are absent), keyed like ``listed``."""
     """Paths the file list names, relative to ``site_packages`` (may start with ``..``)."""
     files_source: FilesSource = "none"
     top_level: list[str] = field(default_factory=list)
@@ -127,6 +129,8 @@ def _read_record(raw: RawDist, path: Path) -> None:
                 )
                 continue
             raw.listed.append(row[0])
+            if row[2].isdigit():
+                raw.record_sizes[row[0]] = int(row[2])
     except csv.Error as exc:
         raw.warnings.append(
             ScanWarning(f"RECORD is not valid CSV ({exc}); rest of it skipped", path)

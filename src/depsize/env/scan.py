@@ -27,17 +27,25 @@ _PYC = re.compile(r"^(?P<mod>[^.]+)\.[^.]+(?:\.opt-\d)?\.pyc$")
 
 @dataclass
 class _Walk:
-    """Regular files found under the site-packages folders: absolute path → bytes."""
+    """Regular files found under the site-packages folders: absolute path → bytes.
 
-    sizes: dict[str, int] = field(default_factory=dict)
+    The walk itself stats nothing (``scandir`` gives the file type and inode for free); a size
+    is ``None`` until a RECORD row gives it or :meth:`size` stats the file. ``stat_all`` (and
+    ``--disk-usage``, which needs the blocks) stats every file during the walk instead.
+    """
+
+    sizes: dict[str, int | None] = field(default_factory=dict)
     by_top: dict[str, list[str]] = field(default_factory=dict)
     """Files grouped by the site-packages entry (folder or file) they sit under."""
     bytecode: list[str] = field(default_factory=list)
     inodes: set[tuple[int, int]] = field(default_factory=set)
     warnings: list[ScanWarning] = field(default_factory=list)
     disk_usage: bool = False
+    stat_all: bool = False
+    _device: int = 0
 
     def size_of(self, st: os.stat_result) -> int:
+        """Bytes of a stat result; a second link to a counted inode is 0."""
         if st.st_nlink > 1:
             key = (st.st_dev, st.st_ino)
             if key in self.inodes:
@@ -45,9 +53,30 @@ class _Walk:
             self.inodes.add(key)
         return st.st_blocks * 512 if self.disk_usage else st.st_size
 
+    def size(self, path: str, listed: int | None = None) -> int | None:
+        """Bytes of a walked file: known, else the RECORD size, else stat it now."""
+        known = self.sizes.get(path)
+        if known is not None:
+            return known
+        if listed is not None:
+            self.sizes[path] = listed
+            return listed
+        try:
+            st = os.lstat(path)  # the walk already set hard-link duplicates to 0
+            size = st.st_blocks * 512 if self.disk_usage else st.st_size
+        except OSError as exc:
+            self.warnings.append(ScanWarning(f"cannot stat: {exc.strerror}", Path(path)))
+            return None
+        self.sizes[path] = size
+        return size
+
     def walk(self, top: str) -> list[os.DirEntry[str]]:
         """Walk ``top`` without following symlinks; return its own entries."""
         first: list[os.DirEntry[str]] = []
+        try:
+            self._device = os.stat(top).st_dev
+        except OSError:
+            self._device = 0
         stack: list[tuple[str, str]] = [(top, "")]
         while stack:
             directory, head = stack.pop()
@@ -69,18 +98,33 @@ class _Walk:
         try:
             if entry.is_dir(follow_symlinks=False):
                 stack.append((entry.path, head))
-            elif entry.is_file(follow_symlinks=False):
+                return
+            if not entry.is_file(follow_symlinks=False):
+                return
+            if self.stat_all or self.disk_usage:
                 self.sizes[entry.path] = self.size_of(entry.stat(follow_symlinks=False))
-                self.by_top.setdefault(head, []).append(entry.path)
-                if entry.name.endswith(".pyc"):
-                    self.bytecode.append(entry.path)
+            else:
+                key = (self._device, entry.inode())
+                if key in self.inodes:
+                    self.sizes[entry.path] = 0  # another link to an inode already counted
+                else:
+                    self.inodes.add(key)
+                    self.sizes[entry.path] = None
+            self.by_top.setdefault(head, []).append(entry.path)
+            if entry.name.endswith(".pyc"):
+                self.bytecode.append(entry.path)
         except OSError as exc:
             self.warnings.append(ScanWarning(f"cannot stat: {exc.strerror}", Path(entry.path)))
 
 
-def scan_env(env: PythonEnv, *, disk_usage: bool = False) -> EnvScan:
-    """Read every distribution installed in ``env`` and attribute every byte."""
-    walk = _Walk(disk_usage=disk_usage)
+def scan_env(env: PythonEnv, *, disk_usage: bool = False, stat_all: bool = False) -> EnvScan:
+    """Read every distribution installed in ``env`` and attribute every byte.
+
+    Sizes come from RECORD where it gives them (as installed); files whose RECORD row has no
+    size (byte-code compiled at install), files no RECORD lists and files outside site-packages
+    are stat'ed. ``stat_all`` stats every file (catches files changed after install).
+    """
+    walk = _Walk(disk_usage=disk_usage, stat_all=stat_all)
     raws: list[RawDist] = []
     for site in env.site_packages:
         for entry in walk.walk(str(site)):
@@ -164,15 +208,16 @@ class _Ownership:
                 self._claim_top_level(raw)
         self._claim_bytecode(raws)
 
-    def _claim(self, name: NormalizedName, path: str, rel: str) -> None:
+    def _claim(self, name: NormalizedName, path: str, rel: str, listed: int | None = None) -> None:
         files = self.files.setdefault(name, {})
         holder = self.claimed.get(path)
         if holder is None:
-            size = self.walk.sizes.get(path)
-            if size is None:
+            if path in self.walk.sizes:
+                size = self.walk.size(path, listed)
+            else:
                 size = self._stat_outside(path)
-                if size is None:
-                    return
+            if size is None:
+                return
             self.claimed[path] = name
             files[rel] = size
         elif holder != name:
@@ -195,19 +240,27 @@ class _Ownership:
     def _claim_listed(self, raw: RawDist) -> None:
         site = str(raw.site_packages)
         head = site.rstrip(os.sep) + os.sep
+        sizes = raw.record_sizes
+        own_meta = raw.metadata_dir.name + "/"  # metadata files are few and edited: always stat
         for rel in dict.fromkeys(raw.listed):
-            path = os.path.normpath(rel if os.path.isabs(rel) else head + rel)
-            if not _inside(path, self.root):
-                self.warnings.append(
-                    ScanWarning(
-                        f"{raw.name} lists {rel!r}, which is outside the environment; not counted",
-                        raw.metadata_dir / "RECORD",
+            if _plain(rel):  # the common case: a clean relative POSIX path, no normalising
+                rel_path, path = rel, head + rel
+            else:
+                path = os.path.normpath(rel if os.path.isabs(rel) else head + rel)
+                if not _inside(path, self.root):
+                    self.warnings.append(
+                        ScanWarning(
+                            f"{raw.name} lists {rel!r}, which is outside the environment; "
+                            "not counted",
+                            raw.metadata_dir / "RECORD",
+                        )
                     )
-                )
-                continue
-            rel_path = _rel(path, site)
+                    continue
+                rel_path = _rel(path, site)
             self.listed.setdefault(raw.name, []).append(rel_path)
-            self._claim(raw.name, path, rel_path)
+            self._claim(
+                raw.name, path, rel_path, None if rel.startswith(own_meta) else sizes.get(rel)
+            )
 
     def _claim_metadata_dir(self, raw: RawDist) -> None:
         site = str(raw.site_packages)
@@ -267,15 +320,17 @@ class _Ownership:
 
     def unowned(self) -> list[tuple[str, int]]:
         out = []
-        for path, size in self.walk.sizes.items():
+        for path in self.walk.sizes:
             if path not in self.claimed:
-                out.append((path, size))
+                size = self.walk.size(path)
+                if size is not None:
+                    out.append((path, size))
         return sorted(out)
 
     def conflicts(self) -> list[FileConflict]:
         out = []
         for path, owners in sorted(self.clashes.items()):
-            size = self.walk.sizes.get(path, self.outside.get(path, 0))
+            size = self.walk.sizes.get(path) or self.outside.get(path, 0)
             out.append(FileConflict(path, tuple(dict.fromkeys(owners)), size))
         return out
 
@@ -289,6 +344,18 @@ def _rel(path: str, site: str) -> str:
     else:
         rel = os.path.relpath(path, site)
     return rel if os.sep == "/" else rel.replace(os.sep, "/")
+
+
+def _plain(rel: str) -> bool:
+    """A relative path that needs no normalising on this system."""
+    return (
+        os.sep == "/"
+        and not rel.startswith(("/", "./"))
+        and ".." not in rel
+        and "//" not in rel
+        and "/./" not in rel
+        and "\\" not in rel
+    )
 
 
 def _inside(path: str, root: str) -> bool:
