@@ -1,16 +1,30 @@
-"""``analyze(settings) -> Analysis``: the whole pipeline, with no printing and no exiting."""
+"""``analyze(settings) -> Analysis``: the whole pipeline, with no printing and no exiting.
+
+discover env → scan distributions → dependency graph ─┐
+declared requirements ────────────────────────────────┼─► verdicts + sizes → Analysis
+project imports (AST, reachability, commands) ────────┘
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from packaging.utils import NormalizedName
 
 from depsize.attribute import Attribution, Root, attribute, default_roots
+from depsize.config import ProjectConfig, load_config
 from depsize.env.discover import discover
 from depsize.env.scan import scan_env
 from depsize.graph import DepGraph, build_graph
 from depsize.models import EnvScan, ScanWarning
+from depsize.recommend import Recommendation, recommend
+
+if TYPE_CHECKING:
+    from depsize.imports.model import ImportSite, ProjectImports
+    from depsize.requirements.model import DeclaredRequirement, DeclaredSet
+    from depsize.verdicts import Judgement
 
 
 @dataclass(frozen=True)
@@ -22,6 +36,13 @@ class Settings:
     env_dir: Path | None = None
     site_packages: tuple[Path, ...] = ()
     disk_usage: bool = False
+    stat_all: bool = False
+    requirements: tuple[Path, ...] = ()
+    groups: tuple[str, ...] = ()
+    entries: tuple[str, ...] = ()
+    use_cache: bool = True
+    env_only: bool = False
+    """Only the environment: no requirements, no imports (``why``, a bare site-packages)."""
 
 
 @dataclass(frozen=True)
@@ -35,25 +56,138 @@ class Analysis:
     roots_from: Literal["declared", "unrequired"]
     attribution: Attribution
     warnings: tuple[ScanWarning, ...] = field(default=())
+    declared: DeclaredSet | None = None
+    judged: tuple[DeclaredRequirement, ...] = ()
+    imports: ProjectImports | None = None
+    judgement: Judgement | None = None
+    recommendations: tuple[Recommendation, ...] = ()
+    config: ProjectConfig = field(default_factory=ProjectConfig)
+    notes: tuple[str, ...] = ()
 
 
 def analyze(settings: Settings) -> Analysis:
-    """Discover, scan, build the graph and attribute sizes."""
+    """Discover, scan, build the graph, read declarations and imports, judge and recommend."""
+    config = ProjectConfig() if settings.env_only else load_config(settings.project)
     env = discover(
         settings.project,
         python=settings.python,
         env_dir=settings.env_dir,
         site_packages=settings.site_packages,
     )
-    scan = scan_env(env, disk_usage=settings.disk_usage)
+    scan = scan_env(env, disk_usage=settings.disk_usage, stat_all=settings.stat_all)
     graph = build_graph(scan.dists, env.marker_environment())
-    roots = tuple(default_roots(graph))
-    return Analysis(
+    base = Analysis(
         settings=settings,
         scan=scan,
         graph=graph,
+        roots=(),
+        roots_from="unrequired",
+        attribution=attribute(scan, graph, ()),
+        warnings=scan.warnings + graph.warnings,
+        config=config,
+    )
+    result = _fallback(base, ()) if settings.env_only else _with_project(base)
+    reached = (
+        frozenset().union(*(r.reach for r in result.attribution.roots))
+        if result.roots_from == "declared"
+        else None
+    )
+    extra = tuple(recommend(scan, graph, reached=reached))
+    return _replace(result, recommendations=result.recommendations + extra)
+
+
+def _fallback(base: Analysis, notes: tuple[str, ...]) -> Analysis:
+    roots = tuple(default_roots(base.graph))
+    return _replace(
+        base,
         roots=roots,
         roots_from="unrequired",
-        attribution=attribute(scan, graph, roots),
-        warnings=scan.warnings + graph.warnings,
+        attribution=attribute(base.scan, base.graph, roots),
+        notes=notes,
+    )
+
+
+def _replace(analysis: Analysis, **changes: object) -> Analysis:
+    from dataclasses import replace
+
+    return replace(analysis, **changes)  # type: ignore[arg-type]
+
+
+def _judged(declared: DeclaredSet, groups: tuple[str, ...]) -> tuple[DeclaredRequirement, ...]:
+    from depsize.requirements.model import MAIN_GROUP, is_dev_group
+
+    if groups:
+        return declared.in_groups(frozenset(groups))
+    return tuple(r for r in declared.requirements if r.group == MAIN_GROUP or is_dev_group(r.group))
+
+
+def _with_project(base: Analysis) -> Analysis:
+    from depsize.mapping import ImportMapper
+    from depsize.requirements import load_declared
+    from depsize.verdicts import JudgeInput, judge, removal_recommendation
+
+    settings, config = base.settings, base.config
+    files = settings.requirements or tuple(settings.project / f for f in config.requirements)
+    declared = load_declared(settings.project, files)
+    judged = _judged(declared, settings.groups or config.groups)
+    imports = _imports(base)
+    warnings = base.warnings + declared.warnings + imports.warnings
+    if not judged:
+        note = "the project declares no requirements: roots are the distributions nothing requires"
+        return _replace(
+            _fallback(base, (note,)), declared=declared, imports=imports, warnings=warnings
+        )
+    mapper = ImportMapper(base.scan.dists, config.mapping)
+
+    declared_names = {r.name for r in judged}
+
+    def resolve(site: ImportSite) -> tuple[NormalizedName, ...]:
+        """Installed providers; for a missing module, a guessed name only if it is declared."""
+        found = mapper.map(site.candidates())
+        if found.how != "hint":
+            return found.dists
+        return tuple(d for d in found.dists if d in declared_names)
+
+    def hint(module: str) -> str | None:
+        return ", ".join(mapper.map((module,)).dists) or None
+
+    judgement = judge(
+        JudgeInput(
+            declared=judged,
+            scan=base.scan,
+            graph=base.graph,
+            marker_env=base.scan.env.marker_environment(),
+            imports=imports,
+            resolve=resolve,
+            hint=hint,
+            ignore=config.ignore,
+        )
+    )
+    removal = removal_recommendation(judgement, base.scan.total_bytes)
+    return _replace(
+        base,
+        roots=judgement.roots,
+        roots_from="declared",
+        attribution=judgement.attribution,
+        declared=declared,
+        judged=judged,
+        imports=imports,
+        judgement=judgement,
+        warnings=warnings,
+        recommendations=(removal,) if removal else (),
+    )
+
+
+def _imports(base: Analysis) -> ProjectImports:
+    from depsize.imports import analyze_imports
+
+    settings, config = base.settings, base.config
+    return analyze_imports(
+        settings.project,
+        base.scan.dists,
+        base.scan.env.python_minor,
+        entries=settings.entries or config.entry,
+        exclude=config.exclude,
+        mapping_overrides=config.mapping,
+        use_cache=settings.use_cache,
     )

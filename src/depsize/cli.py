@@ -48,6 +48,12 @@ def _env_options(func: F) -> F:
             help="A site-packages folder to scan (repeatable).",
         ),
         click.option(
+            "--stat-all",
+            is_flag=True,
+            help="Stat every file instead of trusting the sizes RECORD lists (slower; "
+            "catches files changed after install).",
+        ),
+        click.option(
             "--disk-usage",
             is_flag=True,
             help="Count allocated disk blocks instead of apparent bytes (st_size).",
@@ -58,7 +64,39 @@ def _env_options(func: F) -> F:
     return func
 
 
-def _settings(project: Path, **options: Any) -> Settings:
+def _project_options(func: F) -> F:
+    options = [
+        click.option(
+            "-r",
+            "--requirements",
+            "requirements",
+            multiple=True,
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="A requirements source to judge (repeatable); replaces auto-detection "
+            "of requirements*.txt, pyproject.toml, setup.cfg and Pipfile.",
+        ),
+        click.option(
+            "--group",
+            "groups",
+            multiple=True,
+            help="Judge only this group (repeatable): main, an extra's name or a "
+            "dependency group. Default: main and the dev/test groups.",
+        ),
+        click.option(
+            "--entry",
+            "entries",
+            multiple=True,
+            help="An entry point of the project (module, file or `pkg.mod:app`); "
+            "repeatable, added to the ones found automatically.",
+        ),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the import cache."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _settings(project: Path, *, env_only: bool = False, **options: Any) -> Settings:
     from depsize.analyze import Settings
 
     return Settings(
@@ -67,6 +105,12 @@ def _settings(project: Path, **options: Any) -> Settings:
         env_dir=options.get("env_dir"),
         site_packages=tuple(options.get("site_packages") or ()),
         disk_usage=bool(options.get("disk_usage")),
+        stat_all=bool(options.get("stat_all")),
+        requirements=tuple(options.get("requirements") or ()),
+        groups=tuple(options.get("groups") or ()),
+        entries=tuple(options.get("entries") or ()),
+        use_cache=not options.get("no_cache"),
+        env_only=env_only,
     )
 
 
@@ -98,10 +142,23 @@ def _handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _show_progress() -> bool:
+    """A spinner on stderr on an interactive terminal; never in CI logs unless asked."""
+    forced = os.environ.get("DEPSIZE_PROGRESS", "")
+    if forced:
+        return forced not in {"0", "false", "no"}
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
 def _analyze(settings: Settings) -> Analysis:
     from depsize.analyze import analyze
 
-    return analyze(settings)
+    if not _show_progress():
+        return analyze(settings)
+    from rich.console import Console
+
+    with Console(stderr=True).status(f"depsize: scanning {settings.project} …", spinner="dots"):
+        return analyze(settings)
 
 
 def _emit_warnings(analysis: Analysis, quiet: bool, verbose: int) -> None:
@@ -132,7 +189,11 @@ def main(debug: bool) -> None:
     """
 
 
-SCAN_HELP = """Report what takes the space in the project's environment.
+SCAN_HELP = """Report what takes the space in the project's environment, and what can go.
+
+Each declared requirement gets one status: used, dev-only, dead-code-only,
+optional-only, types-only, command, plugin, transitive-only, unused,
+not-installed or not-applicable, with its evidence (file:line).
 
 \b
 Figures (bytes on disk; apparent size unless --disk-usage):
@@ -152,10 +213,11 @@ Figures (bytes on disk; apparent size unless --disk-usage):
     "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
 )
 @_env_options
+@_project_options
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(["table", "json", "markdown"]),
     default="table",
     show_default=True,
     help="Output format.",
@@ -195,6 +257,10 @@ def scan(
             from depsize.report import json as json_report
 
             stream.write(json_report.render(analysis))
+        elif fmt == "markdown":
+            from depsize.report import markdown
+
+            stream.write(markdown.render(analysis, top=top, sort=sort))
         else:
             from depsize.report import console
 
@@ -211,9 +277,13 @@ def scan(
     "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
 )
 @_env_options
+@_project_options
 @_handle_errors
 def why(name: str, project: Path, **env_options: Any) -> None:
-    """Show every shortest path from a root to the distribution NAME, with sizes."""
+    """Show every shortest path from a declared requirement to the distribution NAME.
+
+    Without declared requirements, the roots are the distributions nothing requires.
+    """
     from packaging.utils import canonicalize_name
 
     from depsize.attribute import why as why_paths
@@ -227,8 +297,28 @@ def why(name: str, project: Path, **env_options: Any) -> None:
         raise InputError(f"{name} is not installed in {analysis.scan.env.site_packages[0]}")
     paths = why_paths(analysis.graph, analysis.roots, target)
     click.echo(f"{target} {dists[target].version}: {human(dists[target].own_bytes)} own")
+    kind = "declared requirement" if analysis.roots_from == "declared" else "root"
     if not paths:
-        click.echo(f"{target} is reached by no root (extraneous).")
+        click.echo(f"{target} is reached by no {kind} (extraneous).")
+    else:
+        click.echo(f"Shortest paths from a {kind}:")
     for path in paths:
         hops = " -> ".join(f"{n} ({human(dists[n].own_bytes)})" for n in path)
         click.echo(f"  {hops}")
+
+
+@main.command(epilog=_EPILOG)
+@click.argument("before", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("after", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--top", type=click.IntRange(min=1), help="Show at most N rows per section.")
+@_handle_errors
+def diff(before: Path, after: Path, top: int | None) -> None:
+    """Compare two reports written by `depsize scan --format json`.
+
+    Shows the total, and which distributions appeared, disappeared, grew or shrank, by bytes,
+    plus requirements whose status changed.
+    """
+    from depsize.diff import diff_reports, format_text, load_report
+
+    result = diff_reports(load_report(before), load_report(after))
+    click.echo(format_text(result, top=top), nl=False)

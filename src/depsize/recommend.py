@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from packaging.utils import NormalizedName
 
@@ -82,7 +81,12 @@ def gpu_payload(scan: EnvScan, graph: DepGraph) -> Recommendation | None:
             if e.target in gpu_dists and e.source not in gpu_dists
         }
     )
-    parts = [f"{len(gpu_dists)} CUDA/GPU distributions ({human(wheel_bytes)})"] if gpu_dists else []
+    plural = "s" if len(gpu_dists) != 1 else ""
+    parts = (
+        [f"{len(gpu_dists)} CUDA/GPU distribution{plural} ({human(wheel_bytes)})"]
+        if gpu_dists
+        else []
+    )
     parts += [f"CUDA libraries inside {n} ({human(b)})" for n, b in inside.items()]
     fix = _gpu_fix(inside, pulled_by)
     return Recommendation(
@@ -141,8 +145,14 @@ def lighter_variants(scan: EnvScan) -> list[Recommendation]:
     return out
 
 
-def duplicate_variants(scan: EnvScan) -> list[Recommendation]:
-    """Two installed distributions that provide the same import name: one shadows the other."""
+def duplicate_variants(
+    scan: EnvScan, reached: frozenset[NormalizedName] | None = None
+) -> list[Recommendation]:
+    """Two installed distributions that provide the same import name: one shadows the other.
+
+    When the declared requirements reach some of them (``reached``), the others are the ones to
+    remove; otherwise the smaller ones.
+    """
     providers: dict[str, list[NormalizedName]] = {}
     for dist in scan.dists.values():
         for name in dist.import_names:
@@ -154,21 +164,38 @@ def duplicate_variants(scan: EnvScan) -> list[Recommendation]:
         if len(key) < 2 or key in seen:
             continue
         seen.add(key)
-        sizes = {n: scan.dists[n].own_bytes for n in key}
-        smaller = min(key, key=lambda n: (sizes[n], n))
-        listing = ", ".join(f"{n} ({human(sizes[n])})" for n in key)
-        out.append(
-            Recommendation(
-                "duplicate-variant",
-                f"two variants of {module!r} installed",
-                sizes[smaller],
-                f"{listing} all provide the import {module!r}; only one is used at a time and "
-                "whichever was installed last overwrote the other's files.",
-                key,
-                fix="keep one of them (removing the smaller frees the bytes shown)",
-            )
-        )
+        out.append(_duplicate(scan, module, key, reached))
     return out
+
+
+def _duplicate(
+    scan: EnvScan,
+    module: str,
+    key: tuple[NormalizedName, ...],
+    reached: frozenset[NormalizedName] | None,
+) -> Recommendation:
+    sizes = {n: scan.dists[n].own_bytes for n in key}
+    needed = [n for n in key if reached is not None and n in reached]
+    if needed and len(needed) < len(key):
+        drop = [n for n in key if n not in needed]
+        why = f"the declared requirements use {', '.join(needed)}"
+    else:
+        drop = [min(key, key=lambda n: (sizes[n], n))]
+        why = (
+            "none of them is the one the declared requirements need"
+            if reached
+            else ("removing the smaller one frees the bytes shown")
+        )
+    listing = ", ".join(f"{n} ({human(sizes[n])})" for n in key)
+    return Recommendation(
+        "duplicate-variant",
+        f"two variants of {module!r} installed",
+        sum(sizes[n] for n in drop),
+        f"{listing} all provide the import {module!r}; only one is used at a time and "
+        f"whichever was installed last overwrote the other's files; {why}.",
+        key,
+        fix=f"uninstall {', '.join(drop)}",
+    )
 
 
 @dataclass(frozen=True)
@@ -187,18 +214,30 @@ class Slimmable:
 def _slimmable(dist: InstalledDist) -> Slimmable:
     tests = bytecode = sources = debug = 0
     for rel, size in dist.files:
-        parts = PurePosixPath(rel).parts
-        if parts and parts[0] == "..":
+        if rel.startswith("../"):
             continue
-        if any(p in _TEST_DIRS for p in parts[1:-1]):
+        parts = rel.split("/")
+        if len(parts) > 2 and not _TEST_DIRS.isdisjoint(parts[1:-1]):
             tests += size
         elif rel.endswith(".pyc"):
             bytecode += size
         elif rel.endswith(_SOURCES):
             sources += size
-        elif ".so" in parts[-1] and size > 4096:
+        elif size > 4096 and ".so" in parts[-1]:
             debug += debug_bytes(dist.site_packages / rel)
     return Slimmable(dist.name, tests, bytecode, sources, debug)
+
+
+_SLIM_FIX = {
+    "tests": "delete the packages' test folders",
+    "bytecode": "drop __pycache__ (and set PYTHONDONTWRITEBYTECODE; startup compiles on first use)",
+    "sources": "delete C/C++/Cython sources and headers",
+    "debug": "run `strip --strip-debug` on the *.so files",
+}
+
+
+def _slim_fix(sums: dict[str, int]) -> str:
+    return "in the image build: " + "; ".join(text for k, text in _SLIM_FIX.items() if sums[k])
 
 
 def slimmable_bytes(scan: EnvScan, top: int = 5) -> Recommendation | None:
@@ -225,21 +264,25 @@ def slimmable_bytes(scan: EnvScan, top: int = 5) -> Recommendation | None:
         total,
         f"{kinds}. Largest: {largest}.",
         tuple(r.name for r in rows[:top]),
-        fix="in the image build: delete test folders and C sources, set PYTHONDONTWRITEBYTECODE "
-        "or drop __pycache__, run `strip --strip-debug` on *.so files",
+        fix=_slim_fix(sums),
         before=scan.total_bytes,
         after=scan.total_bytes - total,
     )
 
 
-def recommend(scan: EnvScan, graph: DepGraph) -> list[Recommendation]:
-    """Every measured recommendation except removing requirements (see verdicts)."""
+def recommend(
+    scan: EnvScan, graph: DepGraph, *, reached: frozenset[NormalizedName] | None = None
+) -> list[Recommendation]:
+    """Every measured recommendation except removing requirements (see verdicts).
+
+    ``reached``: what the declared requirements pull in, when they are known.
+    """
     out: list[Recommendation] = []
     gpu = gpu_payload(scan, graph)
     if gpu:
         out.append(gpu)
     out += lighter_variants(scan)
-    out += duplicate_variants(scan)
+    out += duplicate_variants(scan, reached)
     slim = slimmable_bytes(scan)
     if slim:
         out.append(slim)

@@ -19,11 +19,12 @@ if TYPE_CHECKING:
     class Status(TypedDict):
         upstream: int
 
+
 router = APIRouter()
 
 
 @router.get("/status")
-def status() -> "Status":
+def status() -> Status:
     reply = httpx.get("https://example.org", timeout=5)
     return {"upstream": reply.status_code}
 

@@ -1,37 +1,28 @@
-"""The terminal report: a rich table on a TTY, plain aligned text when piped."""
+"""The terminal report: rich table and colour on a TTY, plain aligned text when piped."""
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING
+import io
+from typing import IO
 
 from depsize.analyze import Analysis
-from depsize.attribute import RootSizes
+from depsize.report.view import COLUMNS, View, build_view
 from depsize.units import human
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-COLUMNS_HELP = (
-    "own: the bytes of the distribution itself. "
-    "closure: own + every distribution it pulls in. "
-    "exclusive: what removing it alone would free (its closure minus what the others need). "
-    "share: each distribution's bytes split evenly among the roots that reach it; "
-    "the share column + extraneous + unowned adds up to the env total."
-)
-
-SORT_KEYS = ("exclusive", "closure", "own", "share", "name")
-
-
-def sorted_roots(analysis: Analysis, sort: str) -> list[RootSizes]:
-    rows = list(analysis.attribution.roots)
-    if sort == "name":
-        return sorted(rows, key=lambda r: r.root.name)
-    return sorted(rows, key=lambda r: (-int(getattr(r, sort)), r.root.name))
-
-
-def _label(row: RootSizes) -> str:
-    extras = f"[{','.join(sorted(row.root.extras))}]" if row.root.extras else ""
-    return f"{row.root.name}{extras}"
+_STATUS_STYLE = {
+    "used": "green",
+    "command": "green",
+    "plugin": "green",
+    "unused": "bold red",
+    "dead-code-only": "red",
+    "dev-only": "yellow",
+    "optional-only": "cyan",
+    "types-only": "cyan",
+    "transitive-only": "dim",
+    "not-installed": "magenta",
+    "not-applicable": "dim",
+}
+_BAR = 12
 
 
 def render(
@@ -44,9 +35,26 @@ def render(
     sort: str = "exclusive",
     verbose: int = 0,
 ) -> None:
-    """Write the scan report to ``stream``."""
+    """Write the scan report to ``stream``; plain text has no trailing blanks."""
+    if color:
+        _render(analysis, stream, color=True, width=width, top=top, sort=sort, verbose=verbose)
+        return
+    buffer = io.StringIO()
+    _render(analysis, buffer, color=False, width=width, top=top, sort=sort, verbose=verbose)
+    stream.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+
+
+def _render(
+    analysis: Analysis,
+    stream: IO[str],
+    *,
+    color: bool,
+    width: int | None,
+    top: int | None,
+    sort: str,
+    verbose: int,
+) -> None:
     from rich.console import Console  # imported only when rendering (startup time)
-    from rich.table import Table
 
     console = Console(
         file=stream,
@@ -56,63 +64,70 @@ def render(
         no_color=not color,
         highlight=False,
         soft_wrap=False,
+        emoji=False,
     )
-    env = analysis.scan.env
-    console.print(
-        f"Environment: {env.prefix or env.site_packages[0]} (Python {env.python_version}, "
-        f"found by {env.how_found})"
-    )
-    if env.note:
-        console.print(f"Note: {env.note}")
-    rows = sorted_roots(analysis, sort)
-    shown = rows[:top] if top else rows
-    table = Table(box=None, show_edge=False, pad_edge=False)
-    for name, justify in (
-        ("root", "left"),
-        ("own", "right"),
-        ("closure", "right"),
-        ("exclusive", "right"),
-        ("share", "right"),
-        ("deps", "right"),
-    ):
-        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    for row in shown:
-        table.add_row(
-            _label(row),
-            human(row.own),
-            human(row.closure),
-            human(row.exclusive),
-            human(row.share),
-            str(len(row.reach) - 1),
+    view = build_view(analysis, top=top, sort=sort)
+    console.print(f"depsize · {view.title}", markup=False)
+    console.print(view.summary, markup=False, style="bold" if color else None)
+    console.print()
+    console.print(_table(view, color, analysis.scan.total_bytes))
+    if view.hidden_rows:
+        console.print(
+            f"… {view.hidden_rows} more rows ({human(view.hidden_share)} of share); "
+            "--top shows more",
+            markup=False,
+        )
+    console.print(COLUMNS, markup=False, style="dim" if color else None, soft_wrap=True)
+    for section in view.sections:
+        console.print()
+        console.print(f"{section.title}:", markup=False, style="bold" if color else None)
+        limit = None if verbose else 10
+        for line in section.lines[:limit]:
+            console.print(f"  {line}", markup=False, soft_wrap=True)
+        if limit and len(section.lines) > limit:
+            console.print(f"  … {len(section.lines) - limit} more (-v shows all)", markup=False)
+    if view.recommendations:
+        console.print()
+        console.print("Recommendations:", markup=False, style="bold" if color else None)
+        for number, text in enumerate(view.recommendations, start=1):
+            console.print(f"  {number}. {text}", markup=False, soft_wrap=True)
+    if view.could_not_read:
+        console.print()
+        console.print(
+            f"Could not read ({len(view.could_not_read)}; details on stderr)", markup=False
         )
     console.print()
-    console.print(table)
-    if len(shown) < len(rows):
-        rest = rows[len(shown) :]
-        console.print(f"… {len(rest)} more roots, {human(sum(r.share for r in rest))} of share")
-    console.print()
-    _footer(console, analysis, verbose)
+    console.print(view.totals, markup=False)
 
 
-def _footer(console: Console, analysis: Analysis, verbose: int) -> None:
-    scan, attribution = analysis.scan, analysis.attribution
-    unit = "disk usage" if scan.disk_usage else "apparent size"
-    console.print(
-        f"Total: {human(scan.total_bytes)} ({scan.total_bytes:,} bytes, {unit}) in "
-        f"{len(scan.dists)} distributions; unowned files: {human(scan.unowned_bytes)} "
-        f"({len(scan.unowned_files)} files)"
-    )
-    if attribution.extraneous:
-        console.print(
-            f"Extraneous (reached by no root): {human(attribution.extraneous_bytes)} in "
-            f"{', '.join(attribution.extraneous)}"
-        )
-    if analysis.roots_from == "unrequired":
-        console.print("Roots: the distributions nothing else requires (no declared requirements).")
-    for conflict in scan.conflicts[: None if verbose else 5]:
-        console.print(
-            f"Conflict: {conflict.path} is installed by {' and '.join(conflict.owners)}; "
-            f"counted once, for {conflict.owners[0]}"
-        )
-    for missing in analysis.graph.missing:
-        console.print(f"Missing: {missing.source} requires {missing.requirement!r}, not installed")
+def _bar(share: int, total: int) -> str:
+    filled = round(_BAR * share / total) if total else 0
+    return "█" * filled + "·" * (_BAR - filled)
+
+
+def _table(view: View, color: bool, total: int) -> object:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold" if color else "")
+    table.add_column("requirement" if view.has_status else "root", no_wrap=True)
+    if view.has_status:
+        table.add_column("status", no_wrap=True)
+    for name in ("own", "closure", "exclusive", "share"):
+        table.add_column(name, justify="right", no_wrap=True)
+    if color:
+        table.add_column("", no_wrap=True)
+    if view.has_status:
+        table.add_column("declared at", no_wrap=True, overflow="ellipsis")
+    for row in view.rows:
+        cells: list[object] = [Text(row.name)]
+        if view.has_status:
+            style = _STATUS_STYLE.get(row.status.split(" ")[0], "") if color else ""
+            cells.append(Text(row.status, style=style))
+        cells += [human(row.own), human(row.closure), human(row.exclusive), human(row.share)]
+        if color:
+            cells.append(Text(_bar(row.share, total), style="blue"))
+        if view.has_status:
+            cells.append(Text(row.source))
+        table.add_row(*cells)  # type: ignore[arg-type]
+    return table

@@ -6,32 +6,132 @@ Keys are stable; ``schema_version`` is bumped on any breaking change.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from depsize import __version__
 from depsize.analyze import Analysis
+from depsize.recommend import Recommendation
+from depsize.verdicts import Evidence, Undeclared, Verdict
 
 SCHEMA_VERSION = 1
 
 
+def _path(path: Path | None, project: Path) -> str | None:
+    """Paths inside the project are given relative to it (stable across machines)."""
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _evidence(items: tuple[Evidence, ...], project: Path) -> list[dict[str, Any]]:
+    return [
+        {
+            "file": _path(e.file, project),
+            "line": e.line,
+            "text": e.text,
+            "kind": e.kind,
+            "scope": e.scope,
+        }
+        for e in items
+    ]
+
+
+def _verdict(v: Verdict, project: Path) -> dict[str, Any]:
+    req, sizes = v.requirement, v.sizes
+    return {
+        "name": req.name,
+        "display_name": req.display_name,
+        "specifier": req.specifier,
+        "extras": sorted(req.extras),
+        "marker": req.marker,
+        "group": req.group,
+        "source": {"file": _path(req.source, project), "line": req.line, "end_line": req.end_line},
+        "raw": req.raw,
+        "status": v.status,
+        "pin": v.pin,
+        "ignored": v.ignored,
+        "installed_version": v.version,
+        "required_by": list(v.required_by),
+        "evidence": _evidence(v.evidence, project),
+        "own_bytes": sizes.own if sizes else 0,
+        "closure_bytes": sizes.closure if sizes else 0,
+        "exclusive_bytes": sizes.exclusive if sizes else 0,
+        "share_bytes": sizes.share if sizes else 0,
+    }
+
+
+def _undeclared(u: Undeclared, project: Path) -> dict[str, Any]:
+    first = u.evidence[0] if u.evidence else None
+    return {
+        "module": u.module,
+        "file": _path(first.file, project) if first else None,
+        "line": first.line if first else None,
+        "installed": u.installed,
+        "dists": list(u.dists),
+        "required_by": list(u.required_by),
+        "hint": u.hint,
+        "evidence": _evidence(u.evidence, project),
+    }
+
+
+def _recommendation(r: Recommendation) -> dict[str, Any]:
+    return {
+        "kind": r.kind,
+        "title": r.title,
+        "bytes": r.bytes,
+        "detail": r.detail,
+        "names": list(r.names),
+        "fix": r.fix,
+        "before_bytes": r.before,
+        "after_bytes": r.after,
+    }
+
+
+def _env(analysis: Analysis) -> dict[str, Any]:
+    scan = analysis.scan
+    env = scan.env
+    return {
+        "path": str(env.prefix) if env.prefix else None,
+        "site_packages": [str(p) for p in env.site_packages],
+        "python": env.python_version,
+        "found_by": env.how_found,
+        "size_unit": "disk_usage" if scan.disk_usage else "apparent",
+        "total_bytes": scan.total_bytes,
+        "unowned_bytes": scan.unowned_bytes,
+        "unowned_files": len(scan.unowned_files),
+        "extraneous_bytes": analysis.attribution.extraneous_bytes,
+    }
+
+
+def _summary(analysis: Analysis) -> dict[str, Any]:
+    judgement = analysis.judgement
+    statuses: dict[str, int] = {}
+    for verdict in judgement.verdicts if judgement else ():
+        statuses[verdict.status] = statuses.get(verdict.status, 0) + 1
+    return {
+        "declared": len(analysis.judged),
+        "statuses": statuses,
+        "removable": list(judgement.removable) if judgement else [],
+        "removable_freed_bytes": judgement.removable_freed if judgement else 0,
+        "removable_exclusive_sum_bytes": judgement.removable_exclusive_sum if judgement else 0,
+        "entry_points_found": bool(analysis.imports and analysis.imports.entry_found),
+    }
+
+
 def to_data(analysis: Analysis) -> dict[str, Any]:
     """The JSON document as plain data."""
-    scan, attribution = analysis.scan, analysis.attribution
-    env = scan.env
+    scan, attribution, project = analysis.scan, analysis.attribution, analysis.settings.project
+    judgement = analysis.judgement
     return {
         "schema_version": SCHEMA_VERSION,
         "depsize_version": __version__,
-        "env": {
-            "path": str(env.prefix) if env.prefix else None,
-            "site_packages": [str(p) for p in env.site_packages],
-            "python": env.python_version,
-            "found_by": env.how_found,
-            "size_unit": "disk_usage" if scan.disk_usage else "apparent",
-            "total_bytes": scan.total_bytes,
-            "unowned_bytes": scan.unowned_bytes,
-            "unowned_files": len(scan.unowned_files),
-            "extraneous_bytes": attribution.extraneous_bytes,
-        },
+        "project": str(project),
+        "env": _env(analysis),
+        "summary": _summary(analysis),
         "roots_from": analysis.roots_from,
         "roots": [
             {
@@ -45,6 +145,8 @@ def to_data(analysis: Analysis) -> dict[str, Any]:
             }
             for r in attribution.roots
         ],
+        "requirements": [_verdict(v, project) for v in judgement.verdicts] if judgement else [],
+        "undeclared": [_undeclared(u, project) for u in judgement.undeclared] if judgement else [],
         "distributions": [
             {
                 "name": d.name,
@@ -60,7 +162,9 @@ def to_data(analysis: Analysis) -> dict[str, Any]:
             }
             for d in scan.dists.values()
         ],
-        "extraneous": list(attribution.extraneous),
+        "extraneous": [
+            {"name": n, "own_bytes": scan.dists[n].own_bytes} for n in attribution.extraneous
+        ],
         "missing_dependencies": [
             {"required_by": m.source, "requirement": m.requirement, "name": m.target}
             for m in analysis.graph.missing
@@ -68,6 +172,8 @@ def to_data(analysis: Analysis) -> dict[str, Any]:
         "conflicts": [
             {"path": c.path, "owners": list(c.owners), "bytes": c.size} for c in scan.conflicts
         ],
+        "recommendations": [_recommendation(r) for r in analysis.recommendations],
+        "notes": list(analysis.notes),
         "warnings": [
             {"file": str(w.file) if w.file else None, "line": w.line, "message": w.message}
             for w in analysis.warnings

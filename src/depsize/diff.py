@@ -1,0 +1,165 @@
+"""``depsize diff A.json B.json``: what grew, shrank, appeared and disappeared, by bytes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from depsize.errors import InputError
+from depsize.units import human
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Change:
+    name: str
+    before: int | None
+    after: int | None
+    version_before: str | None = None
+    version_after: str | None = None
+
+    @property
+    def delta(self) -> int:
+        return (self.after or 0) - (self.before or 0)
+
+
+@dataclass(frozen=True)
+class ReportDiff:
+    total_before: int
+    total_after: int
+    appeared: tuple[Change, ...]
+    disappeared: tuple[Change, ...]
+    grew: tuple[Change, ...]
+    shrank: tuple[Change, ...]
+    status_changes: tuple[tuple[str, str, str], ...]
+    """(requirement, status before, status after)."""
+
+    @property
+    def delta(self) -> int:
+        return self.total_after - self.total_before
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    """Read a report written by ``depsize scan --format json``; say what was expected if not."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(
+            "no such file; expected a report from `depsize scan --format json`", path
+        ) from exc
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(
+            f"not a JSON report ({exc}); expected the output of `depsize scan --format json`", path
+        ) from exc
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise InputError("not a depsize JSON report (no schema_version)", path)
+    if data["schema_version"] != SCHEMA_VERSION:
+        raise InputError(
+            f"schema_version {data['schema_version']!r}; this depsize reads "
+            f"schema_version {SCHEMA_VERSION}",
+            path,
+        )
+    if not _complete(data):
+        raise InputError(
+            "incomplete report: expected env.total_bytes and distributions[] with "
+            "name and own_bytes",
+            path,
+        )
+    return data
+
+
+def _complete(data: dict[str, Any]) -> bool:
+    env, dists = data.get("env"), data.get("distributions")
+    return (
+        isinstance(env, dict)
+        and isinstance(env.get("total_bytes"), int)
+        and isinstance(dists, list)
+        and all(
+            isinstance(d, dict)
+            and isinstance(d.get("name"), str)
+            and isinstance(d.get("own_bytes"), int)
+            for d in dists
+        )
+    )
+
+
+def _dists(data: dict[str, Any]) -> dict[str, tuple[int, str]]:
+    return {
+        d["name"]: (int(d["own_bytes"]), str(d.get("version", ""))) for d in data["distributions"]
+    }
+
+
+def diff_reports(before: dict[str, Any], after: dict[str, Any]) -> ReportDiff:
+    old, new = _dists(before), _dists(after)
+    changes = [
+        Change(
+            n,
+            old[n][0] if n in old else None,
+            new[n][0] if n in new else None,
+            old[n][1] if n in old else None,
+            new[n][1] if n in new else None,
+        )
+        for n in sorted(set(old) | set(new))
+    ]
+    by_delta = sorted(changes, key=lambda c: (-abs(c.delta), c.name))
+    old_status = {r["name"]: r["status"] for r in before.get("requirements", [])}
+    new_status = {r["name"]: r["status"] for r in after.get("requirements", [])}
+    status_changes = tuple(
+        (n, old_status.get(n, "(not declared)"), new_status.get(n, "(not declared)"))
+        for n in sorted(set(old_status) | set(new_status))
+        if old_status.get(n) != new_status.get(n)
+    )
+    return ReportDiff(
+        total_before=int(before["env"]["total_bytes"]),
+        total_after=int(after["env"]["total_bytes"]),
+        appeared=tuple(c for c in by_delta if c.before is None),
+        disappeared=tuple(c for c in by_delta if c.after is None),
+        grew=tuple(
+            c for c in by_delta if c.before is not None and c.after is not None and c.delta > 0
+        ),
+        shrank=tuple(
+            c for c in by_delta if c.before is not None and c.after is not None and c.delta < 0
+        ),
+        status_changes=status_changes,
+    )
+
+
+def _signed(delta: int) -> str:
+    return ("+" if delta > 0 else "-" if delta < 0 else "±") + human(abs(delta))
+
+
+def _line(change: Change) -> str:
+    versions = ""
+    if change.version_before != change.version_after:
+        versions = f" ({change.version_before or '—'} → {change.version_after or '—'})"
+    return (
+        f"{change.name}{versions}: {human(change.before or 0)} → {human(change.after or 0)} "
+        f"({_signed(change.delta)})"
+    )
+
+
+def format_text(result: ReportDiff, *, top: int | None = None) -> str:
+    out = [
+        f"Total: {human(result.total_before)} → {human(result.total_after)} "
+        f"({_signed(result.delta)}, {result.delta:+,} bytes)"
+    ]
+    for title, items in (
+        ("Appeared", result.appeared),
+        ("Disappeared", result.disappeared),
+        ("Grew", result.grew),
+        ("Shrank", result.shrank),
+    ):
+        if items:
+            out += ["", f"{title} ({len(items)}, {_signed(sum(c.delta for c in items))}):"]
+            out += [f"  {_line(c)}" for c in items[:top]]
+            if top and len(items) > top:
+                out.append(f"  … {len(items) - top} more")
+    if result.status_changes:
+        out += ["", "Requirement status changes:"]
+        out += [f"  {n}: {a} → {b}" for n, a, b in result.status_changes]
+    if len(out) == 1:
+        out.append("No distribution changed.")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,293 @@
+"""What every human-readable report says, as plain rows; console and markdown only format it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from depsize.analyze import Analysis
+from depsize.attribute import RootSizes
+from depsize.units import human
+from depsize.verdicts import Evidence, Verdict
+
+SORT_KEYS = ("exclusive", "closure", "own", "share", "name")
+COLUMNS = (
+    "own: the distribution's own files · closure: own + everything it pulls in · "
+    "exclusive: what removing it alone frees · share: bytes split evenly among the "
+    "requirements that reach them (shares + extraneous + unowned = env total)"
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    status: str
+    own: int
+    closure: int
+    exclusive: int
+    share: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class View:
+    title: str
+    summary: str
+    rows: tuple[Row, ...]
+    hidden_rows: int
+    hidden_share: int
+    sections: tuple[Section, ...]
+    recommendations: tuple[str, ...]
+    totals: str
+    could_not_read: tuple[str, ...] = field(default=())
+    has_status: bool = True
+
+
+def _where(path: Path | None, line: int | None, project: Path) -> str:
+    if path is None:
+        return "?"
+    try:
+        shown = path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        shown = str(path)
+    return f"{shown}:{line}" if line else shown
+
+
+def _evidence(items: tuple[Evidence, ...], project: Path, limit: int = 3) -> str:
+    shown = [f"{_where(e.file, e.line, project)}" for e in items[:limit]]
+    more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
+    return ", ".join(shown) + more
+
+
+def _label(verdict: Verdict) -> str:
+    req = verdict.requirement
+    return req.display_name + (f"[{','.join(sorted(req.extras))}]" if req.extras else "")
+
+
+def _row(v: Verdict, project: Path) -> Row:
+    s = v.sizes
+    status = v.status + (" (pin)" if v.pin else "") + (" (ignored)" if v.ignored else "")
+    return Row(
+        _label(v),
+        status,
+        s.own if s else 0,
+        s.closure if s else 0,
+        s.exclusive if s else 0,
+        s.share if s else 0,
+        _where(v.requirement.source, v.requirement.line, project),
+    )
+
+
+def _root_row(r: RootSizes) -> Row:
+    extras = f"[{','.join(sorted(r.root.extras))}]" if r.root.extras else ""
+    return Row(r.root.name + extras, "", r.own, r.closure, r.exclusive, r.share, "")
+
+
+def _sort(rows: list[Row], key: str) -> list[Row]:
+    if key == "name":
+        return sorted(rows, key=lambda r: r.name.lower())
+    return sorted(rows, key=lambda r: (-int(getattr(r, key)), r.name.lower()))
+
+
+_FINDING_TEXT = {
+    "unused": "nothing imports it, runs it or needs it",
+    "dead-code-only": "imported only by code no entry point reaches",
+    "dev-only": "imported only by tests; move it to a dev/test group",
+    "optional-only": "imported only inside try/except ImportError",
+    "types-only": "imported only under TYPE_CHECKING; a dev/typing group is enough",
+    "command": "run as a command",
+    "plugin": "used as a plugin",
+    "not-installed": "declared but not installed in this environment",
+    "not-applicable": "its marker is false for this environment",
+}
+
+
+def _verdict_line(v: Verdict, project: Path) -> str:
+    req = v.requirement
+    where = _where(req.source, req.line, project)
+    text = f"{_label(v)} ({where}): {_FINDING_TEXT.get(v.status, v.status)}"
+    if v.evidence:
+        text += f" — {_evidence(v.evidence, project)}"
+        if v.status in ("command", "plugin"):
+            text += f": {v.evidence[0].text.strip()}"
+    if v.status in ("unused", "dead-code-only") and v.sizes:
+        text += f"; removing it alone frees {human(v.sizes.exclusive)}"
+    if v.ignored:
+        text += " [ignored by [tool.depsize]]"
+    return text
+
+
+def _transitive_line(v: Verdict, project: Path) -> str:
+    where = _where(v.requirement.source, v.requirement.line, project)
+    by = ", ".join(v.required_by[:3]) + (" …" if len(v.required_by) > 3 else "")
+    if v.pin:
+        return (
+            f"{_label(v)} ({where}): needed by {by}; a version pin ({v.requirement.specifier}) "
+            "narrower than they ask for — keep it, removing it changes what pip resolves"
+        )
+    return f"{_label(v)} ({where}): not imported, needed by {by}; removing the line frees 0 B"
+
+
+def _sections(analysis: Analysis) -> list[Section]:
+    j = analysis.judgement
+    project = analysis.settings.project
+    out: list[Section] = []
+    if j is not None:
+        for status, title in (
+            ("unused", "Unused"),
+            ("dead-code-only", "Only used by dead code"),
+            ("dev-only", "Only used by tests"),
+            ("optional-only", "Optional imports only"),
+            ("types-only", "Type-checking imports only"),
+            ("command", "Used as a command"),
+            ("plugin", "Used as a plugin"),
+            ("not-installed", "Not installed"),
+            ("not-applicable", "Not applicable here"),
+        ):
+            lines = [_verdict_line(v, project) for v in j.verdicts if v.status == status]
+            if lines:
+                out.append(Section(title, tuple(lines)))
+        trans = [_transitive_line(v, project) for v in j.verdicts if v.status == "transitive-only"]
+        if trans:
+            out.append(Section("Only needed transitively", tuple(trans)))
+        out += _undeclared_sections(analysis)
+    out += _env_sections(analysis)
+    return out
+
+
+def _undeclared_sections(analysis: Analysis) -> list[Section]:
+    j = analysis.judgement
+    assert j is not None
+    project = analysis.settings.project
+    installed, missing = [], []
+    for u in j.undeclared:
+        where = _evidence(u.evidence, project, limit=2)
+        if u.installed:
+            via = (
+                f"installed only as a dependency of {', '.join(u.required_by)}"
+                if (u.required_by)
+                else "installed, but no declared requirement pulls it in"
+            )
+            installed.append(f"{u.module} ({', '.join(u.dists)}) — {where}: {via}")
+        else:
+            hint = f"; probably the distribution {u.hint}" if u.hint else ""
+            missing.append(f"{u.module} — {where}: not installed{hint}")
+    out = []
+    if installed:
+        out.append(Section("Imported but not declared (installed)", tuple(installed)))
+    if missing:
+        out.append(Section("Imported but not declared (not installed)", tuple(missing)))
+    return out
+
+
+def _env_sections(analysis: Analysis) -> list[Section]:
+    scan, attribution = analysis.scan, analysis.attribution
+    out = []
+    if attribution.extraneous and analysis.roots_from == "declared":
+        names = sorted(attribution.extraneous, key=lambda n: -scan.dists[n].own_bytes)
+        out.append(
+            Section(
+                f"Extraneous: installed, reached by no declared requirement "
+                f"({human(attribution.extraneous_bytes)})",
+                tuple(
+                    f"{n} {scan.dists[n].version}: {human(scan.dists[n].own_bytes)}" for n in names
+                ),
+            )
+        )
+    if scan.conflicts:
+        out.append(
+            Section(
+                "Files installed by two distributions (one overwrote the other)",
+                tuple(
+                    f"{c.path}: {' and '.join(c.owners)} "
+                    f"({human(c.size)}, counted for {c.owners[0]})"
+                    for c in scan.conflicts
+                ),
+            )
+        )
+    if analysis.graph.missing:
+        out.append(
+            Section(
+                "Missing dependencies",
+                tuple(
+                    f"{m.source} requires {m.requirement!r}, which is not installed"
+                    for m in analysis.graph.missing
+                ),
+            )
+        )
+    notes = list(analysis.notes)
+    if analysis.imports is not None and not analysis.imports.entry_found:
+        notes.append("no entry point found: every module counts as live (use --entry)")
+    if analysis.judgement and analysis.judgement.ignored:
+        notes.append("ignored by [tool.depsize]: " + ", ".join(analysis.judgement.ignored))
+    if notes:
+        out.append(Section("Notes", tuple(notes)))
+    return out
+
+
+def _recommendations(analysis: Analysis) -> list[str]:
+    out = []
+    for r in analysis.recommendations:
+        text = f"{r.title}: {human(r.bytes)}. {r.detail}"
+        if r.before is not None and r.after is not None:
+            text += f" Env: {human(r.before)} → {human(r.after)}."
+        if r.fix:
+            text += f" Fix: {r.fix}."
+        out.append(text)
+    return out
+
+
+def _summary(analysis: Analysis) -> str:
+    scan = analysis.scan
+    text = f"env {human(scan.total_bytes)} in {len(scan.dists)} distributions"
+    j = analysis.judgement
+    if j is None:
+        return text
+    removable = [
+        v for v in j.verdicts if v.status in ("unused", "dead-code-only") and not v.ignored
+    ]
+    text += f" · {len(analysis.judged)} declared · {len(removable)} unused or dead-code-only"
+    if j.removable:
+        text += f" · {human(j.removable_freed)} can be freed"
+    return text
+
+
+def build_view(analysis: Analysis, *, top: int | None = None, sort: str = "exclusive") -> View:
+    scan = analysis.scan
+    env = scan.env
+    project = analysis.settings.project
+    j = analysis.judgement
+    rows = (
+        [_row(v, project) for v in j.verdicts]
+        if j
+        else [_root_row(r) for r in analysis.attribution.roots]
+    )
+    rows = _sort(rows, sort)
+    shown = rows[:top] if top else rows
+    hidden = rows[len(shown) :]
+    unit = "disk usage" if scan.disk_usage else "apparent size"
+    totals = (
+        f"Total {human(scan.total_bytes)} ({scan.total_bytes:,} bytes, {unit}); unowned "
+        f"files {human(scan.unowned_bytes)} ({len(scan.unowned_files)} files); extraneous "
+        f"{human(analysis.attribution.extraneous_bytes)}"
+    )
+    where = env.prefix or env.site_packages[0]
+    title = f"{where} · Python {env.python_version} · found by {env.how_found}"
+    return View(
+        title=title + (f"\nNote: {env.note}" if env.note else ""),
+        summary=_summary(analysis),
+        rows=tuple(shown),
+        hidden_rows=len(hidden),
+        hidden_share=sum(r.share for r in hidden),
+        sections=tuple(_sections(analysis)),
+        recommendations=tuple(_recommendations(analysis)),
+        totals=totals,
+        could_not_read=tuple(str(w) for w in analysis.warnings),
+        has_status=j is not None,
+    )

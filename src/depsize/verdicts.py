@@ -1,0 +1,342 @@
+"""Verdicts (DESIGN §6): one status per declared requirement, with evidence and sizes.
+
+Pure functions of the scan, the graph, the declared requirements and the import analysis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import NormalizedName
+
+from depsize.attribute import Attribution, Root, RootSizes, attribute, freed
+from depsize.graph import DepGraph
+from depsize.imports.model import ImportSite, ProjectImports
+from depsize.models import EnvScan
+from depsize.recommend import Recommendation
+from depsize.requirements.model import DeclaredRequirement, is_applicable
+from depsize.units import human
+
+Status = Literal[
+    "used",
+    "dev-only",
+    "dead-code-only",
+    "optional-only",
+    "types-only",
+    "command",
+    "plugin",
+    "transitive-only",
+    "unused",
+    "not-installed",
+    "not-applicable",
+]
+STATUSES: tuple[Status, ...] = (
+    "used",
+    "dev-only",
+    "dead-code-only",
+    "optional-only",
+    "types-only",
+    "command",
+    "plugin",
+    "transitive-only",
+    "unused",
+    "not-installed",
+    "not-applicable",
+)
+REMOVABLE: tuple[Status, ...] = ("unused", "dead-code-only")
+STATUS_MEANING: dict[Status, str] = {
+    "used": "imported by live code (or, for a dev group, by tests)",
+    "dev-only": "imported only by tests, but declared as a runtime requirement",
+    "dead-code-only": "imported only by modules no entry point reaches",
+    "optional-only": "imported only inside try/except ImportError",
+    "types-only": "imported only under `if TYPE_CHECKING:`",
+    "command": "not imported, but its console script is run (Procfile, Dockerfile, …)",
+    "plugin": "not imported, but loaded as a plugin or named by a URL scheme",
+    "transitive-only": "not imported, but another declared requirement needs it (frees 0 B)",
+    "unused": "not imported, not run, not needed by anything else",
+    "not-installed": "declared but not installed in the scanned environment",
+    "not-applicable": "its environment marker is false for the scanned environment",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a status was given: an import site, a command line or a plugin link."""
+
+    file: Path | None
+    line: int | None
+    text: str
+    kind: str
+    scope: str = "live"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    requirement: DeclaredRequirement
+    status: Status
+    evidence: tuple[Evidence, ...] = ()
+    sizes: RootSizes | None = None
+    required_by: tuple[NormalizedName, ...] = ()
+    pin: bool = False
+    """transitive-only with a narrower specifier than its requirers ask: keep it."""
+    ignored: bool = False
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class Undeclared:
+    """An imported module no declared requirement provides."""
+
+    module: str
+    evidence: tuple[Evidence, ...]
+    dists: tuple[NormalizedName, ...] = ()
+    required_by: tuple[NormalizedName, ...] = ()
+    hint: str | None = None
+
+    @property
+    def installed(self) -> bool:
+        return bool(self.dists)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    verdicts: tuple[Verdict, ...]
+    undeclared: tuple[Undeclared, ...]
+    roots: tuple[Root, ...]
+    attribution: Attribution
+    removable: tuple[NormalizedName, ...] = ()
+    removable_freed: int = 0
+    removable_exclusive_sum: int = 0
+    ignored: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Evidence per distribution, split by what it says."""
+
+    imports: dict[NormalizedName, list[ImportSite]]
+    commands: dict[NormalizedName, list[Evidence]]
+    plugins: dict[NormalizedName, list[Evidence]]
+
+
+def collect_usage(
+    imports: ProjectImports, resolve: Callable[[ImportSite], tuple[NormalizedName, ...]]
+) -> Usage:
+    by_dist: dict[NormalizedName, list[ImportSite]] = {}
+    for site in imports.third_party_sites():
+        for dist in resolve(site):
+            by_dist.setdefault(dist, []).append(site)
+    commands: dict[NormalizedName, list[Evidence]] = {}
+    for use in imports.commands:
+        commands.setdefault(use.dist, []).append(Evidence(use.file, use.line, use.text, "command"))
+    plugins: dict[NormalizedName, list[Evidence]] = {}
+    for plugin in imports.plugins:
+        plugins.setdefault(plugin.dist, []).append(
+            Evidence(plugin.file, plugin.line, plugin.reason, "plugin")
+        )
+    return Usage(by_dist, commands, plugins)
+
+
+def _site_evidence(sites: Iterable[ImportSite]) -> tuple[Evidence, ...]:
+    return tuple(Evidence(s.file, s.line, f"import {s.module}", s.kind, s.scope) for s in sites)
+
+
+def _import_status(
+    sites: Sequence[ImportSite], dev: bool
+) -> tuple[Status, list[ImportSite]] | None:
+    """The status import sites alone give, with the sites that prove it."""
+    scopes = ("live", "test") if dev else ("live",)
+    live = [s for s in sites if s.scope in scopes]
+    for kinds, status in (
+        (("runtime", "dynamic"), "used"),
+        (("conditional",), "optional-only"),
+        (("type-checking",), "types-only"),
+    ):
+        chosen = [s for s in live if s.kind in kinds]
+        if chosen:
+            return status, chosen  # type: ignore[return-value]
+    dead = [s for s in sites if s.scope == "dead"]
+    if dead:
+        return "dead-code-only", dead
+    tests = [s for s in sites if s.scope == "test"]
+    return ("dev-only", tests) if tests else None
+
+
+def _judge_one(
+    req: DeclaredRequirement, usage: Usage, sizes: Mapping[NormalizedName, RootSizes]
+) -> tuple[Status, tuple[Evidence, ...]]:
+    sites = usage.imports.get(req.name, [])
+    by_import = _import_status(sites, req.is_dev)
+    if by_import and by_import[0] == "used":
+        return "used", _site_evidence(by_import[1])
+    if req.name in usage.commands:
+        return "command", tuple(usage.commands[req.name])
+    if req.name in usage.plugins:
+        return "plugin", tuple(usage.plugins[req.name])
+    if by_import:
+        return by_import[0], _site_evidence(by_import[1])
+    others = [r for n, r in sizes.items() if n != req.name and req.name in r.reach]
+    if others:
+        return "transitive-only", ()
+    return "unused", ()
+
+
+def _is_pin(
+    req: DeclaredRequirement, graph: DepGraph, requirers: Collection[NormalizedName]
+) -> bool:
+    """Whether ``req`` pins more than the distributions that need it ask for."""
+    if not req.specifier:
+        return False
+    asked: set[str] = set()
+    for state, edges in graph.edges.items():
+        for edge in edges:
+            if edge.target == req.name and state[0] in requirers:
+                try:
+                    asked |= {str(s) for s in Requirement(edge.requirement).specifier}
+                except InvalidRequirement:
+                    continue
+    try:
+        mine = {str(s) for s in SpecifierSet(req.specifier)}
+    except InvalidSpecifier:
+        return True
+    return bool(mine - asked)
+
+
+def declared_roots(
+    reqs: Iterable[DeclaredRequirement], scan: EnvScan, marker_env: Mapping[str, str]
+) -> list[Root]:
+    extras: dict[NormalizedName, set[str]] = {}
+    for req in reqs:
+        if req.name in scan.dists and is_applicable(req, marker_env):
+            extras.setdefault(req.name, set()).update(req.extras)
+    return [Root(n, frozenset(e)) for n, e in sorted(extras.items())]
+
+
+@dataclass(frozen=True)
+class JudgeInput:
+    declared: tuple[DeclaredRequirement, ...]
+    scan: EnvScan
+    graph: DepGraph
+    marker_env: Mapping[str, str]
+    imports: ProjectImports
+    resolve: Callable[[ImportSite], tuple[NormalizedName, ...]]
+    hint: Callable[[str], str | None] = lambda _module: None
+    ignore: Mapping[str, frozenset[NormalizedName]] = field(default_factory=dict)
+    """Status (or ``"*"`` for all) → names whose finding is ignored."""
+
+
+def judge(data: JudgeInput) -> Judgement:
+    roots = declared_roots(data.declared, data.scan, data.marker_env)
+    attribution = attribute(data.scan, data.graph, roots)
+    sizes = attribution.by_name()
+    usage = collect_usage(data.imports, data.resolve)
+    verdicts = [_verdict(req, data, usage, sizes) for req in data.declared]
+    removable = tuple(
+        sorted({v.requirement.name for v in verdicts if v.status in REMOVABLE and not v.ignored})
+    )
+    freed_bytes, _ = freed(data.scan, data.graph, roots, set(removable))
+    return Judgement(
+        verdicts=tuple(verdicts),
+        undeclared=tuple(_undeclared(data, usage, sizes)),
+        roots=tuple(roots),
+        attribution=attribution,
+        removable=removable,
+        removable_freed=freed_bytes,
+        removable_exclusive_sum=sum(sizes[n].exclusive for n in removable if n in sizes),
+        ignored=tuple(sorted({f"{n} ({s})" for s, names in data.ignore.items() for n in names})),
+    )
+
+
+def _verdict(
+    req: DeclaredRequirement,
+    data: JudgeInput,
+    usage: Usage,
+    sizes: Mapping[NormalizedName, RootSizes],
+) -> Verdict:
+    dist = data.scan.dists.get(req.name)
+    version = dist.version if dist else None
+    if not is_applicable(req, data.marker_env):
+        return Verdict(req, "not-applicable", version=version)
+    if dist is None:
+        return Verdict(
+            req, "not-installed", evidence=_site_evidence(usage.imports.get(req.name, []))
+        )
+    status, evidence = _judge_one(req, usage, sizes)
+    requirers = tuple(sorted(n for n, r in sizes.items() if n != req.name and req.name in r.reach))
+    pin = status == "transitive-only" and _is_pin(req, data.graph, _closure_of(requirers, sizes))
+    ignored = req.name in data.ignore.get(status, frozenset()) or req.name in data.ignore.get(
+        "*", frozenset()
+    )
+    return Verdict(req, status, evidence, sizes.get(req.name), requirers, pin, ignored, version)
+
+
+def _closure_of(
+    names: Iterable[NormalizedName], sizes: Mapping[NormalizedName, RootSizes]
+) -> set[NormalizedName]:
+    out: set[NormalizedName] = set()
+    for name in names:
+        out |= sizes[name].reach
+    return out
+
+
+def _undeclared(
+    data: JudgeInput, usage: Usage, sizes: Mapping[NormalizedName, RootSizes]
+) -> list[Undeclared]:
+    declared = {r.name for r in data.declared}
+    modules: dict[str, list[ImportSite]] = {}
+    for site in data.imports.third_party_sites():
+        dists = data.resolve(site)
+        if dists and not set(dists) & declared:
+            modules.setdefault(site.module.split(".")[0] + "|" + ",".join(dists), []).append(site)
+        elif not dists and site.kind in ("runtime", "dynamic"):
+            modules.setdefault(site.module.split(".")[0] + "|", []).append(site)
+    out = []
+    for key, sites in sorted(modules.items()):
+        module, _, names = key.partition("|")
+        dists = tuple(NormalizedName(n) for n in names.split(",") if n)
+        ignored = data.ignore.get("undeclared", frozenset()) | data.ignore.get("*", frozenset())
+        if set(dists) & ignored or module in ignored:
+            continue
+        required_by = tuple(sorted(n for n, r in sizes.items() if set(dists) & r.reach))
+        out.append(
+            Undeclared(
+                module,
+                _site_evidence(sites),
+                dists,
+                required_by,
+                None if dists else data.hint(module),
+            )
+        )
+    return out
+
+
+def removal_recommendation(judgement: Judgement, total: int) -> Recommendation | None:
+    """Remove the unused and dead-code-only requirements: their combined ``freed``."""
+    if not judgement.removable:
+        return None
+    freed_bytes = judgement.removable_freed
+    names = ", ".join(judgement.removable)
+    detail = (
+        f"Removing {names} together frees {human(freed_bytes)} "
+        f"(the sum of their exclusive sizes is {human(judgement.removable_exclusive_sum)}"
+    )
+    detail += (
+        "; together they free more, through dependencies only they share)."
+        if (freed_bytes > judgement.removable_exclusive_sum)
+        else ")."
+    )
+    return Recommendation(
+        kind="remove-unused",
+        title="remove unused requirements",
+        bytes=freed_bytes,
+        detail=detail,
+        names=judgement.removable,
+        fix="depsize trim",
+        before=total,
+        after=total - freed_bytes,
+    )
