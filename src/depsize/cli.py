@@ -322,3 +322,75 @@ def diff(before: Path, after: Path, top: int | None) -> None:
 
     result = diff_reports(load_report(before), load_report(after))
     click.echo(format_text(result, top=top), nl=False)
+
+
+CHECK_HELP = """Fail (exit 1) when the environment breaks a size or hygiene budget.
+
+Budgets come from the flags and from [tool.depsize.check] in pyproject.toml
+(flags win). Sizes accept SI and IEC units: 500MB, 1.5GiB, 120000000. Every
+broken budget is listed with its measured value, its limit and the top
+contributors (with the requirement's file:line). Under GitHub Actions the
+requirement lines at fault get ::error annotations and a summary is appended to
+$GITHUB_STEP_SUMMARY. See docs/check.md.
+"""
+
+
+@main.command(help=CHECK_HELP, epilog=_EPILOG)
+@click.argument(
+    "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
+)
+@_env_options
+@_project_options
+@click.option("--max-total", help="Budget for the whole environment (e.g. 500MB).")
+@click.option("--max-dist", multiple=True, help="NAME=SIZE ceiling for one distribution.")
+@click.option("--max-dist-default", help="Ceiling for every distribution's own size.")
+@click.option(
+    "--max-requirement", multiple=True, help="NAME=SIZE ceiling for a requirement's closure."
+)
+@click.option("--max-requirement-default", help="Ceiling for every requirement's closure.")
+@click.option("--max-unused", type=int, help="Most requirements allowed with a counted status.")
+@click.option(
+    "--count",
+    multiple=True,
+    help="Statuses --max-unused counts (comma-separated; default unused,dead-code-only; "
+    "'undeclared' counts undeclared imports).",
+)
+@click.option("--max-growth", help="Allowed growth over --baseline: a size (50MB) or 10%.")
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A JSON report written earlier by `depsize scan --format json`.",
+)
+@click.option(
+    "--update-baseline",
+    is_flag=True,
+    help="Write the current report to --baseline (atomically) when within budget.",
+)
+@click.option(
+    "--fail-on-warnings/--no-fail-on-warnings",
+    default=None,
+    help="Also fail when an input could not be read (e.g. a malformed requirement).",
+)
+@_handle_errors
+def check(project: Path, **options: Any) -> None:
+    from depsize.budget import CheckOptions, build_policy
+    from depsize.check import check_report, format_text
+    from depsize.config import load_config
+    from depsize.report import github
+    from depsize.report.json import to_data
+
+    names = CheckOptions.__dataclass_fields__
+    flags = {k: options.pop(k) for k in list(options) if k in names}
+    policy = build_policy(CheckOptions(**flags), load_config(project).check, base_dir=project)
+    update = bool(options.pop("update_baseline"))
+    report = to_data(_analyze(_settings(project, **options)))
+    result = check_report(report, policy, update_baseline=update)
+    click.echo(format_text(result), nl=False)
+    if github.github_actions_enabled(os.environ):
+        prefix = github.project_prefix(project, Path(os.environ.get("GITHUB_WORKSPACE", ".")))
+        for line in github.annotations(result, prefix):
+            click.echo(line)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            github.append_step_summary(summary, github.step_summary_markdown(result, report))
+    sys.exit(result.exit_code)

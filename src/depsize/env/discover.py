@@ -44,14 +44,26 @@ def discover(
         return from_prefix(env_dir, how="--env")
     if site_packages:
         return from_site_packages(site_packages)
+    return _implicit(project, environ)
+
+
+def _implicit(project: Path, environ: Mapping[str, str]) -> PythonEnv:
+    """$VIRTUAL_ENV > $CONDA_PREFIX > the project's venv > python3 on PATH."""
+    own: PythonEnv | None = None
     for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         value = environ.get(var)
         if value and Path(value).is_dir():
-            return from_prefix(Path(value), how=f"${var}")
+            env = from_prefix(Path(value), how=f"${var}")
+            if not _same_path(Path(value), Path(sys.prefix)):
+                return env
+            own = own or env  # depsize's own environment (pipx, a pre-commit hook): last resort
     for name in _PROJECT_VENVS:
         candidate = project / name
         if (candidate / "pyvenv.cfg").is_file():
             return from_prefix(candidate, how=f"project folder {name}/")
+    if own is not None:
+        note = f"{own.how_found} is the environment depsize itself runs in; scanning it anyway"
+        return _with(own, how=own.how_found, note=note)
     return _from_path_python(environ)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,17 @@ def test_discover__path_python_fallback__note_says_so(tmp_path: Path) -> None:
     assert env.prefix == prefix
     assert env.note is not None
     assert "first python3 on PATH" in env.note
+
+
+def test_discover__virtual_env_is_depsizes_own__project_venv_wins(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    built = make_site_packages(project, [], python="3.9.18")
+    built.prefix.rename(project / ".venv")
+    env = discover(project, environ={"VIRTUAL_ENV": sys.prefix})
+    assert env.prefix == project / ".venv"
+
+
+def test_discover__only_depsizes_own_env__scanned_with_a_note(tmp_path: Path) -> None:
+    env = discover(tmp_path, environ={"VIRTUAL_ENV": sys.prefix})
+    assert env.note is not None
+    assert "depsize itself runs in" in env.note

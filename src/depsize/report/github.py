@@ -1,0 +1,150 @@
+"""GitHub Actions output for ``depsize check``: annotations and a job step summary.
+
+(No ``from __future__ import annotations`` here: this module defines :func:`annotations`.)
+
+Annotations are workflow commands (``::error file=…,line=…,title=…::message``) that GitHub
+shows on the requirement lines at fault; the step summary is markdown appended to the file named
+by ``$GITHUB_STEP_SUMMARY``. Everything here returns strings; only
+:func:`append_step_summary` writes, and only to the path it is given.
+"""
+
+import posixpath
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from depsize.budget import describe_size
+from depsize.check import CheckResult, Outcome
+from depsize.errors import InputError
+
+
+def github_actions_enabled(environ: Mapping[str, str]) -> bool:
+    """True when running as a GitHub Actions step (``GITHUB_ACTIONS=true``)."""
+    return environ.get("GITHUB_ACTIONS") == "true"
+
+
+def escape_data(text: str) -> str:
+    """Escape a workflow command's message: ``%``, CR and LF."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a workflow command's property value: as a message, plus ``:`` and ``,``."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def workflow_command(
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    title: str | None = None,
+    level: str = "error",
+) -> str:
+    """``::error file=requirements.txt,line=4,title=…::message``, every part escaped."""
+    props = []
+    if file is not None:
+        props.append(f"file={escape_property(file)}")
+        if line is not None:
+            props.append(f"line={line}")
+    if title is not None:
+        props.append(f"title={escape_property(title)}")
+    head = f"{level} {','.join(props)}" if props else level
+    return f"::{head}::{escape_data(message)}"
+
+
+def project_prefix(project: Path, workspace: Path) -> str:
+    """The project folder relative to the repository checkout, ``""`` when it is the root.
+
+    Report paths are relative to the project; GitHub wants them relative to the repository.
+    """
+    try:
+        relative = project.resolve().relative_to(workspace.resolve())
+    except ValueError:
+        return ""
+    return relative.as_posix() if relative.parts else ""
+
+
+def _path(file: str, prefix: str) -> str:
+    if not prefix or PurePosixPath(file).is_absolute() or Path(file).is_absolute():
+        return file
+    return posixpath.normpath(posixpath.join(prefix, file))
+
+
+def _violation_commands(violation: Outcome, prefix: str) -> list[str]:
+    title = f"depsize check: {violation.budget}"
+    commands = [
+        workflow_command(
+            f"{c.describe(where=False)}: {violation.message}",
+            file=_path(c.file, prefix),
+            line=c.line,
+            title=title,
+        )
+        for c in violation.contributors
+        if c.file is not None
+    ]
+    return commands or [workflow_command(violation.message, title=title)]
+
+
+def annotations(result: CheckResult, prefix: str = "") -> list[str]:
+    """One ``::error`` per requirement line at fault, for every broken budget.
+
+    A broken budget with no line to point at (extraneous bytes, unowned files) still gets one
+    annotation without a file. *prefix* is prepended to relative paths (see
+    :func:`project_prefix`). Duplicates are dropped, order is kept.
+    """
+    commands = (c for v in result.violations for c in _violation_commands(v, prefix))
+    return list(dict.fromkeys(commands))
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _environment_line(report: Mapping[str, Any]) -> str:
+    env = report.get("env", {})
+    parts = [f"`{_cell(str(env['path']))}`"] if env.get("path") else []
+    if env.get("python"):
+        parts.append(f"Python {env['python']}")
+    parts.append(f"total {describe_size(int(env.get('total_bytes', 0)))}")
+    unit = env.get("size_unit")
+    if unit:
+        parts.append("disk usage" if unit == "disk_usage" else "apparent size")
+    return "Environment: " + " · ".join(parts)
+
+
+def _contributor_lines(violation: Outcome) -> list[str]:
+    lines = [f"**{_cell(violation.budget)}** — {violation.label}:", ""]
+    for contributor in violation.contributors:
+        where = f" — `{_cell(contributor.where)}`" if contributor.where else ""
+        lines.append(f"- {_cell(contributor.describe(where=False))}{where}")
+    return [*lines, ""]
+
+
+def step_summary_markdown(result: CheckResult, report: Mapping[str, Any]) -> str:
+    """Markdown for ``$GITHUB_STEP_SUMMARY``: verdict, a table of budgets, contributors, notes."""
+    total = len(result.violations) + len(result.passed)
+    if result.failed:
+        heading = f"## depsize check: ❌ {len(result.violations)} of {total} budgets broken"
+    else:
+        heading = f"## depsize check: ✅ all {total} budgets met"
+    lines = [heading, "", _environment_line(report), "", "| result | budget | measured vs limit |"]
+    lines.append("|---|---|---|")
+    for outcome in (*result.violations, *result.passed):
+        mark = "✅ ok" if outcome.passed else "❌ FAIL"
+        lines.append(f"| {mark} | `{_cell(outcome.budget)}` | {_cell(outcome.message)} |")
+    lines.append("")
+    for violation in result.violations:
+        if violation.contributors:
+            lines += _contributor_lines(violation)
+    lines += [f"> {_cell(note)}" for note in result.notes]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def append_step_summary(path: str | Path, text: str) -> None:
+    """Append *text* to the step summary file (GitHub creates it; we never truncate it)."""
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise InputError(f"cannot append to $GITHUB_STEP_SUMMARY ({exc})", Path(path)) from None
