@@ -16,7 +16,6 @@ from pathlib import Path
 from depsize.env.metadata import RawDist, editable_finder_names
 
 _EXT = re.compile(r"^([A-Za-z_]\w*)(?:\.[\w-]+)?\.(?:so|pyd)$")
-_SKIP_TOP = (".dist-info", ".egg-info", ".data", ".pth", ".egg-link")
 
 
 def _module_name(filename: str) -> str | None:
@@ -28,11 +27,26 @@ def _module_name(filename: str) -> str | None:
 
 
 def _names_from_paths(paths: list[str]) -> set[str]:
-    packages = {p.rsplit("/", 1)[0] for p in paths if p.rsplit("/", 1)[-1].startswith("__init__.")}
+    """Top-level packages are found from their ``__init__``; only namespace folders go deeper."""
+    present = set(paths)
     names: set[str] = set()
+    deeper: list[str] = []
     for path in paths:
+        top, sep, _rest = path.partition("/")
+        if not sep:
+            module = _module_name(top)
+            if module:
+                names.add(module)
+        elif top in names or not top.isidentifier():
+            continue
+        elif f"{top}/__init__.py" in present:
+            names.add(top)
+        else:
+            deeper.append(path)
+    packages = {p.rsplit("/", 1)[0] for p in deeper if p.rsplit("/", 1)[-1].startswith("__init__.")}
+    for path in deeper:
         parts = path.split("/")
-        if parts[0] in {"..", ""} or parts[0].endswith(_SKIP_TOP) or "__pycache__" in parts:
+        if "__pycache__" in parts:
             continue
         name = _name_for(parts, packages)
         if name:

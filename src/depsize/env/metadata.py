@@ -129,7 +129,7 @@ def _read_record(raw: RawDist, path: Path) -> None:
                 )
                 continue
             raw.listed.append(row[0])
-            if row[2].isdigit():
+            if row[2].isdigit() and not row[0].endswith(".pyc"):  # byte-code gets rewritten
                 raw.record_sizes[row[0]] = int(row[2])
     except csv.Error as exc:
         raw.warnings.append(
