@@ -18,24 +18,12 @@ from typing import Any
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.errors import InputError
+from depsize.models import STATUSES
 from depsize.units import human
 
 SIZE_EXPECTED = "a size like 500MB, 1.5GiB or 120000000"
 GROWTH_EXPECTED = "a percentage like 10% or a size like 50MB"
 PAIR_EXPECTED = "NAME=SIZE, like torch=600MB"
-STATUSES = (  # the statuses of DESIGN §6, as the JSON report spells them
-    "used",
-    "dev-only",
-    "dead-code-only",
-    "optional-only",
-    "types-only",
-    "command",
-    "plugin",
-    "transitive-only",
-    "unused",
-    "not-installed",
-    "not-applicable",
-)
 COUNTABLE = (*STATUSES, "undeclared")
 DEFAULT_COUNTED = ("unused", "dead-code-only")
 CONFIG_SECTION = "[tool.depsize.check]"

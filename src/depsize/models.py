@@ -9,11 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from packaging.utils import NormalizedName
 
 FilesSource = Literal["RECORD", "installed-files.txt", "top_level.txt", "none"]
+
+Status = Literal[
+    "used",
+    "dev-only",
+    "dead-code-only",
+    "optional-only",
+    "types-only",
+    "command",
+    "plugin",
+    "transitive-only",
+    "unused",
+    "not-installed",
+    "not-applicable",
+]
+"""The verdict on one declared requirement (DESIGN §6), as the JSON report spells it."""
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -17,37 +16,11 @@ from packaging.utils import NormalizedName
 from depsize.attribute import Attribution, Root, RootSizes, attribute, freed
 from depsize.graph import DepGraph
 from depsize.imports.model import ImportSite, ProjectImports
-from depsize.models import EnvScan
+from depsize.models import EnvScan, Status
 from depsize.recommend import Recommendation
 from depsize.requirements.model import DeclaredRequirement, is_applicable
 from depsize.units import human
 
-Status = Literal[
-    "used",
-    "dev-only",
-    "dead-code-only",
-    "optional-only",
-    "types-only",
-    "command",
-    "plugin",
-    "transitive-only",
-    "unused",
-    "not-installed",
-    "not-applicable",
-]
-STATUSES: tuple[Status, ...] = (
-    "used",
-    "dev-only",
-    "dead-code-only",
-    "optional-only",
-    "types-only",
-    "command",
-    "plugin",
-    "transitive-only",
-    "unused",
-    "not-installed",
-    "not-applicable",
-)
 REMOVABLE: tuple[Status, ...] = ("unused", "dead-code-only")
 STATUS_MEANING: dict[Status, str] = {
     "used": "imported by live code (or, for a dev group, by tests)",

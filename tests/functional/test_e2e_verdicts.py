@@ -32,7 +32,8 @@ from packaging.version import Version
 
 from depsize.analyze import Analysis, Settings, analyze
 from depsize.cli import main
-from depsize.verdicts import STATUSES, Verdict
+from depsize.models import STATUSES
+from depsize.verdicts import Verdict
 from support.wheels import WheelSpec, write_wheel, write_wheels
 
 from .conftest import run

@@ -21,6 +21,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 from depsize.analyze import Analysis, Settings, analyze
 from depsize.attribute import Attribution, Root, RootSizes
 from depsize.errors import InputError
+from depsize.models import Status
 from depsize.requirements import DeclaredRequirement, DeclaredSet, load_declared, render
 from depsize.trim import (
     Addition,
@@ -36,7 +37,7 @@ from depsize.trim import (
     unified_diff,
     write_plan,
 )
-from depsize.verdicts import Judgement, Status, Verdict
+from depsize.verdicts import Judgement, Verdict
 from support.site_packages import DistSpec, make_site_packages
 
 if sys.version_info >= (3, 11):
