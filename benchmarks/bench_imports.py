@@ -93,6 +93,18 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def prime(name: str, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+    """Run once; stop when a tool did not analyse the tree (its time would mean nothing)."""
+    done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    output = done.stdout + done.stderr
+    if "Traceback" in output or "Exiting." in output or done.returncode not in (0, 1):
+        sys.exit(
+            f"{name} did not analyse {cwd} (exit {done.returncode}):\n{output[-600:]}\n"
+            "deptry and chokkin need a pyproject.toml with a [project] table (or a "
+            "requirements.txt) in the tree; add one and run again."
+        )
+
+
 def commands(tree: Path, cache_dir: Path) -> dict[str, list[str]]:
     stage = STAGE.format(exclude=EXCLUDE)
     found = {
@@ -119,8 +131,8 @@ def main() -> None:
     cache_dir = Path(tempfile.mkdtemp(prefix="depsize-bench-"))
     try:
         cmds = commands(tree, cache_dir)
-        for argv in cmds.values():  # prime caches (depsize warm, chokkin) and the OS page cache
-            timed(argv, tree, env)
+        for name, argv in cmds.items():  # prime caches (depsize, chokkin) and the page cache
+            prime(name, argv, tree, env)
         subprocess.run(cmds["depsize cold"], cwd=tree, env=env, check=True)
         times: dict[str, list[float]] = {name: [] for name in cmds}
         for _ in range(args.runs):

@@ -22,6 +22,7 @@ from depsize.env.importnames import import_names_of
 from depsize.env.metadata import RawDist, read_dist
 from depsize.models import EnvScan, FileConflict, InstalledDist, PythonEnv, ScanWarning
 
+_FAST_PATHS = os.sep == "/"  # RECORD paths are POSIX: used as they are where the OS agrees
 _PYC = re.compile(r"^(?P<mod>[^.]+)\.[^.]+(?:\.opt-\d)?\.pyc$")
 
 
@@ -90,29 +91,46 @@ class _Walk:
                 continue
             if directory == top:
                 first = entries
-            for entry in entries:
-                self._visit(entry, head or entry.path, stack)
+            try:
+                self._visit(entries, head, stack)
+            except OSError:  # a file type the folder listing could not give: one by one
+                for entry in entries:
+                    self._visit_one(entry, head, stack)
         return first
 
-    def _visit(self, entry: os.DirEntry[str], head: str, stack: list[tuple[str, str]]) -> None:
-        try:
+    def _visit(
+        self, entries: list[os.DirEntry[str]], head: str, stack: list[tuple[str, str]]
+    ) -> None:
+        """One folder's entries; the hot loop of the scan, kept flat on purpose."""
+        sizes, inodes, device = self.sizes, self.inodes, self._device
+        stat_now = self.stat_all or self.disk_usage
+        for entry in entries:
+            path = entry.path
             if entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, head))
-                return
-            if not entry.is_file(follow_symlinks=False):
-                return
-            if self.stat_all or self.disk_usage:
-                self.sizes[entry.path] = self.size_of(entry.stat(follow_symlinks=False))
+                stack.append((path, head or path))
+                continue
+            if not entry.is_file(follow_symlinks=False) or path in sizes:
+                continue
+            if stat_now:
+                sizes[path] = self.size_of(entry.stat(follow_symlinks=False))
             else:
-                key = (self._device, entry.inode())
-                if key in self.inodes:
-                    self.sizes[entry.path] = 0  # another link to an inode already counted
+                key = (device, entry.inode())
+                if key in inodes:
+                    sizes[path] = 0  # another link to an inode already counted
                 else:
-                    self.inodes.add(key)
-                    self.sizes[entry.path] = None
-            self.by_top.setdefault(head, []).append(entry.path)
-            if entry.name.endswith(".pyc"):
-                self.bytecode.append(entry.path)
+                    inodes.add(key)
+                    sizes[path] = None
+            bucket = self.by_top.get(head or path)
+            if bucket is None:
+                self.by_top[head or path] = [path]
+            else:
+                bucket.append(path)
+            if path.endswith(".pyc"):
+                self.bytecode.append(path)
+
+    def _visit_one(self, entry: os.DirEntry[str], head: str, stack: list[tuple[str, str]]) -> None:
+        try:
+            self._visit([entry], head, stack)
         except OSError as exc:
             self.warnings.append(ScanWarning(f"cannot stat: {exc.strerror}", Path(entry.path)))
 
@@ -238,29 +256,44 @@ class _Ownership:
         return size
 
     def _claim_listed(self, raw: RawDist) -> None:
+        """Claim what the file list names: the hot path (one pass over every RECORD row)."""
         site = str(raw.site_packages)
         head = site.rstrip(os.sep) + os.sep
-        sizes = raw.record_sizes
+        record_sizes = raw.record_sizes
         own_meta = raw.metadata_dir.name + "/"  # metadata files are few and edited: always stat
+        listed = self.listed.setdefault(raw.name, [])
+        files = self.files.setdefault(raw.name, {})
+        claimed, walked, name = self.claimed, self.walk.sizes, raw.name
         for rel in dict.fromkeys(raw.listed):
-            if _plain(rel):  # the common case: a clean relative POSIX path, no normalising
-                rel_path, path = rel, head + rel
-            else:
-                path = os.path.normpath(rel if os.path.isabs(rel) else head + rel)
-                if not _inside(path, self.root):
-                    self.warnings.append(
-                        ScanWarning(
-                            f"{raw.name} lists {rel!r}, which is outside the environment; "
-                            "not counted",
-                            raw.metadata_dir / "RECORD",
-                        )
-                    )
+            if _FAST_PATHS and not (
+                rel[:1] in "/." or ".." in rel or "//" in rel or "/./" in rel or "\\" in rel
+            ):  # the common case: a clean relative POSIX path, nothing to normalise
+                path = head + rel
+                listed.append(rel)
+                size = walked.get(path)
+                if size is not None and path not in claimed:  # already known (hard link: 0)
+                    claimed[path] = name
+                    files[rel] = size
                     continue
-                rel_path = _rel(path, site)
-            self.listed.setdefault(raw.name, []).append(rel_path)
-            self._claim(
-                raw.name, path, rel_path, None if rel.startswith(own_meta) else sizes.get(rel)
+                known = None if rel.startswith(own_meta) else record_sizes.get(rel)
+                self._claim(name, path, rel, known)
+                continue
+            self._claim_unusual(raw, rel, site, head)
+
+    def _claim_unusual(self, raw: RawDist, rel: str, site: str, head: str) -> None:
+        """A RECORD path that needs normalising: ``../../bin/x``, absolute, ``./x`` …"""
+        path = os.path.normpath(rel if os.path.isabs(rel) else head + rel)
+        if not _inside(path, self.root):
+            self.warnings.append(
+                ScanWarning(
+                    f"{raw.name} lists {rel!r}, which is outside the environment; not counted",
+                    raw.metadata_dir / "RECORD",
+                )
             )
+            return
+        rel_path = _rel(path, site)
+        self.listed.setdefault(raw.name, []).append(rel_path)
+        self._claim(raw.name, path, rel_path)
 
     def _claim_metadata_dir(self, raw: RawDist) -> None:
         site = str(raw.site_packages)
@@ -344,18 +377,6 @@ def _rel(path: str, site: str) -> str:
     else:
         rel = os.path.relpath(path, site)
     return rel if os.sep == "/" else rel.replace(os.sep, "/")
-
-
-def _plain(rel: str) -> bool:
-    """A relative path that needs no normalising on this system."""
-    return (
-        os.sep == "/"
-        and not rel.startswith(("/", "./"))
-        and ".." not in rel
-        and "//" not in rel
-        and "/./" not in rel
-        and "\\" not in rel
-    )
 
 
 def _inside(path: str, root: str) -> bool:
