@@ -119,7 +119,8 @@ class _Builder:
                 self.warnings.append(
                     ScanWarning(
                         f"{dist.name}: unparsable Requires-Dist {text!r} ({reason})",
-                        dist.metadata_dir,
+                        dist.metadata_dir
+                        / ("METADATA" if dist.metadata_format == "dist-info" else "PKG-INFO"),
                     )
                 )
                 continue

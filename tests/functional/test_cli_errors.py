@@ -198,7 +198,7 @@ def test_cli_scan__record_not_csv__warns_and_goes_on(tmp_path: Path) -> None:
     _assert_scan_goes_on(data, built, "huge")
 
 
-def test_cli_scan__record_is_a_folder__warns_cannot_read_and_goes_on(tmp_path: Path) -> None:
+def test_cli_scan__record_is_a_folder__warns_not_a_file_and_goes_on(tmp_path: Path) -> None:
     built = _env_with(tmp_path, DistSpec("odd", files={"odd/__init__.py": 10}))
     record = built.site / "odd-1.0.dist-info" / "RECORD"
     record.unlink()
@@ -206,7 +206,9 @@ def test_cli_scan__record_is_a_folder__warns_cannot_read_and_goes_on(tmp_path: P
 
     data, lines = _scan_json(built)
 
-    assert any("cannot read" in line for line in _warnings_naming(lines, record)), lines
+    named = _warnings_naming(lines, record)
+    assert any("not a regular file" in line for line in named), lines
+    assert not any("no RECORD" in line for line in named), lines  # it is there, just unreadable
     _assert_scan_goes_on(data, built, "odd")
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 import csv
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from email.parser import HeaderParser
 from pathlib import Path
@@ -45,7 +47,12 @@ class RawDist:
 
 
 def _read_text(path: Path, raw: RawDist) -> str | None:
+    """The file's text; ``None`` (with a warning unless it is simply absent) when unreadable."""
     try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):  # a folder, a FIFO (reading it would block), a device …
+            raw.warnings.append(ScanWarning("not a regular file; not read", path))
+            return None
         data = path.read_bytes()
     except FileNotFoundError:
         return None
@@ -114,8 +121,9 @@ def _apply_metadata(raw: RawDist, path: Path) -> None:
 def _read_record(raw: RawDist, path: Path) -> None:
     text = _read_text(path, raw)
     if text is None:
+        what = "unreadable RECORD" if os.path.lexists(path) else "no RECORD"
         raw.warnings.append(
-            ScanWarning("no RECORD; files found from top_level.txt or the package folders", path)
+            ScanWarning(f"{what}; files found from top_level.txt or the package folders", path)
         )
         return
     raw.files_source = "RECORD"
