@@ -161,6 +161,7 @@ def _with_project(base: Analysis) -> Analysis:
             resolve=resolve,
             hint=hint,
             ignore=config.ignore,
+            unreadable_files=len({w.file for w in imports.warnings if w.file is not None}),
         )
     )
     removal = removal_recommendation(judgement, base.scan.total_bytes)

@@ -250,7 +250,8 @@ def scan(
     **env_options: Any,
 ) -> None:
     analysis = _analyze(_settings(project, **env_options))
-    _emit_warnings(analysis, quiet, verbose)
+    if fmt != "table" or output is not None:  # the table has its own "Could not read" section
+        _emit_warnings(analysis, quiet, verbose)
     stream = _open_output(output)
     try:
         if fmt == "json":

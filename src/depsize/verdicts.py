@@ -22,6 +22,8 @@ from depsize.requirements.model import DeclaredRequirement, is_applicable
 from depsize.units import human
 
 REMOVABLE: tuple[Status, ...] = ("unused", "dead-code-only")
+_POSITIVE: tuple[Status, ...] = ("used", "command", "not-installed", "not-applicable")
+"""Statuses proven by what was found, which an unreadable file cannot overturn."""
 STATUS_MEANING: dict[Status, str] = {
     "used": "imported by live code (or, for a dev group, by tests)",
     "dev-only": "imported only by tests, but declared as a runtime requirement",
@@ -59,6 +61,8 @@ class Verdict:
     """transitive-only with a narrower specifier than its requirers ask: keep it."""
     ignored: bool = False
     version: str | None = None
+    evidence_complete: bool = True
+    """False when project files could not be read and the status rests on an absence."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +205,8 @@ class JudgeInput:
     hint: Callable[[str], str | None] = lambda _module: None
     ignore: Mapping[str, frozenset[NormalizedName]] = field(default_factory=dict)
     """Status (or ``"*"`` for all) → names whose finding is ignored."""
+    unreadable_files: int = 0
+    """Project files that could not be parsed: a status resting on an absence may be wrong."""
 
 
 def judge(data: JudgeInput) -> Judgement:
@@ -245,7 +251,10 @@ def _verdict(
     ignored = req.name in data.ignore.get(status, frozenset()) or req.name in data.ignore.get(
         "*", frozenset()
     )
-    return Verdict(req, status, evidence, sizes.get(req.name), requirers, pin, ignored, version)
+    complete = not data.unreadable_files or status in _POSITIVE
+    return Verdict(
+        req, status, evidence, sizes.get(req.name), requirers, pin, ignored, version, complete
+    )
 
 
 def _closure_of(

@@ -187,3 +187,32 @@ def test_judge__evidence__points_at_the_import_or_command(
     assert by_name["server"].evidence[0].file == Path("Procfile")
     assert by_name["legacy"].evidence[0].scope == "dead"
     assert by_name["driver"].evidence[0].line == 3
+
+
+def test_judge__unreadable_project_files__absence_statuses_marked_incomplete(
+    tmp_path: Path,
+) -> None:
+    built = make_site_packages(tmp_path, SPECS[:3])
+    env = from_prefix(built.prefix, how="test")
+    scan = scan_env(env)
+    imports = ProjectImports(
+        root=tmp_path,
+        files=(),
+        first_party=frozenset(),
+        entries=(),
+        entry_found=True,
+        sites=(_site("web"),),
+    )
+    result = judge(
+        JudgeInput(
+            declared=(_req("web", 1), _req("gone-a", 2)),
+            scan=scan,
+            graph=build_graph(scan.dists, env.marker_environment()),
+            marker_env=env.marker_environment(),
+            imports=imports,
+            resolve=lambda site: (canonicalize_name(site.module),),
+            unreadable_files=1,
+        )
+    )
+    complete = {v.requirement.name: (v.status, v.evidence_complete) for v in result.verdicts}
+    assert complete == {"web": ("used", True), "gone-a": ("unused", False)}

@@ -93,9 +93,12 @@ def _render(
             console.print(f"  {number}. {text}", markup=False, soft_wrap=True)
     if view.could_not_read:
         console.print()
-        console.print(
-            f"Could not read ({len(view.could_not_read)}; details on stderr)", markup=False
-        )
+        console.print(f"Could not read ({len(view.could_not_read)}):", markup=False)
+        limit = None if verbose else 10
+        for line in view.could_not_read[:limit]:
+            console.print(f"  {line}", markup=False, soft_wrap=True)
+        if limit and len(view.could_not_read) > limit:
+            console.print(f"  … {len(view.could_not_read) - limit} more (-v shows all)")
     console.print()
     console.print(view.totals, markup=False)
 

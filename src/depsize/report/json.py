@@ -12,6 +12,7 @@ from typing import Any
 from depsize import __version__
 from depsize.analyze import Analysis
 from depsize.recommend import Recommendation
+from depsize.report.view import site_relative
 from depsize.verdicts import Evidence, Undeclared, Verdict
 
 SCHEMA_VERSION = 1
@@ -54,6 +55,7 @@ def _verdict(v: Verdict, project: Path) -> dict[str, Any]:
         "status": v.status,
         "pin": v.pin,
         "ignored": v.ignored,
+        "evidence_complete": v.evidence_complete,
         "installed_version": v.version,
         "required_by": list(v.required_by),
         "evidence": _evidence(v.evidence, project),
@@ -170,7 +172,8 @@ def to_data(analysis: Analysis) -> dict[str, Any]:
             for m in analysis.graph.missing
         ],
         "conflicts": [
-            {"path": c.path, "owners": list(c.owners), "bytes": c.size} for c in scan.conflicts
+            {"path": site_relative(c.path, analysis), "owners": list(c.owners), "bytes": c.size}
+            for c in scan.conflicts
         ],
         "recommendations": [_recommendation(r) for r in analysis.recommendations],
         "notes": list(analysis.notes),

@@ -59,6 +59,15 @@ def _where(path: Path | None, line: int | None, project: Path) -> str:
     return f"{shown}:{line}" if line else shown
 
 
+def site_relative(path: str, analysis: Analysis) -> str:
+    """An environment file's path relative to its site-packages (stable across machines)."""
+    for site in analysis.scan.env.site_packages:
+        prefix = str(site) + "/"
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+    return path
+
+
 def _evidence(items: tuple[Evidence, ...], project: Path, limit: int = 3) -> str:
     shown = [f"{_where(e.file, e.line, project)}" for e in items[:limit]]
     more = f" (+{len(items) - limit} more)" if len(items) > limit else ""
@@ -73,6 +82,7 @@ def _label(verdict: Verdict) -> str:
 def _row(v: Verdict, project: Path) -> Row:
     s = v.sizes
     status = v.status + (" (pin)" if v.pin else "") + (" (ignored)" if v.ignored else "")
+    status += "" if v.evidence_complete else " ?"
     return Row(
         _label(v),
         status,
@@ -120,6 +130,8 @@ def _verdict_line(v: Verdict, project: Path) -> str:
         text += f"; removing it alone frees {human(v.sizes.exclusive)}"
     if v.ignored:
         text += " [ignored by [tool.depsize]]"
+    if not v.evidence_complete:
+        text += " [evidence incomplete: some project files could not be read, see below]"
     return text
 
 
@@ -205,7 +217,7 @@ def _env_sections(analysis: Analysis) -> list[Section]:
             Section(
                 "Files installed by two distributions (one overwrote the other)",
                 tuple(
-                    f"{c.path}: {' and '.join(c.owners)} "
+                    f"{site_relative(c.path, analysis)}: {' and '.join(c.owners)} "
                     f"({human(c.size)}, counted for {c.owners[0]})"
                     for c in scan.conflicts
                 ),
