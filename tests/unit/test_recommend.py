@@ -158,3 +158,20 @@ def test_recommend__slimmable__tests_bytecode_sources_debug(tmp_path: Path) -> N
     slim = next(r for r in recommend(scan, build_graph(scan.dists, {})) if r.kind == "slimmable")
     # the .so is not in RECORD, so it is unowned and not counted for "big"
     assert slim.bytes == 500 + 60 + 700 + 40
+
+
+def test_recommend__cuda_wheels_sharing_a_namespace__not_duplicate_variants(
+    tmp_path: Path,
+) -> None:
+    # CUDA wheels list "nvidia" in top_level.txt but install only headers and libraries
+    built = make_site_packages(tmp_path, [
+        DistSpec("nvidia-cublas", files={"nvidia/cu13/lib/libcublas.so.13": 900},
+                 top_level=("nvidia",)),
+        DistSpec("nvidia-curand", files={"nvidia/cu13/lib/libcurand.so.10": 800},
+                 top_level=("nvidia",)),
+    ])
+    scan = scan_env(from_prefix(built.prefix, how="test"))
+    assert scan.dists["nvidia-cublas"].import_names == ()
+    kinds = [r.kind for r in recommend(scan, build_graph(scan.dists, {}))]
+    assert "duplicate-variant" not in kinds
+    assert "gpu-payload" in kinds

@@ -111,9 +111,22 @@ def import_names_of(raw: RawDist, paths: Sequence[str]) -> tuple[str, ...]:
     if raw.editable:
         names |= _editable_names(raw, rels)
     if not names:
-        names = {
-            n.replace("/", ".")
-            for n in raw.top_level
-            if n.replace("/", ".").replace(".", "_").isidentifier()
-        }
+        names = {n.replace("/", ".") for n in raw.top_level if _importable(raw.site_packages, n)}
     return tuple(sorted(names))
+
+
+def _importable(site: Path, name: str) -> bool:
+    """Whether a ``top_level.txt`` name is a module or a regular package on disk.
+
+    CUDA wheels list ``nvidia`` there while installing only headers and shared libraries
+    under ``nvidia/cu13/``: that is no import name of theirs.
+    """
+    if not name.replace("/", ".").replace(".", "_").isidentifier():
+        return False
+    base = site / name
+    if (base / "__init__.py").is_file() or base.with_suffix(".py").is_file():
+        return True
+    try:
+        return any(_module_name(entry) == base.name for entry in os.listdir(base.parent))
+    except OSError:
+        return False
