@@ -109,9 +109,9 @@ def _gpu_fix(inside: Mapping[NormalizedName, int], pulled_by: Iterable[str]) -> 
     fixes = []
     if sources & {"torch", "torchvision", "torchaudio"}:
         fixes.append(
-            f"install torch from the CPU wheel index: --index-url {CPU_TORCH_INDEX} "
-            "(in requirements.txt: a line `--extra-index-url "
-            f"{CPU_TORCH_INDEX}` and a `+cpu` pin such as torch==X.Y.Z+cpu)"
+            f"install torch from the CPU wheel index: a line `--extra-index-url {CPU_TORCH_INDEX}` "
+            "in requirements.txt (pip then prefers the +cpu build of the same version; "
+            "`depsize trim --cpu-torch` adds it)"
         )
     if sources & {"jax", "jaxlib"}:
         fixes.append("install plain `jax` without the [cuda*] extra")
