@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from depsize import trim_toml
 from depsize.requirements.tomlfile import TomlLocator
-from depsize.trim_toml import (
+from depsize.trim import manifests as trim_toml
+from depsize.trim.manifests import (
     LineRemoval,
     TomlRemoval,
     TrimVerificationError,

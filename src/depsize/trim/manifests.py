@@ -215,9 +215,6 @@ def _verify(text: str, expected: dict[str, Any]) -> None:
         raise TrimVerificationError("the edited TOML does not hold the intended values")
 
 
-# -- setup.cfg -----------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class LineRemoval:
     """A requirement on lines ``line``..``end_line`` whose text is ``raw``; the comment to leave."""

@@ -1,0 +1,117 @@
+"""What goes, and line edits on the exact bytes of requirements files."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from packaging.utils import canonicalize_name
+
+from depsize.errors import InputError
+from depsize.requirements.roundtrip import PhysicalLine
+from depsize.trim.model import _BOM, _HASH, DEFAULT_REMOVE, REMOVABLE_STATUSES, Removal
+from depsize.units import human
+
+if TYPE_CHECKING:
+    from depsize.verdicts import Judgement
+
+
+def parse_statuses(text: str) -> tuple[str, ...]:
+    """``"unused,transitive-only"`` → the statuses; :class:`InputError` for one ``--remove``
+    does not accept."""
+    statuses = tuple(s.strip() for s in text.split(",") if s.strip())
+    wrong = [s for s in statuses if s not in REMOVABLE_STATUSES]
+    if wrong or not statuses:
+        raise InputError(
+            f"--remove accepts {', '.join(REMOVABLE_STATUSES)}; got {text!r}"
+            + (f" ({', '.join(wrong)} cannot be removed safely)" if wrong else "")
+        )
+    return statuses
+
+
+def select_removals(
+    judgement: Judgement,
+    remove_statuses: Collection[str] = DEFAULT_REMOVE,
+    keep: Iterable[str] = (),
+) -> list[Removal]:
+    """The verdicts to act on: not ignored, not a version pin, not kept with ``--keep``."""
+    kept = {canonicalize_name(name) for name in keep}
+    removals = []
+    for verdict in judgement.verdicts:
+        req = verdict.requirement
+        if verdict.ignored or verdict.pin or req.name in kept:
+            continue
+        if verdict.status not in remove_statuses:
+            continue
+        freed = verdict.sizes.exclusive if verdict.sizes else 0
+        removals.append(
+            Removal(req, verdict.status, 0 if verdict.status == "transitive-only" else freed)
+        )
+    return removals
+
+
+# -- line edits on exact bytes --------------------------------------------------------------------
+
+
+@dataclass
+class _LineEditor:
+    """Replacements, insertions and appended lines over a file's physical lines."""
+
+    data: bytes
+    lines: tuple[PhysicalLine, ...]
+    encoding: str
+    replaced: dict[int, tuple[int, str | None]] = field(default_factory=dict)
+    """First line → (last line, the comment line to leave or ``None``)."""
+    inserted: dict[int, list[str]] = field(default_factory=dict)
+    """Line number → lines to insert before it (``len(lines) + 1``: at the end)."""
+    appended: list[str] = field(default_factory=list)
+
+    def render(self) -> bytes:
+        eol = _dominant_ending(self.lines)
+        rows: list[list[bytes]] = []
+        last = 0
+        for line in self.lines:
+            rows.extend([self._encode(t), eol] for t in self.inserted.get(line.number, ()))
+            if line.number <= last:
+                continue
+            if line.number in self.replaced:
+                last, text = self.replaced[line.number]
+                if text is not None:
+                    rows.append([self._encode(text), self.lines[last - 1].ending])
+                continue
+            content = line.content
+            if line.number == 1 and content.startswith(_BOM):
+                content = content[len(_BOM) :]
+            rows.append([content, line.ending])
+        tail = [*self.inserted.get(len(self.lines) + 1, ()), *self.appended]
+        if tail and rows and not rows[-1][1]:
+            rows[-1][1] = eol
+        rows.extend([self._encode(t), eol] for t in tail)
+        bom = _BOM if self.data.startswith(_BOM) else b""
+        return bom + b"".join(content + ending for content, ending in rows)
+
+    def _encode(self, text: str) -> bytes:
+        return text.encode(self.encoding, errors="replace")
+
+
+def _dominant_ending(lines: Sequence[PhysicalLine]) -> bytes:
+    counts = Counter(line.ending for line in lines if line.ending)
+    return counts.most_common(1)[0][0] if counts else b"\n"
+
+
+def readable(raw: str) -> str:
+    """The text of a requirement on one line: continuations joined, hashes shortened."""
+    parts = [part.strip().removesuffix("\\").strip() for part in raw.splitlines()]
+    return _HASH.sub(r"\1...", " ".join(p for p in parts if p))
+
+
+def removal_comment(removal: Removal, text: str | None = None) -> str:
+    """``depsize: removed "rich==13.9.4" (unused, frees 11.4 MB)``; ``text`` is shown as is."""
+    shown = f'"{readable(removal.requirement.raw)}"' if text is None else text
+    return f"depsize: removed {shown} ({removal.status}, frees {human(removal.freed_bytes)})"
+
+
+def _comment_on(removal: Removal) -> Callable[[str], str]:
+    return lambda text: removal_comment(removal, text)
