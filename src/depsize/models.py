@@ -124,9 +124,16 @@ class InstalledDist:
 
     @property
     def console_scripts(self) -> tuple[str, ...]:
-        return tuple(
+        """Commands it installs: its script entry points, and the files its RECORD puts in the
+        environment's ``bin/`` (binaries such as ruff's, and ``scripts=`` of older setups)."""
+        names = [
             ep.name for ep in self.entry_points if ep.group in {"console_scripts", "gui_scripts"}
-        )
+        ]
+        for rel, _size in self.files:
+            if rel.startswith("../") and ("/bin/" in rel or "/Scripts/" in rel):
+                name = rel.rsplit("/", 1)[-1]
+                names.append(name[:-4] if name.endswith(".exe") else name)
+        return tuple(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from depsize.requirements.model import DeclaredRequirement, is_applicable
 from depsize.units import human
 
 REMOVABLE: tuple[Status, ...] = ("unused", "dead-code-only")
-_POSITIVE: tuple[Status, ...] = ("used", "command", "not-installed", "not-applicable")
+_POSITIVE: tuple[Status, ...] = ("used", "command", "plugin", "not-installed", "not-applicable")
 """Statuses proven by what was found, which an unreadable file cannot overturn."""
 STATUS_MEANING: dict[Status, str] = {
     "used": "imported by live code (or, for a dev group, by tests)",

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 from packaging.utils import canonicalize_name
@@ -429,7 +430,6 @@ def test_analyze__e2e_gpu_payload__names_requirer(analysis: Analysis) -> None:
 def test_cli_scan__e2e_json__valid_against_schema_with_measured_bytes(
     e2e_env: E2EEnv, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     args = ["scan", str(project), "--env", str(e2e_env.prefix), "--format", "json"]
 

@@ -185,27 +185,24 @@ def _read_common(raw: RawDist, meta: Path) -> None:
     raw.installer = installer.strip() or None if installer is not None else None
     eps = _read_text(meta / "entry_points.txt", raw)
     if eps is not None:
-        raw.entry_points = parse_entry_points(eps)
+        raw.entry_points = read_entry_points(meta, raw)
     direct = _read_text(meta / "direct_url.json", raw)
     if direct is not None:
         _apply_direct_url(raw, direct, meta / "direct_url.json")
 
 
-def parse_entry_points(text: str) -> list[EntryPoint]:
-    """Parse ``entry_points.txt`` (an INI file) without configparser's interpolation quirks."""
-    group = ""
-    out: list[EntryPoint] = []
-    for raw_line in text.splitlines():
-        line = raw_line.strip()
-        if not line or line[0] in "#;":
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            group = line[1:-1].strip()
-            continue
-        name, sep, value = line.partition("=")
-        if sep and group:
-            out.append(EntryPoint(group, name.strip(), value.strip()))
-    return out
+def read_entry_points(meta: Path, raw: RawDist) -> list[EntryPoint]:
+    """The entry points of a metadata folder, parsed by importlib-metadata (the reference)."""
+    import importlib_metadata  # only for distributions that declare entry points
+
+    try:
+        found = importlib_metadata.PathDistribution(meta).entry_points
+        return [EntryPoint(ep.group, ep.name, ep.value) for ep in found]
+    except (ValueError, OSError) as exc:  # undecodable or malformed
+        raw.warnings.append(
+            ScanWarning(f"unreadable entry points ({exc})", meta / "entry_points.txt")
+        )
+        return []
 
 
 def _apply_direct_url(raw: RawDist, text: str, path: Path) -> None:

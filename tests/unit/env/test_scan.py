@@ -191,3 +191,24 @@ def test_scan__corrupt_metadata_and_record__warned_and_scanned(tmp_path: Path) -
     assert any("METADATA" in m and "UTF-8" in m for m in messages)
     assert any("RECORD" in m for m in messages)
     assert scan.total_bytes == _walk_total(built.site)
+
+
+def test_scan__entry_points_not_utf8__warned_and_scanned(tmp_path: Path) -> None:
+    built = make_site_packages(
+        tmp_path,
+        [DistSpec("tool", files={"tool.py": 10}, entry_points="[console_scripts]\nt = tool:m\n")],
+    )
+    (built.site / "tool-1.0.dist-info" / "entry_points.txt").write_bytes(
+        b"[console_scripts]\n\xff\n"
+    )
+    scan = scan_env(from_prefix(built.prefix, how="test"))
+    assert scan.dists["tool"].entry_points == ()
+    assert any("entry_points.txt" in str(w) for w in scan.warnings)
+
+
+def test_scan__binary_in_bin__counts_as_a_command(tmp_path: Path) -> None:
+    built = make_site_packages(
+        tmp_path, [DistSpec("rufflike", files={"../../../bin/rufflike": 70})]
+    )
+    scan = scan_env(from_prefix(built.prefix, how="test"))
+    assert scan.dists["rufflike"].console_scripts == ("rufflike",)
