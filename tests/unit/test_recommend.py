@@ -164,12 +164,21 @@ def test_recommend__cuda_wheels_sharing_a_namespace__not_duplicate_variants(
     tmp_path: Path,
 ) -> None:
     # CUDA wheels list "nvidia" in top_level.txt but install only headers and libraries
-    built = make_site_packages(tmp_path, [
-        DistSpec("nvidia-cublas", files={"nvidia/cu13/lib/libcublas.so.13": 900},
-                 top_level=("nvidia",)),
-        DistSpec("nvidia-curand", files={"nvidia/cu13/lib/libcurand.so.10": 800},
-                 top_level=("nvidia",)),
-    ])
+    built = make_site_packages(
+        tmp_path,
+        [
+            DistSpec(
+                "nvidia-cublas",
+                files={"nvidia/cu13/lib/libcublas.so.13": 900},
+                top_level=("nvidia",),
+            ),
+            DistSpec(
+                "nvidia-curand",
+                files={"nvidia/cu13/lib/libcurand.so.10": 800},
+                top_level=("nvidia",),
+            ),
+        ],
+    )
     scan = scan_env(from_prefix(built.prefix, how="test"))
     assert scan.dists["nvidia-cublas"].import_names == ()
     kinds = [r.kind for r in recommend(scan, build_graph(scan.dists, {}))]
