@@ -114,7 +114,10 @@ def commands(tree: Path, cache_dir: Path) -> dict[str, list[str]]:
     }
     deptry, chokkin = tool("deptry"), tool("chokkin")
     if deptry is not None:
-        found["deptry"] = [str(deptry), "."]
+        # deptry 0.25 stops with "A distribution name is required" on a relative
+        # ``import_module(".management", package)`` (Django 5.2 has two): its module name is
+        # empty. Calling "" first-party sidesteps the crash and changes nothing else.
+        found["deptry"] = [str(deptry), ".", "--known-first-party", ""]
     if chokkin is not None:
         found["chokkin --no-cache"] = [str(chokkin), ".", "--no-cache"]
         found["chokkin (cached)"] = [str(chokkin), "."]

@@ -3,7 +3,8 @@
 Entry point: :func:`analyze_imports` (``depsize.imports.project``). The stages are importable on
 their own: :mod:`.files` (which files), :mod:`.extract` / :mod:`.fastscan` (what one file says),
 :mod:`.layout` (first-party modules), :mod:`.entries` / :mod:`.commands` / :mod:`.reach` (what is
-alive), :mod:`.usage` (use without import), :mod:`.cache`, :mod:`.stdlib`.
+alive), :mod:`.usage` (use without import), :mod:`.cache`, :mod:`.parallel` (cold scans on several
+processes; ``DEPSIZE_JOBS``), :mod:`.stdlib`.
 """
 
 from depsize.imports.model import (

@@ -1,13 +1,16 @@
 """The reference extractor: a full ``ast`` parse and walk of one file.
 
 Slower than :mod:`depsize.imports.fastscan` but exact; used for every file the fast scanner
-declines and as the reference it is tested against. Imported only when needed.
+declines and as the reference it is tested against. Imported only when needed. Expression nodes
+are visited only in files whose text may hold a dynamic import call or a URL literal (most files
+hold neither); statements are always walked.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 
 from depsize.imports.model import FileScan, ImportKind, RawImport, UrlLiteral
 from depsize.imports.schemes import URL_VALUE
@@ -22,6 +25,18 @@ _PY2_HINTS = re.compile(
     r"|\b0[0-7]+L?\b|\b\d+L\b",
     re.MULTILINE,
 )
+_URL_SEPARATOR = re.compile(r":(?://|/?[\"']|/?\\[\r\n])")
+"""``://`` as written, or its start where a literal ends (implicit concatenation) or is continued
+by a backslash-newline."""
+_SCHEME_TAIL = re.compile(r"[\w+]*\Z")
+_ESCAPED_SEPARATOR = re.compile(
+    r"\\(?:x3[aA]|x2[fF]|0?72|0?57|u003[aA]|u002[fF]|U0000003[aA]|U0000002[fF]|N\{)"
+)
+"""An escape that may spell ``:`` or ``/``."""
+_LITERAL_STARTS = frozenset("\"'\\\r\n}:")
+"""What can stand right before the first character of a literal's value (or of an f-string's
+literal part) in the source: a quote, an escape or continuation, a replacement field's end or
+its format spec's start."""
 
 
 def scan_text_ast(text: str) -> FileScan:
@@ -35,7 +50,7 @@ def scan_text_ast(text: str) -> FileScan:
         return FileScan(error=message, error_line=exc.lineno or 1)
     except (ValueError, RecursionError, MemoryError) as exc:
         return FileScan(error=f"cannot parse: {type(exc).__name__}: {exc}", error_line=1)
-    walker = _Walker()
+    walker = _Walker(exprs=_needs_expressions(text))
     walker.walk_body(tree.body, _Context())
     return FileScan(
         imports=tuple(walker.imports),
@@ -80,8 +95,53 @@ class _Context:
         return "runtime"
 
 
+def _needs_expressions(text: str) -> bool:
+    """Whether any expression of ``text`` can be a dynamic import call or a URL literal.
+
+    Most files have neither, and their walk then skips every expression node. Identifiers are
+    NFKC-normalised by the parser, so a non-ASCII text is checked in that form too.
+    """
+    names = ("import_module", "__import__")
+    if any(name in text for name in names) or _may_hold_url(text):
+        return True
+    if text.isascii():
+        return False
+    normal = unicodedata.normalize("NFKC", text)
+    return any(name in normal for name in names)
+
+
+def _may_hold_url(text: str) -> bool:
+    """Whether a string literal of ``text`` may have a value that starts with ``scheme://``.
+
+    Such a value's ``://`` (as is, or split across literals) follows a run of scheme characters
+    that starts the literal (see ``_LITERAL_STARTS``). A ``://`` after anything else (``see
+    https://...`` in a docstring) cannot start a value. Escapes that may spell ``:`` or ``/``
+    are taken as a yes.
+    """
+    if "\\" in text and _ESCAPED_SEPARATOR.search(text):
+        return True
+    for match in _URL_SEPARATOR.finditer(text):
+        pos = match.start()
+        floor = max(0, pos - 100)
+        tail = _SCHEME_TAIL.search(text, floor, pos)
+        start = tail.start() if tail else floor
+        if start == floor or _starts_literal(text, start):
+            return True
+    return False
+
+
+def _starts_literal(text: str, pos: int) -> bool:
+    """Whether what stands before ``pos`` may start a literal's value (see ``_LITERAL_STARTS``)."""
+    before = text[pos - 1]
+    if before in "\r\n":  # only a backslash-newline continues a literal
+        return text[max(0, pos - 3) : pos].rstrip("\r\n").endswith("\\")
+    return before in _LITERAL_STARTS
+
+
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, *, exprs: bool = True) -> None:
+        self.exprs = exprs
+        """Whether to visit expressions (for dynamic imports and URL literals) at all."""
         self.imports: list[RawImport] = []
         self.urls: list[UrlLiteral] = []
         self.import_module_names = {"importlib.import_module"}
@@ -130,10 +190,12 @@ class _Walker:
                 self.walk_stmt(child, ctx)
             elif isinstance(child, ast.expr):
                 self.walk_exprs([child], ctx)
-            else:
+            elif self.exprs or isinstance(child, ast.match_case):  # the rest holds no statement
                 self._walk_generic(child, ctx)
 
     def walk_exprs(self, nodes: list[ast.AST], ctx: _Context) -> None:
+        if not self.exprs:
+            return
         for top in nodes:
             for node in ast.walk(top):
                 if isinstance(node, ast.Call):

@@ -51,6 +51,7 @@ class ScanCache:
         self.fresh: dict[str, list[Any]] = {}
         self.hits = 0
         self.loaded = False
+        self.changed = False
 
     def load(self) -> None:
         try:
@@ -78,11 +79,12 @@ class ScanCache:
 
     def put(self, path: str, key: Key, scan: FileScan) -> None:
         self.fresh[path] = [key[0], key[1], encode_scan(scan)]
+        self.changed = True
 
     def save(self) -> None:
         """Write the entries of this run (atomically); errors leave the old cache in place."""
-        if self.loaded and self.fresh == self.entries:
-            return
+        if self.loaded and not self.changed and len(self.fresh) == len(self.entries):
+            return  # every entry was a hit (and fresh holds the very same lists)
         import tempfile  # lazy: only a run that changed something writes
 
         payload = json.dumps({"stamp": self.stamp, "files": self.fresh}, separators=(",", ":"))
@@ -118,8 +120,10 @@ def encode_scan(scan: FileScan) -> dict[str, Any]:
 def decode_scan(data: dict[str, Any]) -> FileScan:
     """A scan from its cached form; raises ``ValueError``/``TypeError`` on anything unexpected."""
     imports = tuple(
-        RawImport(str(m), int(lv), tuple(map(str, n)), int(ln), _kind(k), bool(lz))
-        for m, lv, n, ln, k, lz in data.get("i", ())
+        [  # a list first: a generator is slower, and this runs for every import of a warm run
+            RawImport(str(m), int(lv), tuple(map(str, n)), int(ln), _kind(k), bool(lz))
+            for m, lv, n, ln, k, lz in data.get("i", ())
+        ]
     )
     urls = tuple(UrlLiteral(str(s), int(ln)) for s, ln in data.get("u", ()))
     error = data.get("e")
@@ -132,8 +136,11 @@ def decode_scan(data: dict[str, Any]) -> FileScan:
     )
 
 
+_KINDS: dict[object, ImportKind] = {kind: kind for kind in IMPORT_KINDS}
+
+
 def _kind(value: object) -> ImportKind:
-    for kind in IMPORT_KINDS:
-        if value == kind:
-            return kind
-    raise ValueError(f"unknown import kind {value!r}")
+    try:
+        return _KINDS[value]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown import kind {value!r}") from None

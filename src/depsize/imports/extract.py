@@ -9,7 +9,11 @@ set; nothing here raises for bad input.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from depsize.imports import fastscan
+from depsize.imports.cache import Key
 from depsize.imports.files import notebook_source
 from depsize.imports.model import FileScan
 
@@ -26,6 +30,21 @@ def decode_source(data: bytes) -> str:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return data.decode(encoding)
     return data.decode("utf-8")
+
+
+def scan_file(path: str, *, fast: bool = True) -> tuple[Key | None, FileScan]:
+    """Read and scan one file: its cache key (size, mtime_ns of what was read) and its scan.
+
+    The key is ``None`` when the file cannot be read (the scan then holds the error).
+    """
+    try:
+        with open(path, "rb") as handle:
+            stat = os.fstat(handle.fileno())
+            data = handle.read()
+    except OSError as exc:
+        return None, FileScan(error=f"cannot read: {exc.strerror or exc}", error_line=None)
+    notebook = Path(path).suffix == ".ipynb"
+    return (stat.st_size, stat.st_mtime_ns), scan_bytes(data, notebook=notebook, fast=fast)
 
 
 def scan_bytes(data: bytes, *, notebook: bool = False, fast: bool = True) -> FileScan:

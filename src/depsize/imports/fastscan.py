@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from depsize.imports.model import FileScan, ImportKind, RawImport, UrlLiteral
 from depsize.imports.schemes import URL_BEFORE as _URL_BEFORE
@@ -32,8 +31,8 @@ _STRINGS_AND_COMMENTS = re.compile(
     rf"""|'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''|{_Q}|{_A}|#[^\n]*"""
 )
 _IMPORT_WORD = re.compile(r"import\b")  # a literal first: the regex engine then skips ahead fast
-_FROM_PREFIX = re.compile(r"from[ \t]*(\.*)[ \t]*([^\W\d][\w.]*)?[ \t]+")
-_ONE_LINER = re.compile(r"[:;][ \t]*(?:from[ \t]*[.\w]+[ \t]+)?$")
+_FROM_PREFIX = re.compile(r"from[ \t]*(\.*)[ \t]*(?:([^\W\d][\w.]*)[ \t]+)?")
+_ONE_LINER = re.compile(r"[:;][ \t]*(?:from[ \t]*\.*[ \t]*(?:[^\W\d][\w.]*[ \t]+)?)?$")
 _PY2 = (
     re.compile(r"print[ \t]+[\"'\w]"),
     re.compile(r"exec[ \t]+[\"']"),
@@ -42,18 +41,23 @@ _PY2 = (
 )
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _CONFLICT = re.compile(r"^(?:<{7}|>{7}|={7})(?: |$)", re.MULTILINE)
-_HEADER = re.compile(
-    r"\n([ \t]*)(def|async|class|try|except|finally|else|elif|if|with|for|while|match|case)\b"
+_HEADER = re.compile(  # the lookahead lets most lines fail on their first letter
+    r"\n([ \t]*)(?=[acdefimtw])"
+    r"(def|async|class|try|except|finally|else|elif|if|with|for|while|match|case)\b"
 )
 _AMBIGUOUS = frozenset({"if", "for", "else", "match", "case", "async"})
 _TYPE_CHECKING = re.compile(r"[ \t(]+(?:[\w.]+\.)?TYPE_CHECKING[ \t)]*:")
 _EXCEPT = re.compile(r"[ \t]*except\*?[ \t]*(?P<types>[^:]*):")
-_DYNAMIC = (
-    re.compile(r"import_module\(\s*(?P<q>['\"])(?P<name>[\w.]+)(?P=q)"),
-    re.compile(r"__import__\(\s*(?P<q>['\"])(?P<name>[\w.]+)(?P=q)"),
+_DYNAMIC = re.compile(
+    r"(?P<func>import_module|__import__)\(\s*[rRuU]?(?P<q>['\"])(?P<name>[\w.]+)(?P=q)"
 )
-_IMPORTLIB_IMPORT = re.compile(
-    r"^[ \t]*from[ \t]+importlib[ \t]+import[^\n]*\bimport_module\b", re.M
+_ARGUMENT_END = re.compile(r"(?:\s|\\\n|#[^\n]*)*(?:(?P<end>[,)])|(?P<more>[rRbBuUfF]{0,2}['\"]))")
+"""What follows a call's first literal: ``,`` or ``)`` (the argument is that literal), another
+literal (implicitly concatenated: declined), or anything else (an expression: not a literal)."""
+_CODE_RUN = re.compile(rf"""[^"'#]*(?:(?:{_Q}|{_A})[^"'#]*)*""")
+"""Code and complete one-line strings, no comment: ``fullmatch`` tells a position is in code."""
+_BLOCK_START = re.compile(
+    r"[ \t]*(?:def|async|class|try|except|finally|else|elif|if|with|for|while|match|case)\b"
 )
 _MAIN_GUARD = re.compile(
     r"^if[ \t(]+(?:__name__[ \t]*==[ \t]*(['\"])__main__\1|(['\"])__main__\2[ \t]*==[ \t]*__name__)"
@@ -71,14 +75,6 @@ _TOP: tuple[ImportKind, bool] = ("runtime", False)
 
 class _Unsupported(Exception):
     """Raised inside the scanner when the file needs the ``ast`` fallback."""
-
-
-@dataclass
-class _Header:
-    pos: int
-    indent: int
-    keyword: str
-    rest: str
 
 
 class _Lines:
@@ -111,14 +107,17 @@ class _Scanner:
         self.lines = _Lines(text)
         self.starts: list[int] = []
         self.ends: list[int] = []
-        self._headers: list[_Header] | None = None
-        self._header_pos: list[int] = []
+        self._headers: list[re.Match[str]] | None = None
+        self._words: dict[int, str | None] = {}
+        self._import_module_from = len(text) + 1
+        self._up: dict[int, int] = {}
+        self._down: dict[int, int] = {}
 
     def scan(self) -> FileScan:
         text = self.text
         self._check_unusual()
-        self._find_triple_strings()
         self._check_brackets()
+        self._find_triple_strings()
         self._check_python2()
         imports = self._statements() if "import" in text else []
         if "import_module" in text or "__import__" in text:
@@ -147,9 +146,18 @@ class _Scanner:
         return self.text[self.text.rfind("\n", 0, pos) + 1 : pos]
 
     def _find_triple_strings(self) -> None:
-        text, pos, end = self.text, 0, len(self.text)
-        while pos < end:
-            match = _TO_TRIPLE.match(text, pos)
+        """Spans of the triple-quoted strings; needs :meth:`_check_brackets` to have passed.
+
+        Tokenizing the whole file is not needed: with every quote and ``#`` of the file inside a
+        string or comment (checked by ``_check_brackets``), a line start that is outside a
+        triple-quoted string and not continued by a backslash is outside any string, so the
+        tokenizer starts at the line of the next triple quote and reaches the same verdict.
+        """
+        text = self.text
+        pos, double, single = 0, text.find('"""'), text.find("'''")
+        while double >= 0 or single >= 0:
+            found = double if single < 0 or 0 <= double < single else single
+            match = _TO_TRIPLE.match(text, _line_start(text, found, pos))
             if match is None or match["bad"]:
                 raise _Unsupported
             quote = match["q"]
@@ -161,6 +169,10 @@ class _Scanner:
             self.starts.append(match.start("q"))
             self.ends.append(closing.end())
             pos = closing.end()
+            if double >= 0 and double < pos:
+                double = text.find('"""', pos)
+            if single >= 0 and single < pos:
+                single = text.find("'''", pos)
 
     def _check_brackets(self) -> None:
         code = _STRINGS_AND_COMMENTS.sub("", self.text)
@@ -179,10 +191,12 @@ class _Scanner:
         text = self.text
         for match in _IMPORT_WORD.finditer(text):
             pos = match.start()
-            if pos and (text[pos - 1].isalnum() or text[pos - 1] in "_."):
-                continue
+            if pos and (text[pos - 1].isalnum() or text[pos - 1] == "_"):
+                continue  # "from .import x" is fine: "import" is a keyword, never an attribute
             line_start = text.rfind("\n", 0, pos) + 1
             prefix = text[line_start:pos]
+            if "#" in prefix and '"' not in prefix and "'" not in prefix:
+                continue  # after a comment sign, or inside a string that started earlier
             stripped = prefix.lstrip(" ")
             if stripped and not stripped.startswith("from"):
                 if _ONE_LINER.search(prefix) and not self._in_string(pos):
@@ -203,6 +217,8 @@ class _Scanner:
             if head is None:
                 raise _Unsupported
             level, module = len(head[1]), head[2] or ""
+            if not level and not module:
+                raise _Unsupported
         else:
             level, module = 0, ""
         body, after = _statement_body(text, pos + len("import"))
@@ -212,50 +228,96 @@ class _Scanner:
         line = self.lines.at(start)
         kind, lazy = self._context(start, indent) if indent else _TOP
         if start < pos:
+            if module == "importlib" and "import_module" in names:  # the bare name now works
+                self._import_module_from = min(self._import_module_from, start)
             return [RawImport(module, level, names, line, kind, lazy)]
         if "*" in names:
             raise _Unsupported
         return [RawImport(name, 0, (), line, kind, lazy) for name in names]
 
-    def _headers_list(self) -> list[_Header]:
+    def _headers_list(self) -> list[re.Match[str]]:
+        """Every line that starts with a block keyword (matched in ``"\n" + text``).
+
+        Kept as match objects, so the list is built in C; whether a header is real (not inside
+        a string, not a comprehension's ``for``) is checked only for the few the walks visit.
+        """
         if self._headers is None:
-            text = "\n" + self.text
-            self._headers = [
-                _Header(m.start(2) - 1, len(m[1]), m[2], "")
-                for m in _HEADER.finditer(text)
-                if not self._in_string(m.start(2) - 1)
-            ]
-            self._header_pos = [h.pos for h in self._headers]
+            self._headers = list(_HEADER.finditer("\n" + self.text))
         return self._headers
 
-    def _rest(self, header: _Header) -> str:
-        if not header.rest:
-            start = header.pos + len(header.keyword)
-            end = self.text.find("\n", start)
-            header.rest = self.text[start : end if end >= 0 else len(self.text)] or " "
-        return header.rest
+    def _word(self, index: int) -> str | None:
+        """The keyword of header ``index`` if it really opens a block, else ``None``."""
+        word = self._words.get(index, "")
+        if word == "":
+            match = self._headers_list()[index]
+            pos, word = match.start(2) - 1, match[2]
+            ambiguous = word in _AMBIGUOUS and not _is_header(word, self._rest(pos, word))
+            if ambiguous or self._in_string(pos):
+                word = None
+            self._words[index] = word
+        return word
+
+    def _indent(self, index: int) -> int:
+        match = self._headers_list()[index]
+        return match.end(1) - match.start(1)
+
+    def _find(self, index: int, bound: int, step: int) -> int:
+        """From header ``index`` on (``step`` -1: backwards, 1: forwards), the first real header
+        indented less than ``bound``; -1 or the header count when there is none.
+
+        Each header passed over is linked to the first real header beyond it (same direction)
+        indented less than itself: later walks jump over whole blocks through these links, where
+        a plain walk would be quadratic (the imports in the methods of a big class).
+        """
+        count = len(self._headers_list())
+        links = self._up if step < 0 else self._down
+        path: list[int] = []
+        while 0 <= index < count:
+            if self._word(index) is None:
+                index += step
+            elif self._indent(index) < bound:
+                break
+            else:
+                path.append(index)
+                index = links.get(index, index + step)
+        self._link(path, index, links)
+        return index
+
+    def _link(self, path: list[int], found: int, links: dict[int, int]) -> None:
+        """Link each header of ``path`` to the first later one indented less than it, else to
+        ``found`` (indented less than all of them): a next-smaller-element scan of the path."""
+        stack: list[int] = []
+        for index in reversed(path):
+            bound = self._indent(index)
+            while stack and self._indent(stack[-1]) >= bound:
+                stack.pop()
+            links[index] = stack[-1] if stack else found
+            stack.append(index)
+
+    def _rest(self, pos: int, keyword: str) -> str:
+        start = pos + len(keyword)
+        end = self.text.find("\n", start)
+        return self.text[start : end if end >= 0 else len(self.text)] or " "
 
     def _context(self, pos: int, indent: int) -> tuple[ImportKind, bool]:
         headers = self._headers_list()
-        i = bisect_right(self._header_pos, pos) - 1
+        i = bisect_right(headers, pos + 1, key=_header_pos) - 1
         level = indent
         lazy = guarded = type_checking = False
         while level > 0:
+            i = self._find(i, level, -1)
             if i < 0:
                 raise _Unsupported
-            header = headers[i]
+            word, level = self._word(i), self._indent(i)
+            start = headers[i].start(2) - 1
             i -= 1
-            if header.indent >= level or not _is_header(header.keyword, self._rest(header)):
-                continue
-            level = header.indent
-            word, rest = header.keyword, header.rest
-            if word == "def" or (word == "async" and rest.lstrip().startswith("def")):
-                lazy = True
+            if word in ("def", "async"):
+                lazy = lazy or word == "def" or self._rest(start, word).lstrip().startswith("def")
             elif word == "try":
-                guarded = guarded or self._try_guards(pos, header.indent)
+                guarded = guarded or self._try_guards(pos, level)
             elif word == "except":
-                guarded = guarded or bool(self._except_names(header) & _FALLBACKS)
-            elif word == "if" and _TYPE_CHECKING.match(rest):
+                guarded = guarded or bool(self._except_names(start) & _FALLBACKS)
+            elif word in ("if", "elif") and _TYPE_CHECKING.match(self._rest(start, word)):
                 type_checking = True
         kind: ImportKind = (
             "type-checking" if type_checking else "conditional" if guarded else "runtime"
@@ -265,53 +327,128 @@ class _Scanner:
     def _try_guards(self, pos: int, indent: int) -> bool:
         """Whether the ``except`` clauses of the ``try`` (at ``indent``, around ``pos``) guard."""
         headers = self._headers_list()
-        j = bisect_right(self._header_pos, pos)
-        while j < len(headers):
-            header = headers[j]
-            j += 1
-            if header.indent > indent or not _is_header(header.keyword, self._rest(header)):
-                continue
-            if header.indent < indent or header.keyword != "except":
+        j = bisect_right(headers, pos + 1, key=_header_pos)
+        while True:
+            j = self._find(j, indent + 1, 1)
+            if j >= len(headers) or self._indent(j) < indent or self._word(j) != "except":
                 return False
-            names = self._except_names(header)
+            names = self._except_names(headers[j].start(2) - 1)
             if not names or names & _GUARDS:
                 return True
-        return False
+            j += 1
 
-    def _except_names(self, header: _Header) -> frozenset[str]:
-        match = _EXCEPT.match(self.text, header.pos, header.pos + 2000)
+    def _except_names(self, pos: int) -> frozenset[str]:
+        match = _EXCEPT.match(self.text, pos, pos + 2000)
         if match is None:
             raise _Unsupported
         types = re.sub(r"\bas\s+\w+\s*$", "", match["types"].strip())
         return frozenset(n.rsplit(".", 1)[-1] for n in _NAME.findall(types))
 
     def _dynamic(self) -> list[RawImport]:
+        """``import_module("x")`` / ``__import__("x")`` calls with a literal, as ``ast`` sees them.
+
+        Runs after :meth:`_statements`, which finds where ``import_module`` is imported.
+        """
         text = self.text
-        plain_allowed = bool(_IMPORTLIB_IMPORT.search(text))
         found = []
-        for pattern in _DYNAMIC:
-            for match in pattern.finditer(text):
-                start, name = match.start(), match["name"]
-                prefix = self._prefix(start)
-                if not _dynamic_call(prefix, pattern is _DYNAMIC[0], plain_allowed):
-                    continue
-                if name.startswith(".") or self._in_string(start) or "#" in prefix:
-                    continue
-                indent = len(prefix) - len(prefix.lstrip(" "))
-                kind, lazy = self._context(start - len(prefix), indent) if indent else _TOP
-                kind = "type-checking" if kind == "type-checking" else "dynamic"
-                found.append(RawImport(name, 0, (), self.lines.at(start), kind, lazy))
+        depth = _Depth(text)
+        for match in _DYNAMIC.finditer(text):
+            start, name = match.start(), match["name"]
+            prefix = self._prefix(start)
+            is_module = match["func"] == "import_module"
+            if not _dynamic_call(prefix, is_module, start > self._import_module_from):
+                continue
+            if name.startswith(".") or not self._in_code(start):
+                continue
+            if not _literal_argument(text, match.end()):
+                continue
+            line_start = start - len(prefix)
+            self._check_statement_start(line_start, prefix, depth)
+            indent = len(prefix) - len(prefix.lstrip(" "))
+            kind, lazy = self._context(line_start, indent) if indent else _TOP
+            kind = "type-checking" if kind == "type-checking" else "dynamic"
+            found.append(RawImport(name, 0, (), self.lines.at(start), kind, lazy))
         return found
+
+    def _in_code(self, pos: int) -> bool:
+        """Whether ``pos`` is outside every string and comment.
+
+        Declines inside an f-string: its replacement fields hold code the walk would see.
+        """
+        text = self.text
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos < self.ends[i]:
+            opening = self.starts[i]
+        else:
+            floor = self.ends[i] if i >= 0 else 0
+            run = _CODE_RUN.match(text, _line_start(text, pos, floor), pos)
+            if run is None or run.end() == pos:
+                return run is not None
+            opening = run.end()  # the quote (or ``#``) that opens what holds ``pos``
+        if text[opening] != "#" and "f" in _string_prefix(text, opening):
+            raise _Unsupported
+        return False
+
+    def _check_statement_start(self, line_start: int, prefix: str, depth: _Depth) -> None:
+        """Decline unless the line starts its statement, which is no block header's one-liner
+        (the line's indentation then gives the call's block)."""
+        text = self.text
+        if self._in_string(line_start) or text.startswith("\\\n", max(line_start - 2, 0)):
+            raise _Unsupported
+        if depth.at(line_start) or _BLOCK_START.match(prefix):
+            raise _Unsupported
 
     def _urls(self) -> tuple[UrlLiteral, ...]:
         text, found = self.text, []
         pos = text.find("://")
         while pos >= 0:
             match = _URL_BEFORE.search(text, max(0, pos - 40), pos)
-            if match and "#" not in self._prefix(match.start()):
+            if match and self._opens_str_literal(match.start()):
                 found.append(UrlLiteral(match["scheme"], self.lines.at(match.start())))
             pos = text.find("://", pos + 3)
         return tuple(found)
+
+    def _opens_str_literal(self, quote: int) -> bool:
+        """Whether the quote at ``quote`` opens a ``str`` literal (its value starts after it)."""
+        i = bisect_right(self.starts, quote) - 1
+        if i >= 0 and quote < self.ends[i]:  # in a triple-quoted string: its opening quotes?
+            first = self.starts[i]
+            return quote == first + 2 and "b" not in _string_prefix(self.text, first)
+        return self._in_code(quote) and "b" not in _string_prefix(self.text, quote)
+
+
+class _Depth:
+    """Bracket depth at increasing code positions (line starts outside strings)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.depth = 0
+
+    def at(self, pos: int) -> int:
+        if pos < self.pos:
+            self.pos, self.depth = 0, 0
+        code = _STRINGS_AND_COMMENTS.sub("", self.text[self.pos : pos])
+        opened = code.count("(") + code.count("[") + code.count("{")
+        self.depth += opened - code.count(")") - code.count("]") - code.count("}")
+        self.pos = pos
+        return self.depth
+
+
+def _literal_argument(text: str, end: int) -> bool:
+    """Whether the literal that ends at ``end`` is a whole argument (see ``_ARGUMENT_END``)."""
+    after = _ARGUMENT_END.match(text, end)
+    if after is not None and after["more"]:
+        raise _Unsupported
+    return after is not None
+
+
+def _string_prefix(text: str, quote: int) -> str:
+    """The prefix letters (``rb``, ``f``, ...) of the literal opened by ``quote``, lower-cased."""
+    start = quote
+    while start > 0 and start > quote - 2 and text[start - 1].isalpha():
+        start -= 1
+    return text[start:quote].lower()
 
 
 def _dynamic_call(prefix: str, is_import_module: bool, plain_allowed: bool) -> bool:
@@ -324,8 +461,16 @@ def _dynamic_call(prefix: str, is_import_module: bool, plain_allowed: bool) -> b
     return plain_allowed and (not prefix or not (prefix[-1].isalnum() or prefix[-1] in "_."))
 
 
-def _in_comment(text: str, pos: int) -> bool:
-    return "#" in text[text.rfind("\n", 0, pos) + 1 : pos]
+def _line_start(text: str, pos: int, floor: int) -> int:
+    """Start of the logical line (backslash continuations joined) holding ``pos``, or ``floor``."""
+    start = text.rfind("\n", floor, pos) + 1
+    while start >= floor + 2 and text.startswith("\\\n", start - 2):
+        start = text.rfind("\n", floor, start - 1) + 1
+    return max(start, floor)
+
+
+def _header_pos(match: re.Match[str]) -> int:
+    return match.start(2)
 
 
 def _statement_body(text: str, start: int) -> tuple[str, bool]:
@@ -344,6 +489,10 @@ def _statement_body(text: str, start: int) -> tuple[str, bool]:
         return inner, _code_after(tail)
     end = text.find("\n", start)
     line = text[start : end if end >= 0 else len(text)]
+    while line.endswith("\\") and "#" not in line and end >= 0:  # backslash continuations
+        following = text.find("\n", end + 1)
+        line = line[:-1] + " " + text[end + 1 : following if following >= 0 else len(text)]
+        end = following
     if line.rstrip().endswith("\\"):
         raise _Unsupported
     code = line.split("#", 1)[0]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from packaging.utils import NormalizedName
 
 from depsize.imports import entries as entry_rules
-from depsize.imports.cache import ScanCache, default_cache_dir
+from depsize.imports.cache import Key, ScanCache, default_cache_dir
 from depsize.imports.commands import Command, command_files, read_commands
-from depsize.imports.extract import scan_bytes
 from depsize.imports.files import iter_source_files
 from depsize.imports.layout import ModuleFile, ProjectLayout
 from depsize.imports.model import EntryPointFound, FileScan, ImportSite, ProjectImports, Scope
@@ -46,6 +47,49 @@ def analyze_imports(
     of a file, so a stray error such as ``1abc`` outside import statements goes unreported. Pass
     ``False`` for the exact, slower walk. The cache keeps the two apart.
     """
+    with _collector_paused():
+        return _analyze(
+            project,
+            dists,
+            python_minor,
+            entries=entries,
+            exclude=exclude,
+            mapping_overrides=mapping_overrides,
+            cache_dir=cache_dir,
+            use_cache=use_cache,
+            fast_scan=fast_scan,
+        )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) for the stage.
+
+    The stage builds a few hundred thousand small objects and no reference cycles worth
+    collecting; with the collector on, full collections traverse the whole heap again and again
+    (about 15% of a warm run). Reference counting frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _analyze(
+    project: Path,
+    dists: Mapping[NormalizedName, InstalledDist],
+    python_minor: tuple[int, int],
+    *,
+    entries: Sequence[str],
+    exclude: Sequence[str],
+    mapping_overrides: Mapping[str, str | Sequence[str]] | None,
+    cache_dir: Path | None,
+    use_cache: bool,
+    fast_scan: bool,
+) -> ProjectImports:
     root = project.absolute()
     warnings: list[ScanWarning] = []
     files = list(iter_source_files(root, exclude, warnings))
@@ -101,34 +145,59 @@ def scan_files(
     warnings: list[ScanWarning],
     *,
     fast: bool = True,
+    jobs: int | None = None,
 ) -> dict[Path, FileScan]:
-    """Scan results per file, from the cache when (path, size, mtime) match."""
+    """Scan results per file, in the order given, from the cache when (path, size, mtime) match.
+
+    The files the cache does not serve are scanned on ``jobs`` processes (default:
+    ``parallel.jobs()``, which ``DEPSIZE_JOBS`` sets) when there are enough of them.
+    """
     scans: dict[Path, FileScan] = {}
+    misses: list[Path] = []
+    sizes: list[int] = []
     for path in files:
-        scan = _scan_one(path, cache, fast)
+        try:
+            stat = path.stat()
+        except OSError as exc:
+            scans[path] = FileScan(error=f"cannot read: {exc.strerror or exc}", error_line=None)
+            continue
+        key = (stat.st_size, stat.st_mtime_ns)
+        cached = cache.get(str(path), key) if cache is not None else None
+        if cached is not None:
+            scans[path] = cached
+        else:
+            scans[path] = _PENDING
+            misses.append(path)
+            sizes.append(stat.st_size)
+    for path, (read_key, scan) in zip(misses, _scan_misses(misses, sizes, fast, jobs), strict=True):
+        scans[path] = scan
+        if cache is not None and read_key is not None:
+            cache.put(str(path), read_key, scan)
+    for path, scan in scans.items():
         if scan.error is not None:
             warnings.append(ScanWarning(scan.error, path, scan.error_line))
-        scans[path] = scan
     return scans
 
 
-def _scan_one(path: Path, cache: ScanCache | None, fast: bool) -> FileScan:
-    name = str(path)
-    try:
-        with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            key = (stat.st_size, stat.st_mtime_ns)
-            if cache is not None:
-                cached = cache.get(name, key)
-                if cached is not None:
-                    return cached
-            data = handle.read()
-    except OSError as exc:
-        return FileScan(error=f"cannot read: {exc.strerror or exc}", error_line=None)
-    scan = scan_bytes(data, notebook=path.suffix == ".ipynb", fast=fast)
-    if cache is not None:
-        cache.put(name, key, scan)
-    return scan
+_PENDING = FileScan()
+
+
+def _scan_misses(
+    paths: list[Path], sizes: list[int], fast: bool, jobs: int | None
+) -> list[tuple[Key | None, FileScan]]:
+    if not paths:
+        return []
+    from depsize.imports import parallel  # lazy: a warm run scans nothing
+    from depsize.imports.extract import scan_file  # lazy: same
+
+    names = [str(p) for p in paths]
+    processes = parallel.jobs() if jobs is None else jobs
+    context = parallel.pool_context(sizes, processes)
+    if context is not None:
+        results = parallel.scan_files(names, sizes, processes, context, fast=fast)
+        if results is not None:
+            return results
+    return [scan_file(name, fast=fast) for name in names]
 
 
 def _find_entries(

@@ -36,9 +36,13 @@ def reach(
     """Modules reachable from ``starts`` (ancestors of each reached module included)."""
     nodes = set(known)
     seen: set[str] = set()
+    visited: set[str] = set()  # a module visited once has had its ancestors visited too
     queue: deque[str] = deque()
 
     def visit(module: str) -> None:
+        if module in visited:
+            return
+        visited.add(module)
         for name in (*ancestors(module), module):
             if name in nodes and name not in seen:
                 seen.add(name)

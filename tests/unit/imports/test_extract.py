@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -171,6 +172,8 @@ TRICKY = {
 
 @pytest.mark.parametrize("name", sorted(TRICKY))
 def test_fastscan__tricky_source__same_as_ast_or_declined(name: str) -> None:
+    if name == "except_star" and sys.version_info < (3, 11):
+        pytest.skip("except* is Python 3.11 syntax: the ast reference cannot parse it here")
     text = TRICKY[name]
     fast = scan_text(text)
     assert fast is None or fast == scan_text_ast(text)

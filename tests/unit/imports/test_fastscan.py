@@ -34,12 +34,23 @@ _SIMPLE = st.sampled_from(
         "from .g import h as i",
         "from . import j",
         "from k import (l,\n    m)",
+        "from k import l, \\\n    m",
+        "import n, \\\n    o as p",
+        "from q import r  # type: ignore[import]",
+        "s = 1  # note: import nope",
         "x = 'import nope'",
         'y = """\nimport nope\n"""',
         "# import nope",
         "z = importlib.import_module('dyn')",
         "w = __import__('dyn2')",
+        "w = __import__('no' + pe)",
+        "w = 'a __import__(\"nope\") in a string'",
+        "w = [\n    __import__('dyn3'),\n]",
+        "from .import n",
         "u = 'postgresql+psycopg2://x'",
+        "u = b'postgresql://x'",
+        "u = 'a \"postgresql://x\"'",
+        "w = f'{__import__(\"os\")}'",
         "pass",
         "v = [i\n    for i in range(3)\n    if i]",
     ]
@@ -50,6 +61,7 @@ _HEADERS = st.sampled_from(
         ("class C:", None),
         ("if TYPE_CHECKING:", None),
         ("if x:", "else:"),
+        ("if x:", "elif TYPE_CHECKING:"),
         ("try:", "except ImportError:"),
         ("try:", "except (ValueError, KeyError):"),
         ("try:", "except Exception as exc:"),
@@ -83,3 +95,65 @@ def test_fastscan__generated_programs__same_as_ast_or_declined(lines: list[str])
     text = "import importlib\nfrom typing import TYPE_CHECKING\n" + "\n".join(lines) + "\n"
     fast = scan_text(text)
     assert fast is None or fast == scan_text_ast(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "from a import b  # type: ignore[import]\n",
+        "x = 1  # note: import nothing here\ndef f():\n    import c  # noqa: import\n",
+        "from a import b, \\\n    c as d\nimport e, \\\n    f\n",
+        "from .import k\nfrom ..import l\nfrom . import m\n",
+        'x = "a" \\\n    """\nimport nope\n"""\nimport g\n',
+        '# a """ in a comment\nimport h\ns = \'"""\'\nimport i\n',
+        "def f():\n    '''doc'''\n    try:\n        import j\n"
+        "    except ImportError:\n        j = None\n",
+    ],
+)
+def test_fastscan__common_shapes__accepted_and_same_as_ast(text: str) -> None:
+    fast = scan_text(text)
+    assert fast is not None
+    assert fast == scan_text_ast(text)
+
+
+def test_fastscan__many_sibling_blocks__same_as_ast() -> None:
+    """Walks that jump over whole blocks (methods of a class, functions in a ``try``)."""
+    method = "    def m{n}(self):\n        if x:\n            import a{n}\n        import b{n}\n"
+    function = "    def f{n}():\n        import c{n}\n    for i in y:\n        import d{n}\n"
+    text = (
+        "class C:\n"
+        + "".join(method.format(n=n) for n in range(30))
+        + "try:\n"
+        + "".join(function.format(n=n) for n in range(30))
+        + "    try:\n        import e\n    except ValueError:\n        import f\n"
+        + "except (ImportError, KeyError):\n    import g\nelse:\n    import h\n"
+    )
+    fast = scan_text(text)
+    assert fast is not None
+    assert fast == scan_text_ast(text)
+    assert {r.kind for r in fast.imports if r.module.startswith(("c", "d"))} == {"conditional"}
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        ("x = \"a __import__('os') b\"\n", True),
+        ('x = b"postgresql://db"\n', True),
+        ('x = rb"""postgresql://db"""\n', True),
+        ('x = """postgresql://db"""\n', True),
+        ("x = '\"postgresql://db\"'\n", True),
+        ("x = __import__('a' + b)\n", True),
+        ("x = __import__(r'yaml', None)\n", True),
+        ("if a:\n    pass\nelif TYPE_CHECKING:\n    import b\nelse:\n    import c\n", True),
+        ("from importlib import import_module\nm = import_module('d')\n", True),
+        ("m = import_module('e')\nfrom importlib import import_module\n", True),
+        ("x = f\"{__import__('os').sep}\"\n", False),
+        ("x = __import__('a' 'b')\n", False),
+        ("x = [\n    __import__('c'),\n]\n", False),
+        ("def f(): return __import__('d')\n", False),
+    ],
+)
+def test_fastscan__literals_and_dynamic_calls__as_ast_sees_them(text: str, accepted: bool) -> None:
+    fast = scan_text(text)
+    assert (fast is not None) == accepted
+    assert fast is None or fast == scan_text_ast(text)

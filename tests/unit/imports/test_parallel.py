@@ -1,0 +1,165 @@
+"""Cold scans on a process pool: same results, same order, and a quiet fallback."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from depsize.imports import parallel
+from depsize.imports.model import FileScan
+from depsize.imports.project import scan_files
+from depsize.models import ScanWarning
+
+SOURCES = [
+    "import os\nfrom .sibling import thing\n",
+    "try:\n    import ujson as json\nexcept ImportError:\n    import json\n",
+    "def f():\n    import yaml\n    return importlib.import_module('lxml.etree')\n",
+    'DSN = "postgresql+psycopg2://db"\nif __name__ == "__main__":\n    f()\n',
+    "print 'python 2'\n",
+    "def broken(:\n",
+    "x = 1\n" * 2000,
+    "",
+]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> list[Path]:
+    """Forty files of different kinds and sizes (a syntax error and an undecodable one too)."""
+    paths = []
+    for n in range(40):
+        path = tmp_path / f"pkg{n % 3}" / f"mod{n}.py"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(SOURCES[n % len(SOURCES)] + f"import dep{n}\n", encoding="utf-8")
+        paths.append(path)
+    paths[7].write_bytes(b"import \xff\xfe\n")
+    return paths
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let a pool take batches of any size."""
+    monkeypatch.setattr(parallel, "MIN_FILES", 0)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+
+
+def _scan(paths: list[Path], jobs: int) -> tuple[list[tuple[Path, FileScan]], list[ScanWarning]]:
+    warnings: list[ScanWarning] = []
+    scans = scan_files(paths, None, warnings, jobs=jobs)
+    return list(scans.items()), warnings
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_parallel__pool__same_scans_in_same_order(
+    tree: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pooled: list[int] = []
+    original = parallel.scan_files
+
+    def counting(*args: object, **kwargs: bool) -> list[parallel.Result] | None:
+        result = original(*args, **kwargs)  # type: ignore[arg-type]
+        pooled.append(0 if result is None else len(result))
+        return result
+
+    monkeypatch.setattr(parallel, "scan_files", counting)
+    assert _scan(tree, jobs=2) == _scan(tree, jobs=1)
+    assert pooled == [len(tree)]
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_parallel__spawned_workers__same_scans(tree: list[Path]) -> None:
+    names = [str(p) for p in tree[:6]]
+    sizes = [p.stat().st_size for p in tree[:6]]
+    spawned = parallel.scan_files(names, sizes, 2, multiprocessing.get_context("spawn"))
+    assert spawned == parallel.scan_chunk(names, True)
+    assert multiprocessing.active_children() == []
+
+
+def _failing_chunk(paths: Sequence[str], fast: bool) -> list[parallel.Result]:
+    raise RuntimeError("worker failed")
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_parallel__worker_fails__scanned_in_process(
+    tree: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _scan(tree, jobs=1)
+    monkeypatch.setattr(parallel, "scan_chunk", _failing_chunk)
+    assert _scan(tree, jobs=2) == expected
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_parallel__pool_cannot_start__scanned_in_process(
+    tree: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise OSError("no semaphores here")
+
+    expected = _scan(tree, jobs=1)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    assert _scan(tree, jobs=2) == expected
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_parallel__depsize_jobs_1__no_pool(
+    tree: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a pool was started")
+
+    monkeypatch.setenv("DEPSIZE_JOBS", "1")
+    monkeypatch.setattr(parallel, "scan_files", no_pool)
+    scans = scan_files(tree, None, [])
+    assert len(scans) == len(tree)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", 1), ("3", 3), (" 2 ", 2)])
+def test_parallel__jobs__from_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: int
+) -> None:
+    monkeypatch.setenv("DEPSIZE_JOBS", value)
+    assert parallel.jobs() == expected
+
+
+@pytest.mark.parametrize("value", ["", "0", "-2", "many"])
+def test_parallel__jobs__default_is_usable_cpus_at_most_8(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("DEPSIZE_JOBS", value)
+    assert 1 <= parallel.jobs() <= parallel.MAX_JOBS
+
+
+def test_parallel__pool_context__only_for_big_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "start_context", lambda: multiprocessing.get_context("fork"))
+    assert parallel.pool_context([100] * 1000, 1) is None
+    assert parallel.pool_context([100] * 300, 2) is None
+    assert parallel.pool_context([100] * 301, 2) is not None
+    assert parallel.pool_context([5_000_000, 5_000_000], 2) is None  # one file per process
+    assert parallel.pool_context([3_000_000] * 4, 2) is not None
+
+
+def test_parallel__pool_context__spawn_needs_a_bigger_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "start_context", lambda: multiprocessing.get_context("spawn"))
+    assert parallel.pool_context([100] * 1000, 2) is None
+    assert parallel.pool_context([100] * 1201, 2) is not None
+
+
+def test_parallel__chunks__every_file_once_and_balanced() -> None:
+    sizes = [1000, 10, 500, 500, 0, 990, 20, 30]
+    chunks = parallel._chunks(sizes, 3)
+    assert sorted(i for c in chunks for i in c) == list(range(len(sizes)))
+    assert all(c == sorted(c) for c in chunks)
+    totals = sorted(sum(sizes[i] for i in c) for c in chunks)
+    assert totals[-1] - totals[0] <= 30
+
+
+def test_parallel__thread_count__this_process_has_one() -> None:
+    assert parallel._thread_count() >= 1
