@@ -42,11 +42,42 @@ def _exclude_matcher(patterns: Iterable[str]) -> Callable[[str, str], bool]:
     A pattern matches a path relative to the root, any single name, or a folder prefix; folders
     are checked on the way down, so a match on a parent excludes everything below it.
     """
-    globs = [p.strip("/") for p in patterns if p.strip("/")]
-    if not globs:
+    anchored = [p.strip("/") for p in patterns if p.startswith("/") and p.strip("/")]
+    globs = [p.strip("/") for p in patterns if not p.startswith("/") and p.strip("/")]
+    by_name = re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None
+    by_path = (
+        re.compile("|".join(fnmatch.translate(g) for g in [*globs, *anchored]))
+        if globs or anchored
+        else None
+    )
+    if by_path is None:
         return lambda name, rel: False
-    regex = re.compile("|".join(fnmatch.translate(g) for g in globs))
-    return lambda name, rel: bool(regex.match(name) or regex.match(rel))
+    return lambda name, rel: bool((by_name and by_name.match(name)) or by_path.match(rel))
+
+
+def gitignore_patterns(root: Path) -> tuple[str, ...]:
+    """Exclude globs from the project's ``.gitignore`` and ``.git/info/exclude``.
+
+    Git's rules, as far as globs go: a pattern with a ``/`` before its end is anchored at the
+    root, one without matches a name at any depth; a trailing ``/`` is dropped (files and folders
+    alike). ``!`` re-includes are not followed: what they re-include stays excluded.
+    """
+    patterns: list[str] = []
+    for source in (root / ".gitignore", root / ".git" / "info" / "exclude"):
+        try:
+            lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for raw in lines:
+            line = raw.strip()
+            if not line or line.startswith(("#", "!")):
+                continue
+            body = line.rstrip("/")
+            if "/" in body:
+                patterns.append("/" + body.lstrip("/"))  # anchored: matched against the path
+            elif body:
+                patterns.append(body)
+    return tuple(patterns)
 
 
 def _inside(path: str, root: str) -> bool:
@@ -59,11 +90,12 @@ def iter_source_files(
     """Yield ``.py`` and ``.ipynb`` files under ``root`` in a stable order.
 
     Skips :data:`SKIP_DIRS`, virtual environments (folders holding ``pyvenv.cfg``), egg-info
-    folders and paths matching ``exclude`` globs (relative to ``root``, POSIX separators).
+    folders, paths matching ``exclude`` globs (relative to ``root``, POSIX separators) and what
+    the project's ``.gitignore`` ignores (:func:`gitignore_patterns`).
     Symlinks are followed only while their target stays inside ``root``; each real folder is
     visited once, so symlink loops end.
     """
-    excluded = _exclude_matcher(exclude)
+    excluded = _exclude_matcher([*exclude, *gitignore_patterns(root)])
     real_root = os.path.realpath(root)
     root_stat = root.stat()
     seen = {(root_stat.st_dev, root_stat.st_ino)}

@@ -116,5 +116,9 @@ def stdlib_names(python_minor: tuple[int, int]) -> frozenset[str]:
 
 
 def is_stdlib(module: str, python_minor: tuple[int, int]) -> bool:
-    """Whether ``module`` (dotted or not) belongs to the standard library of ``python_minor``."""
-    return module.partition(".")[0] in stdlib_names(python_minor)
+    """Whether ``module`` (dotted or not) belongs to the standard library of ``python_minor``.
+
+    ``__main__`` (the running script) is no distribution either, though the tables omit it.
+    """
+    top = module.partition(".")[0]
+    return top == "__main__" or top in stdlib_names(python_minor)

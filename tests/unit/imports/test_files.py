@@ -85,3 +85,24 @@ def test_files__unreadable_folder__warning(tmp_path: Path) -> None:
     finally:
         (tmp_path / "locked").chmod(0o755)
     assert warnings
+
+
+def test_iter_source_files__gitignore__ignored_paths_skipped(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text(
+        "# local work\nwork_dir/\n/generated\n*.gen.py\n!keep.gen.py\n\n"
+    )
+    for rel in (
+        "main.py",
+        "work_dir/a.py",
+        "pkg/work_dir/b.py",
+        "generated/c.py",
+        "pkg/generated/d.py",
+        "pkg/x.gen.py",
+        "keep.gen.py",
+    ):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("import os\n")
+    found = sorted(p.relative_to(tmp_path).as_posix() for p in iter_source_files(tmp_path))
+    # "/generated" is anchored at the root; "work_dir/" matches at any depth;
+    # "!" re-includes are not followed (keep.gen.py stays excluded)
+    assert found == ["main.py", "pkg/generated/d.py"]
