@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from packaging.markers import InvalidMarker, Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from depsize.models import ScanWarning
@@ -21,7 +20,7 @@ from depsize.requirements.model import (
     GroupKind,
     SourceFile,
 )
-from depsize.requirements.targets import Origin, Parts, TargetError, build, first_line
+from depsize.requirements.targets import Origin, Parts, TargetError, build, first_line, join_markers
 from depsize.requirements.tomlfile import read_toml
 
 _NOT_PACKAGES = frozenset({"source", "requires", "scripts", "pipenv"})
@@ -56,13 +55,7 @@ def _marker(table: dict[str, Any]) -> str | None:
     parts = [f"{key} {table[key]}" for key in _MARKER_KEYS if isinstance(table.get(key), str)]
     if isinstance(table.get("markers"), str):
         parts.append(table["markers"])
-    if not parts:
-        return None
-    joined = parts[0] if len(parts) == 1 else " and ".join(f"({p})" for p in parts)
-    try:
-        return str(Marker(joined))
-    except InvalidMarker as exc:
-        raise TargetError(first_line(str(exc))) from None
+    return join_markers(parts)
 
 
 def _url(table: dict[str, Any]) -> str | None:

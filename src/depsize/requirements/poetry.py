@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from packaging.markers import InvalidMarker, Marker
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from depsize.models import ScanWarning
 from depsize.requirements.model import MAIN_GROUP, DeclaredRequirement, GroupKind
-from depsize.requirements.targets import Origin, Parts, TargetError, build, first_line
+from depsize.requirements.targets import Origin, Parts, TargetError, build, first_line, join_markers
 from depsize.requirements.tomlfile import TomlDocument
 
 _OPERATOR_SPACE = re.compile(r"(>=|<=|==|!=|~=|>|<|=|\^|~)\s+")
@@ -85,14 +84,7 @@ def _marker(table: dict[str, Any]) -> str | None:
         parts.append(f'sys_platform == "{table["platform"]}"')
     if isinstance(table.get("markers"), str):
         parts.append(table["markers"])
-    texts = [p for p in parts if p]
-    if not texts:
-        return None
-    joined = texts[0] if len(texts) == 1 else " and ".join(f"({p})" for p in texts)
-    try:
-        return str(Marker(joined))
-    except InvalidMarker as exc:
-        raise TargetError(first_line(str(exc))) from None
+    return join_markers(parts)
 
 
 def _vcs_url(table: dict[str, Any]) -> str | None:

@@ -8,6 +8,7 @@ install targets, which may also be a bare URL (``git+https://…#egg=name``), an
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -224,3 +225,15 @@ def _file_url_path(url: str | None) -> str | None:
     if not url or not url.lower().startswith("file:"):
         return None
     return unquote(urlsplit(url).path) or None
+
+
+def join_markers(parts: Sequence[str | None]) -> str | None:
+    """Several marker expressions as one (``None`` for none); :class:`TargetError` if invalid."""
+    texts = [p for p in parts if p]
+    if not texts:
+        return None
+    joined = texts[0] if len(texts) == 1 else " and ".join(f"({p})" for p in texts)
+    try:
+        return str(Marker(joined))
+    except InvalidMarker as exc:
+        raise TargetError(first_line(str(exc))) from None
