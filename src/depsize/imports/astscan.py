@@ -19,6 +19,9 @@ GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception",
 """An exception handler catching one of these makes the ``try`` body's imports conditional."""
 FALLBACK_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError"})
 """Imports inside a handler for these are fallbacks, hence conditional too."""
+PLAIN_DYNAMIC = {"import_module": "importlib.import_module", "importorskip": "pytest.importorskip"}
+"""Functions whose call with a literal is a dynamic import (with ``__import__``), by the bare
+name that ``from importlib import import_module`` / ``from pytest import importorskip`` binds."""
 
 _PY2_HINTS = re.compile(
     r"^\s*(?:print\s+[\"'\w]|exec\s+[\"']|except\s+[\w.]+\s*,\s*\w+\s*:|raise\s+\w+\s*,)"
@@ -101,7 +104,7 @@ def _needs_expressions(text: str) -> bool:
     Most files have neither, and their walk then skips every expression node. Identifiers are
     NFKC-normalised by the parser, so a non-ASCII text is checked in that form too.
     """
-    names = ("import_module", "__import__")
+    names = ("import_module", "__import__", "importorskip")
     if any(name in text for name in names) or _may_hold_url(text):
         return True
     if text.isascii():
@@ -144,7 +147,9 @@ class _Walker:
         """Whether to visit expressions (for dynamic imports and URL literals) at all."""
         self.imports: list[RawImport] = []
         self.urls: list[UrlLiteral] = []
-        self.import_module_names = {"importlib.import_module"}
+        self.dynamic_names = {"__import__", *PLAIN_DYNAMIC.values()}
+        """Callees whose literal first argument is a dynamic import; a ``from`` import of
+        ``import_module`` / ``importorskip`` adds the bare name (walked in source order)."""
 
     def walk_body(self, body: list[ast.stmt], ctx: _Context) -> None:
         for node in body:
@@ -157,11 +162,16 @@ class _Walker:
         elif isinstance(node, ast.ImportFrom):
             names = tuple(a.name for a in node.names)
             self._add(node.module or "", node.level, names, node.lineno, ctx)
-            if node.module == "importlib" and "import_module" in names:
-                self.import_module_names.add("import_module")
+            for name, dotted in PLAIN_DYNAMIC.items():
+                if name in names and node.module == dotted.rpartition(".")[0]:
+                    self.dynamic_names.add(name)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.walk_exprs([*node.decorator_list, node.args], ctx)
             self.walk_body(node.body, ctx.but(lazy=True))
+        elif isinstance(node, ast.ClassDef):  # source order: decorators before the body
+            heads = [*node.decorator_list, *node.bases, *node.keywords]
+            self.walk_exprs([*heads, *getattr(node, "type_params", ())], ctx)
+            self.walk_body(node.body, ctx)
         elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
             self._walk_try(node, ctx)
         elif isinstance(node, ast.If):
@@ -204,8 +214,7 @@ class _Walker:
                     self._maybe_url(node.value, node.lineno)
 
     def _maybe_dynamic(self, node: ast.Call, ctx: _Context) -> None:
-        func = _dotted(node.func)
-        if func != "__import__" and func not in self.import_module_names:
+        if _dotted(node.func) not in self.dynamic_names:
             return
         if not node.args or not isinstance(node.args[0], ast.Constant):
             return

@@ -1,10 +1,12 @@
 """A string-aware scanner for import statements that needs no full parse.
 
 Regular expressions (run in C) find the triple-quoted strings, the lines that start an import,
-the block headers above indented imports, ``import_module("x")`` calls, ``__main__`` guards and
-URL literals. :func:`scan_text` returns ``None`` whenever the file holds anything it does not
-handle exactly (tabs in indentation, ``try: import x`` one-liners, unbalanced brackets,
-unterminated strings, Python 2 idioms, conflict markers, ...): the caller then falls back to the
+the block headers above indented imports, ``import_module("x")`` / ``__import__("x")`` /
+``pytest.importorskip("x")`` calls, ``__main__`` guards and URL literals. :func:`scan_text`
+returns ``None`` whenever the file holds anything it does not handle exactly (tabs in
+indentation, ``try: import x`` one-liners, unbalanced brackets, unterminated strings, Python 2
+idioms, conflict markers, identifiers that NFKC normalisation changes, a dynamic import call
+written unusually, ...): the caller then falls back to the
 ``ast`` walk, which also reports syntax errors with their line. Its results match the ``ast``
 walk's on every file it accepts; ``tests/unit/imports`` checks that on the fixtures.
 """
@@ -48,14 +50,30 @@ _HEADER = re.compile(  # the lookahead lets most lines fail on their first lette
 _AMBIGUOUS = frozenset({"if", "for", "else", "match", "case", "async"})
 _TYPE_CHECKING = re.compile(r"[ \t(]+(?:[\w.]+\.)?TYPE_CHECKING[ \t)]*:")
 _EXCEPT = re.compile(r"[ \t]*except\*?[ \t]*(?P<types>[^:]*):")
-_DYNAMIC = re.compile(
-    r"(?P<func>import_module|__import__)\(\s*[rRuU]?(?P<q>['\"])(?P<name>[\w.]+)(?P=q)"
+_DYNAMIC = re.compile(r"(?P<func>import_module|__import__|importorskip)(?!\w)")
+_DYNAMIC_MODULES = {"import_module": "importlib", "importorskip": "pytest"}
+"""The module a dynamic import function is an attribute of (``__import__`` is a builtin)."""
+_ARGUMENT_START = re.compile(
+    r"[ \t]*(?:(?P<open>\()\s*(?:"
+    r"(?P<literal>[rRuU]?(?P<q>['\"])(?P<name>[\w.]+)(?P=q))"
+    r"|(?P<string>[rRbBuUfF]{0,2})['\"]"
+    r"|(?P<other>[^\s(#\\])"
+    r")?|(?P<end>[#\r\n]|\Z)|(?P<cont>\\)|(?P<not_call>.))"
 )
+"""What follows a dynamic import function's name. A call: its first argument a plain literal
+(``literal``, ``name``), another string literal (``string``: its prefix), something else that
+starts an expression, never a ``str`` literal (``other``: a name, ``)``, ``*``, ...), or neither
+(``open`` alone: a bracket, comment or continuation that may hide a literal). Else the line
+ends (``end``: a call only inside brackets), continues (``cont``) or goes on (``not_call``)."""
 _ARGUMENT_END = re.compile(r"(?:\s|\\\n|#[^\n]*)*(?:(?P<end>[,)])|(?P<more>[rRbBuUfF]{0,2}['\"]))")
 """What follows a call's first literal: ``,`` or ``)`` (the argument is that literal), another
 literal (implicitly concatenated: declined), or anything else (an expression: not a literal)."""
+_STRING = re.compile(f"{_Q}|{_A}")
 _CODE_RUN = re.compile(rf"""[^"'#]*(?:(?:{_Q}|{_A})[^"'#]*)*""")
 """Code and complete one-line strings, no comment: ``fullmatch`` tells a position is in code."""
+_FIELD_UNCLEAR = re.compile(r"""["'\\]|\{\{|\}\}""")
+"""What can make an f-string's braces miscount its replacement fields: a nested string, an
+escape, a doubled brace."""
 _BLOCK_START = re.compile(
     r"[ \t]*(?:def|async|class|try|except|finally|else|elif|if|with|for|while|match|case)\b"
 )
@@ -109,7 +127,9 @@ class _Scanner:
         self.ends: list[int] = []
         self._headers: list[re.Match[str]] | None = None
         self._words: dict[int, str | None] = {}
-        self._import_module_from = len(text) + 1
+        self._plain_from = dict.fromkeys(_DYNAMIC_MODULES, len(text) + 1)
+        """Where ``from importlib import import_module`` (``from pytest import importorskip``)
+        first stands: the bare name is a dynamic import function after it."""
         self._up: dict[int, int] = {}
         self._down: dict[int, int] = {}
 
@@ -120,7 +140,7 @@ class _Scanner:
         self._find_triple_strings()
         self._check_python2()
         imports = self._statements() if "import" in text else []
-        if "import_module" in text or "__import__" in text:
+        if "import_module" in text or "__import__" in text or "importorskip" in text:
             imports.extend(self._dynamic())
             imports.sort(key=lambda r: r.line)
         urls = self._urls() if "://" in text else ()
@@ -178,6 +198,11 @@ class _Scanner:
         code = _STRINGS_AND_COMMENTS.sub("", self.text)
         if '"' in code or "'" in code:
             raise _Unsupported
+        if not code.isascii():
+            import unicodedata  # lazy: only files with non-ASCII code need it
+
+            if not unicodedata.is_normalized("NFKC", code):
+                raise _Unsupported  # the parser NFKC-normalises identifiers (fullwidth letters)
         for opening, closing in ("()", "[]", "{}"):
             if code.count(opening) != code.count(closing):
                 raise _Unsupported
@@ -228,8 +253,9 @@ class _Scanner:
         line = self.lines.at(start)
         kind, lazy = self._context(start, indent) if indent else _TOP
         if start < pos:
-            if module == "importlib" and "import_module" in names:  # the bare name now works
-                self._import_module_from = min(self._import_module_from, start)
+            for func, owner in _DYNAMIC_MODULES.items():
+                if module == owner and func in names:  # the bare name now works
+                    self._plain_from[func] = min(self._plain_from[func], start)
             return [RawImport(module, level, names, line, kind, lazy)]
         if "*" in names:
             raise _Unsupported
@@ -345,48 +371,90 @@ class _Scanner:
         return frozenset(n.rsplit(".", 1)[-1] for n in _NAME.findall(types))
 
     def _dynamic(self) -> list[RawImport]:
-        """``import_module("x")`` / ``__import__("x")`` calls with a literal, as ``ast`` sees them.
+        """``import_module("x")`` / ``__import__("x")`` / ``pytest.importorskip("x")`` calls with a
+        literal, as ``ast`` sees them.
 
-        Runs after :meth:`_statements`, which finds where ``import_module`` is imported.
+        Every occurrence of those names is looked at: one that ``ast`` might count but that is
+        not written in the plain form (``importlib .import_module``, ``__import__(("x"))``,
+        ``__import__("a-b")``, a call split over lines, ...) makes the scanner decline. Runs after
+        :meth:`_statements`, which finds where ``import_module`` / ``importorskip`` is imported.
         """
         text = self.text
         found = []
         depth = _Depth(text)
+        next_lines = _Depth(text)
         for match in _DYNAMIC.finditer(text):
-            start, name = match.start(), match["name"]
+            start, func = match.start(), match["func"]
+            if start and _is_name_char(text[start - 1]):
+                continue  # the end of a longer name
             prefix = self._prefix(start)
-            is_module = match["func"] == "import_module"
-            if not _dynamic_call(prefix, is_module, start > self._import_module_from):
+            callee = _callee(prefix, func, start > self._plain_from.get(func, start))
+            if callee is False:
                 continue
-            if name.startswith(".") or not self._in_code(start):
+            after = _ARGUMENT_START.match(text, match.end())
+            if after is None or after["other"] or after["not_call"] or _not_str(after["string"]):
+                continue  # not a call, or its first argument is no ``str`` literal
+            if not self._in_code(start, name=True):
                 continue
-            if not _literal_argument(text, match.end()):
+            literal = self._call_literal(after, next_lines)
+            if literal is None:
                 continue
+            if callee is None:
+                raise _Unsupported  # ``ast`` may count this call: only the walk can tell
             line_start = start - len(prefix)
             self._check_statement_start(line_start, prefix, depth)
             indent = len(prefix) - len(prefix.lstrip(" "))
             kind, lazy = self._context(line_start, indent) if indent else _TOP
             kind = "type-checking" if kind == "type-checking" else "dynamic"
-            found.append(RawImport(name, 0, (), self.lines.at(start), kind, lazy))
+            found.append(RawImport(literal, 0, (), self.lines.at(start), kind, lazy))
         return found
 
-    def _in_code(self, pos: int) -> bool:
+    def _call_literal(self, after: re.Match[str], next_lines: _Depth) -> str | None:
+        """The module imported by a dynamic import function's name (in code) followed by
+        ``after`` (see ``_ARGUMENT_START``), ``None`` when it imports nothing; declines when it
+        may import something not written in the plain form."""
+        text = self.text
+        if after["literal"]:
+            name = after["name"]
+            plain = not name.startswith(".") and _literal_argument(text, after.end())
+            return name if plain else None
+        if after["string"] is not None:  # another ``str`` literal: a whole argument?
+            quote = after.end("string")
+            triple = text.startswith(text[quote] * 3, quote)
+            string = None if triple else _STRING.match(text, quote)
+            if string is not None and _ARGUMENT_END.match(text, string.end()) is None:
+                return None  # an expression such as ``"%s.x" % y``, no literal
+        elif after["end"] is not None:  # the line ends: a call only inside brackets
+            line_end = text.find("\n", after.start("end"))
+            lone_cr = after["end"] == "\r" and line_end != after.end("end")
+            if not lone_cr and (line_end < 0 or next_lines.at(line_end + 1) == 0):
+                return None
+        raise _Unsupported  # a bracket, comment or continuation may hide a literal
+
+    def _in_code(self, pos: int, *, name: bool = False) -> bool:
         """Whether ``pos`` is outside every string and comment.
 
-        Declines inside an f-string: its replacement fields hold code the walk would see.
+        Declines inside an f-string: its replacement fields hold code the walk would see. For
+        the start of a ``name``, an f-string's literal text is told apart from its fields when
+        what precedes ``pos`` in it is simple (no quote, backslash or doubled brace).
         """
         text = self.text
         i = bisect_right(self.starts, pos) - 1
         if i >= 0 and pos < self.ends[i]:
-            opening = self.starts[i]
+            opening, body = self.starts[i], self.starts[i] + 3
         else:
             floor = self.ends[i] if i >= 0 else 0
             run = _CODE_RUN.match(text, _line_start(text, pos, floor), pos)
             if run is None or run.end() == pos:
                 return run is not None
             opening = run.end()  # the quote (or ``#``) that opens what holds ``pos``
+            body = opening + 1
         if text[opening] != "#" and "f" in _string_prefix(text, opening):
-            raise _Unsupported
+            before = text[body:pos]
+            if not name or _FIELD_UNCLEAR.search(before):
+                raise _Unsupported
+            if before.count("{") != before.count("}"):
+                raise _Unsupported  # in a replacement field
         return False
 
     def _check_statement_start(self, line_start: int, prefix: str, depth: _Depth) -> None:
@@ -451,14 +519,34 @@ def _string_prefix(text: str, quote: int) -> str:
     return text[start:quote].lower()
 
 
-def _dynamic_call(prefix: str, is_import_module: bool, plain_allowed: bool) -> bool:
-    """Whether the call's name is really ``importlib.import_module`` or ``__import__``."""
-    if not is_import_module:
-        return not prefix or not (prefix[-1].isalnum() or prefix[-1] in "_.")
-    if prefix.endswith("importlib."):
-        before = prefix[: -len("importlib.")]
-        return not before or not (before[-1].isalnum() or before[-1] in "_.")
-    return plain_allowed and (not prefix or not (prefix[-1].isalnum() or prefix[-1] in "_."))
+def _callee(prefix: str, func: str, plain_allowed: bool) -> bool | None:
+    """Whether the name ``func`` after ``prefix`` (its line up to it) is the dynamic import
+    function ``ast`` sees as ``importlib.import_module`` / ``pytest.importorskip`` /
+    ``__import__``; ``None`` when it may be, written another way (spaces around the dot, the
+    module in brackets or on an earlier line)."""
+    code = prefix.rstrip(" \t")
+    if not code.endswith("."):
+        return func == "__import__" or plain_allowed
+    module = _DYNAMIC_MODULES.get(func, "")  # ``x.__import__`` is never the builtin
+    owner = code[:-1].rstrip(" \t")
+    if module and (not owner or owner[-1] in ")]}"):  # on an earlier line, or in brackets
+        return None if not owner or re.search(rf"\b{module}[\s()]*\)\Z", owner) else False
+    before = owner[: -len(module)]
+    if not module or not owner.endswith(module) or before.rstrip(" \t").endswith("."):
+        return False  # another name, or an attribute of something else
+    if before and _is_name_char(before[-1]):
+        return False  # a longer name
+    return True if prefix.endswith(f"{module}.") else None
+
+
+def _not_str(prefix: str | None) -> bool:
+    """Whether a literal with this prefix (``None``: no literal) is a bytes or f-string."""
+    return prefix is not None and ("b" in prefix or "B" in prefix or "f" in prefix or "F" in prefix)
+
+
+def _is_name_char(char: str) -> bool:
+    """Whether ``char`` can continue an identifier."""
+    return char.isalnum() or char == "_" or (not char.isascii() and f"a{char}".isidentifier())
 
 
 def _line_start(text: str, pos: int, floor: int) -> int:

@@ -40,6 +40,8 @@ NEEDS_EXPRESSIONS = [
     "m = importlib.import_module('yaml')\n",
     "m = __import__('yaml')\n",
     "from importlib import import_module as load\nm = load('yaml')\n",
+    "np = pytest.importorskip('numpy')\n",
+    "from pytest import importorskip\nnp = importorskip('numpy', minversion='1.2')\n",
     "m = importlib.\uff49mport_module('yaml')\n",  # NFKC folds the fullwidth letter
 ]
 
@@ -82,3 +84,19 @@ def test_astscan__statements_only__imports_in_every_block_kept() -> None:
 def test_astscan__identifier_in_another_spelling__still_a_dynamic_import() -> None:
     scan = astscan.scan_text_ast(NEEDS_EXPRESSIONS[-1])
     assert [(r.module, r.kind) for r in scan.imports] == [("yaml", "dynamic")]
+
+
+def test_astscan__class_decorator_before_body__source_order() -> None:
+    """A class's decorators and bases run before its body: a ``from`` import in the body does
+    not make the bare name a dynamic import function in them."""
+    text = (
+        "@register(importorskip('a'))\n"
+        "class C(import_module('b').Base):\n"
+        "    from pytest import importorskip\n"
+        "    from importlib import import_module\n"
+        "@register(importorskip('c'))\n"
+        "class D(import_module('d').Base):\n"
+        "    pass\n"
+    )
+    scan = astscan.scan_text_ast(text)
+    assert [r.module for r in scan.imports if r.kind == "dynamic"] == ["c", "d"]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from depsize.imports.astscan import scan_text_ast
 from depsize.imports.extract import decode_source
 from depsize.imports.fastscan import scan_text
+from depsize.imports.model import RawImport
 from tests.unit.imports.helpers import FIXTURES
 
 FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*.py") if p.name != "conftest.py")
@@ -51,6 +52,20 @@ _SIMPLE = st.sampled_from(
         "u = b'postgresql://x'",
         "u = 'a \"postgresql://x\"'",
         "w = f'{__import__(\"os\")}'",
+        "w = f'no __import__(\"os\") here {x}'",
+        "from importlib import import_module",
+        "m = import_module('dyn4')",
+        "m = import_module('%s.x' % y)",
+        "m = importlib . import_module('spaced')",
+        "t = pytest.importorskip('opt')",
+        "t = pytest.importorskip('opt2', minversion='1.0')",
+        "t = pytest.importorskip(\n    'opt3', reason='r')",
+        "t = pytest.importorskip(name)",
+        "t = pytest.importorskip('no' + pe)",
+        "t = foo.importorskip('nope')",
+        "from pytest import importorskip",
+        "t = importorskip('opt4')",
+        "t = importorskip(('opt5'))",
         "pass",
         "v = [i\n    for i in range(3)\n    if i]",
     ]
@@ -69,6 +84,7 @@ _HEADERS = st.sampled_from(
         ("with x:", None),
         ("for i in y:", None),
         ("while x:", None),
+        ("@deco(importorskip('deco'))\nclass D(import_module('base').B):", None),
     ]
 )
 
@@ -79,7 +95,7 @@ def _programs(draw: st.DrawFn, depth: int = 0) -> list[str]:
     for _ in range(draw(st.integers(1, 4))):
         if depth < 3 and draw(st.booleans()):
             head, tail = draw(_HEADERS)
-            lines.append(head)
+            lines.extend(head.split("\n"))
             lines.extend("    " + ln for ln in [*draw(_programs(depth + 1)), "pass"])
             if tail:
                 lines.append(tail)
@@ -151,9 +167,67 @@ def test_fastscan__many_sibling_blocks__same_as_ast() -> None:
         ("x = __import__('a' 'b')\n", False),
         ("x = [\n    __import__('c'),\n]\n", False),
         ("def f(): return __import__('d')\n", False),
+        ("x = __import__ ('e')\n", True),
+        ("x = __import__('%s.f' % g)\n", True),
+        ("x = __import__('h-i')\n", False),
+        ("x = __import__(('j'))\n", False),
+        ("x = __import__('''k''')\n", False),
+        ("x = __import__(  # note\n    'l')\n", False),
+        ("x = (__import__\n    ('m'))\n", False),
+        ("import importlib\nx = importlib . import_module('n')\n", False),
+        ("import importlib\nx = (importlib).import_module('o')\n", False),
+        ("import importlib\nx = importlib.\uff49mport_module('p')\n", False),
+        ("import \uff51\n", False),
+        ("x = f'a {y} __import__(\"q\") b'\n", True),
+        ("x = f'a {__import__(\"r\")} b'\n", False),
+        ("@d(import_module('s'))\nclass C:\n    from importlib import import_module\n", True),
     ],
 )
 def test_fastscan__literals_and_dynamic_calls__as_ast_sees_them(text: str, accepted: bool) -> None:
     fast = scan_text(text)
     assert (fast is not None) == accepted
     assert fast is None or fast == scan_text_ast(text)
+
+
+IMPORTORSKIP = [
+    ("import pytest\nnp = pytest.importorskip('numpy')\n", ["numpy"]),
+    ("import pytest\nnp = pytest.importorskip('numpy', minversion='1.2')\n", ["numpy"]),
+    ('import pytest\nnp = pytest.importorskip("numpy", reason="optional")\n', ["numpy"]),
+    ("import pytest\nnp = pytest.importorskip(\n    'numpy',\n)\n", ["numpy"]),
+    ("import pytest\ndef test_a():\n    pytest.importorskip('lxml.etree')\n", ["lxml.etree"]),
+    ("from pytest import importorskip\nnp = importorskip('numpy')\n", ["numpy"]),
+    ("from pytest import importorskip\nnp = importorskip('numpy', minversion='1.2')\n", ["numpy"]),
+    ("np = importorskip('numpy')\nfrom pytest import importorskip\n", []),
+    ("from foo import importorskip\nnp = importorskip('numpy')\n", []),
+    ("import pytest\nnp = pytest.importorskip(name)\n", []),
+    ("import pytest\nnp = pytest.importorskip('num' + 'py')\n", []),
+    ("import pytest\nnp = pytest.importorskip(f'numpy')\n", []),
+    ("import pytest\nnp = pytest.importorskip(modname='numpy')\n", []),
+    ("import pytest\nnp = pytest.importorskip('.relative')\n", []),
+    ("np = foo.importorskip('numpy')\n", []),
+    ("np = foo.pytest.importorskip('numpy')\n", []),
+    ("np = mypytest.importorskip('numpy')\n", []),
+    ("import pytest\nx = 'pytest.importorskip(\"numpy\")'\n", []),
+    ("import pytest\n# pytest.importorskip('numpy')\n", []),
+]
+
+
+@pytest.mark.parametrize(("text", "modules"), IMPORTORSKIP)
+@pytest.mark.parametrize("scanner", ["fast", "ast"])
+def test_scanners__importorskip__dynamic_import_of_a_literal_only(
+    text: str, modules: list[str], scanner: str
+) -> None:
+    scan = scan_text(text) if scanner == "fast" else scan_text_ast(text)
+    assert scan is not None
+    dynamic = [r for r in scan.imports if r.kind == "dynamic"]
+    assert [r.module for r in dynamic] == modules
+    assert all(r.level == 0 and r.names == () for r in dynamic)
+    assert scan == scan_text_ast(text)
+
+
+def test_scanners__importorskip_in_test_function__lazy_dynamic_with_its_line() -> None:
+    text = "import pytest\n\ndef test_yaml():\n    yaml = pytest.importorskip('yaml')\n"
+    fast = scan_text(text)
+    assert fast is not None
+    assert fast == scan_text_ast(text)
+    assert fast.imports[-1] == RawImport("yaml", 0, (), 4, "dynamic", True)
