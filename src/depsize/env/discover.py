@@ -229,11 +229,13 @@ def from_site_packages(dirs: Sequence[Path]) -> PythonEnv:
 
 
 _PROBE = (
-    "import json,sys,sysconfig;"
+    "import json,site,sys,sysconfig;"
     "p=sysconfig.get_paths();"
-    "print(json.dumps({'purelib':p['purelib'],'platlib':p['platlib'],"
+    "s=getattr(site,'getsitepackages',lambda:[])();"
+    "print(json.dumps({'dirs':[p['purelib'],p['platlib']]+list(s),"
     "'prefix':sys.prefix,'version':'%d.%d.%d'%sys.version_info[:3]}))"
 )
+"""What a bare interpreter is asked: its site folders (Debian's dist-packages included)."""
 
 
 def from_python(python: Path) -> PythonEnv:
@@ -243,7 +245,35 @@ def from_python(python: Path) -> PythonEnv:
     for prefix in (python.parent.parent, python.parent):
         if (prefix / "pyvenv.cfg").is_file() or (prefix / "conda-meta").is_dir():
             return from_prefix(prefix, how=f"--python {python}")
-    return _probe_interpreter(python)
+    return _installation(python) or _probe_interpreter(python)
+
+
+def _python2(python: Path, version: str) -> EnvironmentNotFoundError:
+    return EnvironmentNotFoundError(
+        f"--python {python} is Python {version}: depsize scans Python 3 environments."
+    )
+
+
+def _installation(python: Path) -> PythonEnv | None:
+    """A CPython installation laid out as ``<prefix>/bin/pythonX.Y`` with
+    ``<prefix>/lib/pythonX.Y/site-packages`` (pyenv, python.org, source builds): read, not run."""
+    real = Path(os.path.realpath(python))
+    match = _LIB_PY.match(real.name)
+    if match is None or real.parent.name != "bin":
+        return None
+    version = f"{match.group(1)}.{match.group(2)}"
+    site = real.parent.parent / "lib" / real.name / "site-packages"
+    if not site.is_dir():
+        return None
+    if match.group(1) == "2":
+        raise _python2(python, version)
+    return PythonEnv(
+        site_packages=(site,),
+        python_version=version,
+        prefix=real.parent.parent,
+        interpreter=python,
+        how_found=f"--python {python}",
+    )
 
 
 def _probe_interpreter(python: Path) -> PythonEnv:
@@ -256,13 +286,20 @@ def _probe_interpreter(python: Path) -> PythonEnv:
             check=True,
         )
         info = json.loads(done.stdout)
+    except subprocess.CalledProcessError as exc:
+        reason = (exc.stderr or "").strip().splitlines()[-1:] or [f"exit status {exc.returncode}"]
+        raise EnvironmentNotFoundError(
+            f"--python {python}: could not ask it for its paths ({reason[0]}). {_HINT}"
+        ) from None
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         raise EnvironmentNotFoundError(
             f"--python {python}: could not ask it for its paths ({exc}). {_HINT}"
-        ) from exc
+        ) from None
+    if str(info.get("version", "")).startswith("2."):
+        raise _python2(python, info["version"])
     dirs: list[Path] = []
-    for key in ("purelib", "platlib"):
-        path = Path(info[key])
+    for name in info.get("dirs", []):
+        path = Path(name)
         if path.is_dir() and path not in dirs:
             dirs.append(path)
     if not dirs:

@@ -107,3 +107,26 @@ def test_discover__only_depsizes_own_env__scanned_with_a_note(tmp_path: Path) ->
     env = discover(tmp_path, environ={"VIRTUAL_ENV": sys.prefix})
     assert env.note is not None
     assert "depsize itself runs in" in env.note
+
+
+def _installation(root: Path, version: str) -> Path:
+    """A pyenv/python.org-style prefix whose interpreter would fail if it were run."""
+    (root / "lib" / f"python{version}" / "site-packages").mkdir(parents=True)
+    (root / "bin").mkdir()
+    real = root / "bin" / f"python{version}"
+    real.write_text("#!/bin/sh\nexit 1\n")
+    (root / "bin" / "python").symlink_to(real.name)
+    return root / "bin" / "python"
+
+
+def test_discover__installation_layout__read_from_files_not_run(tmp_path: Path) -> None:
+    python = _installation(tmp_path / "inst", "3.9")
+    env = from_python(python)
+    assert env.python_version == "3.9"
+    assert env.site_packages == (tmp_path / "inst" / "lib" / "python3.9" / "site-packages",)
+
+
+def test_discover__python2_installation__clear_error(tmp_path: Path) -> None:
+    python = _installation(tmp_path / "old", "2.7")
+    with pytest.raises(EnvironmentNotFoundError, match=r"Python 2\.7: depsize scans Python 3"):
+        from_python(python)
