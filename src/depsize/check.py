@@ -19,9 +19,10 @@ from typing import Any
 
 from depsize.budget import Policy, describe_size
 from depsize.errors import EXIT_OK, EXIT_POLICY, InputError
+from depsize.models import REPORT_SCHEMA_VERSION
 from depsize.units import human
 
-SCHEMA_VERSION = 1  # the version of depsize.report.json this module reads
+SCHEMA_VERSION = REPORT_SCHEMA_VERSION
 REPORT_EXPECTED = "a JSON report written by `depsize scan --format json` (schema_version 1)"
 TOP = 5
 

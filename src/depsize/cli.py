@@ -319,9 +319,10 @@ def diff(before: Path, after: Path, top: int | None) -> None:
     Shows the total, and which distributions appeared, disappeared, grew or shrank, by bytes,
     plus requirements whose status changed.
     """
-    from depsize.diff import diff_reports, format_text, load_report
+    from depsize.check import load_report
+    from depsize.diff import diff_reports, format_text
 
-    result = diff_reports(load_report(before), load_report(after))
+    result = diff_reports(load_report(before, "report"), load_report(after, "report"))
     click.echo(format_text(result, top=top), nl=False)
 
 

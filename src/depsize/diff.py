@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from depsize.errors import InputError
 from depsize.units import human
-
-SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -40,50 +35,6 @@ class ReportDiff:
     @property
     def delta(self) -> int:
         return self.total_after - self.total_before
-
-
-def load_report(path: Path) -> dict[str, Any]:
-    """Read a report written by ``depsize scan --format json``; say what was expected if not."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(
-            "no such file; expected a report from `depsize scan --format json`", path
-        ) from exc
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(
-            f"not a JSON report ({exc}); expected the output of `depsize scan --format json`", path
-        ) from exc
-    if not isinstance(data, dict) or "schema_version" not in data:
-        raise InputError("not a depsize JSON report (no schema_version)", path)
-    if data["schema_version"] != SCHEMA_VERSION:
-        raise InputError(
-            f"schema_version {data['schema_version']!r}; this depsize reads "
-            f"schema_version {SCHEMA_VERSION}",
-            path,
-        )
-    if not _complete(data):
-        raise InputError(
-            "incomplete report: expected env.total_bytes and distributions[] with "
-            "name and own_bytes",
-            path,
-        )
-    return data
-
-
-def _complete(data: dict[str, Any]) -> bool:
-    env, dists = data.get("env"), data.get("distributions")
-    return (
-        isinstance(env, dict)
-        and isinstance(env.get("total_bytes"), int)
-        and isinstance(dists, list)
-        and all(
-            isinstance(d, dict)
-            and isinstance(d.get("name"), str)
-            and isinstance(d.get("own_bytes"), int)
-            for d in dists
-        )
-    )
 
 
 def _dists(data: dict[str, Any]) -> dict[str, tuple[int, str]]:

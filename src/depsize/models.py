@@ -13,6 +13,10 @@ from typing import Literal, get_args
 
 from packaging.utils import NormalizedName
 
+REPORT_SCHEMA_VERSION = 1
+"""Version of the ``depsize scan --format json`` document (docs/schema.json); bumped on any
+breaking change. Written by :mod:`depsize.report.json`, read by ``check`` and ``diff``."""
+
 FilesSource = Literal["RECORD", "installed-files.txt", "top_level.txt", "none"]
 
 Status = Literal[

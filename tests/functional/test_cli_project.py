@@ -148,8 +148,8 @@ def test_cli_diff__grown_and_removed__reported_by_bytes(tmp_path: Path) -> None:
     ("content", "expected"),
     [
         ('{"schema_version": 2}', "schema_version 2"),
-        ("{trunc", "not a JSON report"),
-        ('{"schema_version": 1}', "incomplete report"),
+        ("{trunc", "is not valid JSON"),
+        ('{"schema_version": 1}', "has no 'env' object"),
     ],
 )
 def test_cli_diff__bad_report__exit_2_says_what_was_expected(

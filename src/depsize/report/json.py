@@ -11,11 +11,12 @@ from typing import Any
 
 from depsize import __version__
 from depsize.analyze import Analysis
+from depsize.models import REPORT_SCHEMA_VERSION
 from depsize.recommend import Recommendation
 from depsize.report.view import site_relative
 from depsize.verdicts import Evidence, Undeclared, Verdict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = REPORT_SCHEMA_VERSION
 
 
 def _path(path: Path | None, project: Path) -> str | None:
