@@ -145,7 +145,7 @@ def _import_status(
 
 
 def _judge_one(
-    req: DeclaredRequirement, usage: Usage, sizes: Mapping[NormalizedName, RootSizes]
+    req: DeclaredRequirement, usage: Usage, requirers: Collection[NormalizedName]
 ) -> tuple[Status, tuple[Evidence, ...]]:
     sites = usage.imports.get(req.name, [])
     by_import = _import_status(sites, req.is_dev)
@@ -157,8 +157,7 @@ def _judge_one(
         return "plugin", tuple(usage.plugins[req.name])
     if by_import:
         return by_import[0], _site_evidence(by_import[1])
-    others = [r for n, r in sizes.items() if n != req.name and req.name in r.reach]
-    if others:
+    if requirers:
         return "transitive-only", ()
     return "unused", ()
 
@@ -245,8 +244,8 @@ def _verdict(
         return Verdict(
             req, "not-installed", evidence=_site_evidence(usage.imports.get(req.name, []))
         )
-    status, evidence = _judge_one(req, usage, sizes)
     requirers = tuple(sorted(n for n, r in sizes.items() if n != req.name and req.name in r.reach))
+    status, evidence = _judge_one(req, usage, requirers)
     pin = status == "transitive-only" and _is_pin(req, data.graph, _closure_of(requirers, sizes))
     ignored = req.name in data.ignore.get(status, frozenset()) or req.name in data.ignore.get(
         "*", frozenset()

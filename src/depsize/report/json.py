@@ -13,20 +13,14 @@ from depsize import __version__
 from depsize.analyze import Analysis
 from depsize.models import REPORT_SCHEMA_VERSION
 from depsize.recommend import Recommendation
-from depsize.report.view import site_relative
+from depsize.report.view import project_relative, site_relative
 from depsize.verdicts import Evidence, Undeclared, Verdict
 
 SCHEMA_VERSION = REPORT_SCHEMA_VERSION
 
 
 def _path(path: Path | None, project: Path) -> str | None:
-    """Paths inside the project are given relative to it (stable across machines)."""
-    if path is None:
-        return None
-    try:
-        return path.resolve().relative_to(project.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    return None if path is None else project_relative(path, project)
 
 
 def _evidence(items: tuple[Evidence, ...], project: Path) -> list[dict[str, Any]]:

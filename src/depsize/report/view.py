@@ -49,13 +49,18 @@ class View:
     has_status: bool = True
 
 
+def project_relative(path: Path, project: Path) -> str:
+    """A path inside the project relative to it (stable across machines); others as they are."""
+    try:
+        return path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _where(path: Path | None, line: int | None, project: Path) -> str:
     if path is None:
         return "?"
-    try:
-        shown = path.resolve().relative_to(project.resolve()).as_posix()
-    except ValueError:
-        shown = str(path)
+    shown = project_relative(path, project)
     return f"{shown}:{line}" if line else shown
 
 
