@@ -18,14 +18,14 @@ from typing import Any
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.errors import InputError
-from depsize.models import STATUSES
+from depsize.models import STATUS_TABLE, STATUSES
 from depsize.units import human
 
 SIZE_EXPECTED = "a size like 500MB, 1.5GiB or 120000000"
 GROWTH_EXPECTED = "a percentage like 10% or a size like 50MB"
 PAIR_EXPECTED = "NAME=SIZE, like torch=600MB"
 COUNTABLE = (*STATUSES, "undeclared")
-DEFAULT_COUNTED = ("unused", "dead-code-only")
+DEFAULT_COUNTED = tuple(s for s, i in STATUS_TABLE.items() if i.counted)
 CONFIG_SECTION = "[tool.depsize.check]"
 CONFIG_KEYS = (
     "max-total",
@@ -237,6 +237,8 @@ class Policy:
     max_requirement_default: int | None = None
     max_unused: int | None = None
     count_statuses: tuple[str, ...] = DEFAULT_COUNTED
+    count_likely: bool = False
+    """Whether ``max_unused`` also counts removable verdicts of confidence ``likely``."""
     max_growth: Growth | None = None
     fail_on_warnings: bool = False
     baseline: Path | None = None
@@ -244,7 +246,11 @@ class Policy:
     @property
     def is_empty(self) -> bool:
         """True when no budget at all is set (a baseline path alone is not a budget)."""
-        return self == Policy(count_statuses=self.count_statuses, baseline=self.baseline)
+        return self == Policy(
+            count_statuses=self.count_statuses,
+            count_likely=self.count_likely,
+            baseline=self.baseline,
+        )
 
 
 def _size_table(value: object, what: str) -> dict[NormalizedName, int]:
@@ -295,6 +301,7 @@ _CONFIG_FIELDS: dict[str, tuple[str, _Parser]] = {
     "max-requirement-default": ("max_requirement_default", _size),
     "max-unused": ("max_unused", parse_max_unused),
     "count": ("count_statuses", _statuses),
+    "count-likely": ("count_likely", _flag),
     "max-growth": ("max_growth", _growth),
     "fail-on-warnings": ("fail_on_warnings", _flag),
 }
@@ -345,6 +352,7 @@ class CheckOptions:
     max_requirement_default: str | None = None
     max_unused: int | None = None
     count: tuple[str, ...] = ()
+    count_likely: bool | None = None
     max_growth: str | None = None
     baseline: Path | None = None
     fail_on_warnings: bool | None = None
@@ -359,6 +367,7 @@ _FLAG_FIELDS: tuple[tuple[str, str, str, _Parser], ...] = (
     ("max_requirement_default", "max_requirement_default", "--max-requirement-default", _size),
     ("max_unused", "max_unused", "--max-unused", parse_max_unused),
     ("count", "count_statuses", "--count", parse_statuses),
+    ("count_likely", "count_likely", "--count-likely", _flag),
     ("max_growth", "max_growth", "--max-growth", _growth),
     ("baseline", "baseline", "--baseline", lambda value, _: Path(value)),
     ("fail_on_warnings", "fail_on_warnings", "--fail-on-warnings", _flag),

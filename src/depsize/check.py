@@ -299,7 +299,8 @@ def _counted(report: Mapping[str, Any], policy: Policy, index: _Index) -> list[C
     found: list[Contributor] = []
     for name, group in index.entries.items():
         status = group[0].get("status")
-        if status in policy.count_statuses:
+        likely = group[0].get("confidence") == "likely"
+        if status in policy.count_statuses and (policy.count_likely or not likely):
             frees = int(group[0].get("exclusive_bytes", 0))
             found.extend(index.lines(name, None, f"{status}, frees {human(frees)}"))
     if "undeclared" in policy.count_statuses:

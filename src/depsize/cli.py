@@ -357,6 +357,11 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
     help="Statuses --max-unused counts (comma-separated; default unused,dead-code-only; "
     "'undeclared' counts undeclared imports).",
 )
+@click.option(
+    "--count-likely/--no-count-likely",
+    default=None,
+    help="Also count verdicts of confidence 'likely' (default: only 'certain' ones).",
+)
 @click.option("--max-growth", help="Allowed growth over --baseline: a size (50MB) or 10%.")
 @click.option(
     "--baseline",
@@ -431,6 +436,12 @@ stderr. See docs/trim.md.
     help="Statuses to remove: unused, dead-code-only, transitive-only.",
 )
 @click.option("--keep", multiple=True, help="Never remove this requirement (repeatable).")
+@click.option(
+    "--include-likely",
+    is_flag=True,
+    help="Also remove verdicts depsize is not certain of (confidence 'likely': the project "
+    "loads code in a way depsize could not follow). Check the reasons first.",
+)
 @click.option("--no-comments", is_flag=True, help="Drop removed lines without a comment.")
 @click.option(
     "--cpu-torch",
@@ -457,6 +468,7 @@ def trim(project: Path, **options: Any) -> None:
         _analyze(_settings(project, **options)),
         remove=remove,
         keep=options.pop("keep"),
+        include_likely=bool(options.pop("include_likely")),
         comments=not options.pop("no_comments"),
         cpu_torch=bool(options.pop("cpu_torch")),
         add_missing=bool(options.pop("add_missing")),

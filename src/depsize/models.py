@@ -27,6 +27,9 @@ Status = Literal[
     "types-only",
     "command",
     "plugin",
+    "configured",
+    "used-by-dependency",
+    "types",
     "transitive-only",
     "unused",
     "not-installed",
@@ -34,6 +37,140 @@ Status = Literal[
 ]
 """The verdict on one declared requirement (DESIGN §6), as the JSON report spells it."""
 STATUSES: tuple[Status, ...] = get_args(Status)
+
+Confidence = Literal["certain", "likely"]
+"""How sure a removable verdict is: ``likely`` when the evidence under it is open (a module
+loaded in a way that could not be resolved, files that could not be read)."""
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    """Everything the pipeline and the reports say about one status: one row of the table."""
+
+    meaning: str
+    """One line for help texts and docs."""
+    title: str
+    """Report section title."""
+    finding: str
+    """What a finding line says after the requirement's name."""
+    style: str
+    """Console style of the status cell."""
+    removable: bool = False
+    """Whether ``trim --remove`` accepts it."""
+    trim_default: bool = False
+    """Whether ``trim`` removes it (its ``certain`` verdicts) by default."""
+    counted: bool = False
+    """Whether ``check --max-unused`` counts it by default."""
+    proven: bool = False
+    """Proven by what was found, so an unreadable project file cannot overturn it."""
+
+
+STATUS_TABLE: dict[Status, StatusInfo] = {
+    "unused": StatusInfo(
+        "not imported, not run, not configured, not needed by anything else",
+        "Unused",
+        "nothing imports it, runs it, configures it or needs it",
+        "bold red",
+        removable=True,
+        trim_default=True,
+        counted=True,
+    ),
+    "dead-code-only": StatusInfo(
+        "imported only by modules no entry point reaches",
+        "Only used by dead code",
+        "imported only by code no entry point reaches",
+        "red",
+        removable=True,
+        trim_default=True,
+        counted=True,
+    ),
+    "dev-only": StatusInfo(
+        "imported only by tests, but declared as a runtime requirement",
+        "Only used by tests",
+        "imported only by tests; move it to a dev/test group",
+        "yellow",
+    ),
+    "optional-only": StatusInfo(
+        "imported only inside try/except ImportError",
+        "Optional imports only",
+        "imported only inside try/except ImportError",
+        "cyan",
+    ),
+    "types-only": StatusInfo(
+        "imported only under `if TYPE_CHECKING:`",
+        "Type-checking imports only",
+        "imported only under TYPE_CHECKING; a dev/typing group is enough",
+        "cyan",
+    ),
+    "command": StatusInfo(
+        "not imported, but its console script is run (Procfile, Dockerfile, CI, ...)",
+        "Used as a command",
+        "run as a command",
+        "green",
+        proven=True,
+    ),
+    "plugin": StatusInfo(
+        "not imported, but plugged into a used distribution, with proof of use",
+        "Used as a plugin",
+        "used as a plugin",
+        "green",
+        proven=True,
+    ),
+    "configured": StatusInfo(
+        "not imported, but named by a string in code or configuration (settings, URLs, ...)",
+        "Named by configuration",
+        "named by configuration",
+        "green",
+        proven=True,
+    ),
+    "used-by-dependency": StatusInfo(
+        "not imported, but a used distribution's own code imports it or lists it in an extra",
+        "Used by a dependency",
+        "loaded by a distribution the project uses",
+        "green",
+        proven=True,
+    ),
+    "types": StatusInfo(
+        "type stubs for a distribution the project imports",
+        "Type stubs",
+        "type stubs for an imported distribution",
+        "cyan",
+        proven=True,
+    ),
+    "transitive-only": StatusInfo(
+        "not imported, but another declared requirement needs it (frees 0 B)",
+        "Only needed transitively",
+        "not imported; another declared requirement needs it",
+        "dim",
+        removable=True,
+    ),
+    "not-installed": StatusInfo(
+        "declared but not installed in the scanned environment",
+        "Not installed",
+        "declared but not installed in this environment",
+        "magenta",
+        proven=True,
+    ),
+    "not-applicable": StatusInfo(
+        "its environment marker is false for the scanned environment",
+        "Not applicable here",
+        "its marker is false for this environment",
+        "dim",
+        proven=True,
+    ),
+    "used": StatusInfo(
+        "imported by live code (or, for a dev group, by tests)",
+        "Used",
+        "imported by live code",
+        "green",
+        proven=True,
+    ),
+}
+"""One row per status; reports, verdicts, ``trim`` and ``check`` all read this table."""
+assert set(STATUS_TABLE) == set(STATUSES)
+
+REMOVABLE: tuple[Status, ...] = tuple(s for s, i in STATUS_TABLE.items() if i.trim_default)
+"""Statuses whose ``certain`` verdicts are advised for removal (``unused``, ``dead-code-only``)."""
 
 
 @dataclass(frozen=True)

@@ -16,27 +16,10 @@ from packaging.utils import NormalizedName
 from depsize.attribute import Attribution, Root, RootSizes, attribute, freed
 from depsize.graph import DepGraph
 from depsize.imports.model import ImportSite, ProjectImports
-from depsize.models import EnvScan, Status
+from depsize.models import REMOVABLE, STATUS_TABLE, Confidence, EnvScan, Status
 from depsize.recommend import Recommendation
 from depsize.requirements.model import DeclaredRequirement, is_applicable
 from depsize.units import human
-
-REMOVABLE: tuple[Status, ...] = ("unused", "dead-code-only")
-_POSITIVE: tuple[Status, ...] = ("used", "command", "plugin", "not-installed", "not-applicable")
-"""Statuses proven by what was found, which an unreadable file cannot overturn."""
-STATUS_MEANING: dict[Status, str] = {
-    "used": "imported by live code (or, for a dev group, by tests)",
-    "dev-only": "imported only by tests, but declared as a runtime requirement",
-    "dead-code-only": "imported only by modules no entry point reaches",
-    "optional-only": "imported only inside try/except ImportError",
-    "types-only": "imported only under `if TYPE_CHECKING:`",
-    "command": "not imported, but its console script is run (Procfile, Dockerfile, …)",
-    "plugin": "not imported, but loaded as a plugin or named by a URL scheme",
-    "transitive-only": "not imported, but another declared requirement needs it (frees 0 B)",
-    "unused": "not imported, not run, not needed by anything else",
-    "not-installed": "declared but not installed in the scanned environment",
-    "not-applicable": "its environment marker is false for the scanned environment",
-}
 
 
 @dataclass(frozen=True)
@@ -63,6 +46,9 @@ class Verdict:
     version: str | None = None
     evidence_complete: bool = True
     """False when project files could not be read and the status rests on an absence."""
+    confidence: Confidence | None = None
+    """On removable statuses: ``certain``, or ``likely`` with :attr:`confidence_reason`."""
+    confidence_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -215,7 +201,13 @@ def judge(data: JudgeInput) -> Judgement:
     usage = collect_usage(data.imports, data.resolve)
     verdicts = [_verdict(req, data, usage, sizes) for req in data.declared]
     removable = tuple(
-        sorted({v.requirement.name for v in verdicts if v.status in REMOVABLE and not v.ignored})
+        sorted(
+            {
+                v.requirement.name
+                for v in verdicts
+                if v.status in REMOVABLE and not v.ignored and v.confidence == "certain"
+            }
+        )
     )
     freed_bytes, _ = freed(data.scan, data.graph, roots, set(removable))
     return Judgement(
@@ -250,10 +242,38 @@ def _verdict(
     ignored = req.name in data.ignore.get(status, frozenset()) or req.name in data.ignore.get(
         "*", frozenset()
     )
-    complete = not data.unreadable_files or status in _POSITIVE
+    complete = not data.unreadable_files or STATUS_TABLE[status].proven
+    confidence, reason = _confidence(status, evidence, data)
     return Verdict(
-        req, status, evidence, sizes.get(req.name), requirers, pin, ignored, version, complete
+        req,
+        status,
+        evidence,
+        sizes.get(req.name),
+        requirers,
+        pin,
+        ignored,
+        version,
+        complete,
+        confidence,
+        reason,
     )
+
+
+def _confidence(
+    status: Status, evidence: Sequence[Evidence], data: JudgeInput
+) -> tuple[Confidence | None, str | None]:
+    """``certain`` unless the evidence under a removable status is open."""
+    if status not in REMOVABLE:
+        return None, None
+    if data.unreadable_files:
+        files = data.unreadable_files
+        return "likely", f"{files} project file{'s' * (files != 1)} could not be read"
+    if status == "dead-code-only":
+        open_sites = data.imports.open_loading
+        if open_sites:
+            where = open_sites[0].describe(data.imports.root)
+            return "likely", f"the module graph is open: {where}"
+    return "certain", None
 
 
 def _closure_of(

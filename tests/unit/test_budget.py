@@ -218,8 +218,8 @@ def test_parse_statuses__unknown__names_the_allowed_ones() -> None:
         parse_statuses(["unused,typo"], "--count")
     assert str(info.value) == (
         "--count: 'typo' is not a status; expected some of used, dev-only, dead-code-only, "
-        "optional-only, types-only, command, plugin, transitive-only, unused, not-installed, "
-        "not-applicable, undeclared"
+        "optional-only, types-only, command, plugin, configured, used-by-dependency, types, "
+        "transitive-only, unused, not-installed, not-applicable, undeclared"
     )
 
 

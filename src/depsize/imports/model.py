@@ -7,6 +7,7 @@ the project-level results after resolving relatives and computing reachability.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -41,6 +42,23 @@ class UrlLiteral:
 
     scheme: str
     line: int
+
+
+@dataclass(frozen=True)
+class OpenLoad:
+    """A dynamic import of a computed module: ``import_module(name)``, ``__import__(f"p.{x}")``.
+
+    ``prefix`` is the literal dotted start of the name when the code gives one (``"p."``), else
+    empty: then any module could be loaded there, unless the file's own string literals (a loader
+    table) say which.
+    """
+
+    line: int
+    prefix: str
+    kind: ImportKind
+    lazy: bool
+    call: str
+    """How it is written, shortened: ``import_module(name)``."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +126,26 @@ class PluginUse:
 
 
 @dataclass(frozen=True)
+class OpenSite:
+    """Where the project loads code in a way depsize could not resolve."""
+
+    file: Path
+    line: int
+    what: str
+    """``import_module(name) with a computed name``."""
+    scope: Scope = "live"
+    first_party_only: bool = False
+    """True when only the project's own modules can be loaded there (a literal prefix)."""
+
+    def describe(self, root: Path | None = None) -> str:
+        path = self.file
+        if root is not None:
+            with contextlib.suppress(ValueError):
+                path = self.file.relative_to(root)
+        return f"{path.as_posix()}:{self.line}: {self.what}"
+
+
+@dataclass(frozen=True)
 class ProjectImports:
     """The whole import analysis of one project."""
 
@@ -121,6 +159,9 @@ class ProjectImports:
     commands: tuple[CommandUse, ...] = ()
     plugins: tuple[PluginUse, ...] = ()
     dead_modules: tuple[str, ...] = ()
+    open_loading: tuple[OpenSite, ...] = ()
+    """Dynamic loading that could not be resolved: the module graph is open there, so absence
+    of imports is weaker evidence (removable verdicts become ``likely``)."""
     warnings: tuple[ScanWarning, ...] = ()
     cache_hits: int = 0
 

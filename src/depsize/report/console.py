@@ -6,22 +6,10 @@ import io
 from typing import IO
 
 from depsize.analyze import Analysis
+from depsize.models import STATUS_TABLE
 from depsize.report.view import COLUMNS, View, build_view
 from depsize.units import human
 
-_STATUS_STYLE = {
-    "used": "green",
-    "command": "green",
-    "plugin": "green",
-    "unused": "bold red",
-    "dead-code-only": "red",
-    "dev-only": "yellow",
-    "optional-only": "cyan",
-    "types-only": "cyan",
-    "transitive-only": "dim",
-    "not-installed": "magenta",
-    "not-applicable": "dim",
-}
 _BAR = 12
 
 
@@ -125,7 +113,7 @@ def _table(view: View, color: bool, total: int) -> object:
     for row in view.rows:
         cells: list[object] = [Text(row.name)]
         if view.has_status:
-            style = _STATUS_STYLE.get(row.status.split(" ")[0], "") if color else ""
+            style = _status_style(row.status) if color else ""
             cells.append(Text(row.status, style=style))
         cells += [human(row.own), human(row.closure), human(row.exclusive), human(row.share)]
         if color:
@@ -134,3 +122,8 @@ def _table(view: View, color: bool, total: int) -> object:
             cells.append(Text(row.source))
         table.add_row(*cells)  # type: ignore[arg-type]
     return table
+
+
+def _status_style(cell: str) -> str:
+    info = STATUS_TABLE.get(cell.split(" ", maxsplit=1)[0])  # type: ignore[call-overload]
+    return info.style if info is not None else ""

@@ -51,6 +51,8 @@ def _verdict(v: Verdict, project: Path) -> dict[str, Any]:
         "pin": v.pin,
         "ignored": v.ignored,
         "evidence_complete": v.evidence_complete,
+        "confidence": v.confidence,
+        "confidence_reason": v.confidence_reason,
         "installed_version": v.version,
         "required_by": list(v.required_by),
         "evidence": _evidence(v.evidence, project),

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from depsize.analyze import Analysis
 from depsize.attribute import RootSizes
+from depsize.imports.model import IMPORT_KINDS
+from depsize.models import REMOVABLE, STATUS_TABLE
 from depsize.units import human
 from depsize.verdicts import Evidence, Verdict
 
@@ -110,29 +112,18 @@ def _sort(rows: list[Row], key: str) -> list[Row]:
     return sorted(rows, key=lambda r: (-int(getattr(r, key)), r.name.lower()))
 
 
-_FINDING_TEXT = {
-    "unused": "nothing imports it, runs it or needs it",
-    "dead-code-only": "imported only by code no entry point reaches",
-    "dev-only": "imported only by tests; move it to a dev/test group",
-    "optional-only": "imported only inside try/except ImportError",
-    "types-only": "imported only under TYPE_CHECKING; a dev/typing group is enough",
-    "command": "run as a command",
-    "plugin": "used as a plugin",
-    "not-installed": "declared but not installed in this environment",
-    "not-applicable": "its marker is false for this environment",
-}
-
-
 def _verdict_line(v: Verdict, project: Path) -> str:
     req = v.requirement
     where = _where(req.source, req.line, project)
-    text = f"{_label(v)} ({where}): {_FINDING_TEXT.get(v.status, v.status)}"
+    text = f"{_label(v)} ({where}): {STATUS_TABLE[v.status].finding}"
     if v.evidence:
         text += f" — {_evidence(v.evidence, project)}"
-        if v.status in ("command", "plugin"):
+        if v.status not in ("unused", "dead-code-only") and v.evidence[0].kind not in IMPORT_KINDS:
             text += f": {v.evidence[0].text.strip()}"
-    if v.status in ("unused", "dead-code-only") and v.sizes:
+    if v.status in REMOVABLE and v.sizes:
         text += f"; removing it alone frees {human(v.sizes.exclusive)}"
+    if v.confidence == "likely":
+        text += f" [likely, not certain: {v.confidence_reason}]"
     if v.ignored:
         text += " [ignored by [tool.depsize]]"
     if not v.evidence_complete:
@@ -156,17 +147,10 @@ def _sections(analysis: Analysis) -> list[Section]:
     project = analysis.settings.project
     out: list[Section] = []
     if j is not None:
-        for status, title in (
-            ("unused", "Unused"),
-            ("dead-code-only", "Only used by dead code"),
-            ("dev-only", "Only used by tests"),
-            ("optional-only", "Optional imports only"),
-            ("types-only", "Type-checking imports only"),
-            ("command", "Used as a command"),
-            ("plugin", "Used as a plugin"),
-            ("not-installed", "Not installed"),
-            ("not-applicable", "Not applicable here"),
-        ):
+        for status, info in STATUS_TABLE.items():
+            if status in ("used", "transitive-only"):
+                continue
+            title = info.title
             lines = [_verdict_line(v, project) for v in j.verdicts if v.status == status]
             if lines:
                 out.append(Section(title, tuple(lines)))
@@ -266,9 +250,7 @@ def _summary(analysis: Analysis) -> str:
     j = analysis.judgement
     if j is None:
         return text
-    removable = [
-        v for v in j.verdicts if v.status in ("unused", "dead-code-only") and not v.ignored
-    ]
+    removable = [v for v in j.verdicts if v.status in REMOVABLE and not v.ignored]
     text += f" · {len(analysis.judged)} declared · {len(removable)} unused or dead-code-only"
     if j.removable:
         text += f" · {human(j.removable_freed)} can be freed"

@@ -48,6 +48,7 @@ def plan_from_analysis(
     *,
     remove: Collection[str] = DEFAULT_REMOVE,
     keep: Iterable[str] = (),
+    include_likely: bool = False,
     comments: bool = True,
     cpu_torch: bool = False,
     add_missing: bool = False,
@@ -67,7 +68,7 @@ def plan_from_analysis(
     reachable = sum(analysis.scan.dists[n].own_bytes for n in reach if n in analysis.scan.dists)
     plan = plan_trim(
         declared,
-        select_removals(judgement, remove, keep),
+        select_removals(judgement, remove, keep, include_likely=include_likely),
         comments=comments,
         additions=additions,
         cpu_torch=cpu,

@@ -35,8 +35,11 @@ def select_removals(
     judgement: Judgement,
     remove_statuses: Collection[str] = DEFAULT_REMOVE,
     keep: Iterable[str] = (),
+    *,
+    include_likely: bool = False,
 ) -> list[Removal]:
-    """The verdicts to act on: not ignored, not a version pin, not kept with ``--keep``."""
+    """The verdicts to act on: not ignored, not a version pin, not kept with ``--keep``, and
+    ``certain`` unless ``include_likely``."""
     kept = {canonicalize_name(name) for name in keep}
     removals = []
     for verdict in judgement.verdicts:
@@ -44,6 +47,8 @@ def select_removals(
         if verdict.ignored or verdict.pin or req.name in kept:
             continue
         if verdict.status not in remove_statuses:
+            continue
+        if verdict.confidence == "likely" and not include_likely:
             continue
         freed = verdict.sizes.exclusive if verdict.sizes else 0
         removals.append(

@@ -9,12 +9,13 @@ from typing import Literal
 
 from packaging.utils import NormalizedName
 
+from depsize.models import REMOVABLE, STATUS_TABLE
 from depsize.requirements.model import DeclaredRequirement
 
 TORCH_FAMILY: frozenset[str] = frozenset({"torch", "torchvision", "torchaudio"})
-REMOVABLE_STATUSES: tuple[str, ...] = ("unused", "dead-code-only", "transitive-only")
+REMOVABLE_STATUSES: tuple[str, ...] = tuple(s for s, i in STATUS_TABLE.items() if i.removable)
 """Statuses ``--remove`` accepts: removing any other kind of requirement can break the project."""
-DEFAULT_REMOVE: tuple[str, ...] = ("unused", "dead-code-only")
+DEFAULT_REMOVE: tuple[str, ...] = REMOVABLE
 
 _BOM = b"\xef\xbb\xbf"
 _HASH = re.compile(r"(--hash[= ]\w+:[0-9a-fA-F]{12})[0-9a-fA-F]+")
