@@ -85,6 +85,7 @@ class Usage:
     imports: dict[NormalizedName, list[ImportSite]]
     commands: dict[NormalizedName, list[Evidence]]
     plugins: dict[NormalizedName, list[Evidence]]
+    configured: dict[NormalizedName, list[Evidence]] = field(default_factory=dict)
 
 
 def collect_usage(
@@ -102,7 +103,11 @@ def collect_usage(
         plugins.setdefault(plugin.dist, []).append(
             Evidence(plugin.file, plugin.line, plugin.reason, "plugin")
         )
-    return Usage(by_dist, commands, plugins)
+    configured: dict[NormalizedName, list[Evidence]] = {}
+    for named in imports.configured:
+        evidence = Evidence(named.file, named.line, named.text, "configured")
+        configured.setdefault(named.dist, []).append(evidence)
+    return Usage(by_dist, commands, plugins, configured)
 
 
 def _site_evidence(sites: Iterable[ImportSite]) -> tuple[Evidence, ...]:
@@ -123,7 +128,7 @@ def _import_status(
         chosen = [s for s in live if s.kind in kinds]
         if chosen:
             return status, chosen  # type: ignore[return-value]
-    dead = [s for s in sites if s.scope == "dead"]
+    dead = [s for s in sites if s.scope in ("dead", "unknown")]
     if dead:
         return "dead-code-only", dead
     tests = [s for s in sites if s.scope == "test"]
@@ -137,10 +142,14 @@ def _judge_one(
     by_import = _import_status(sites, req.is_dev)
     if by_import and by_import[0] == "used":
         return "used", _site_evidence(by_import[1])
-    if req.name in usage.commands:
-        return "command", tuple(usage.commands[req.name])
-    if req.name in usage.plugins:
-        return "plugin", tuple(usage.plugins[req.name])
+    proven: tuple[tuple[Status, dict[NormalizedName, list[Evidence]]], ...] = (
+        ("command", usage.commands),
+        ("plugin", usage.plugins),
+        ("configured", usage.configured),
+    )
+    for status, found in proven:
+        if req.name in found:
+            return status, tuple(found[req.name])
     if by_import:
         return by_import[0], _site_evidence(by_import[1])
     if requirers:
@@ -268,11 +277,14 @@ def _confidence(
     if data.unreadable_files:
         files = data.unreadable_files
         return "likely", f"{files} project file{'s' * (files != 1)} could not be read"
-    if status == "dead-code-only":
-        open_sites = data.imports.open_loading
-        if open_sites:
-            where = open_sites[0].describe(data.imports.root)
-            return "likely", f"the module graph is open: {where}"
+    open_sites = data.imports.open_loading
+    may_load_any = [s for s in open_sites if not s.first_party_only]
+    if status == "dead-code-only" and any(e.scope == "unknown" for e in evidence) and open_sites:
+        where = open_sites[0].describe(data.imports.root)
+        return "likely", f"the code may still run: {where}"
+    if status == "unused" and may_load_any:
+        where = may_load_any[0].describe(data.imports.root)
+        return "likely", f"a computed import may load it: {where}"
     return "certain", None
 
 
@@ -291,6 +303,8 @@ def _undeclared(
     declared = {r.name for r in data.declared}
     modules: dict[str, list[ImportSite]] = {}
     for site in data.imports.third_party_sites():
+        if site.guess:
+            continue  # a loader table's string proves use, never a need
         dists = data.resolve(site)
         if dists and not set(dists) & declared:
             modules.setdefault(site.module.split(".")[0] + "|" + ",".join(dists), []).append(site)

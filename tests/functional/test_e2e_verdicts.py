@@ -108,7 +108,7 @@ EXPECTED_STATUS = {
     "gone-b": "unused",
     "legacylib": "dead-code-only",
     "fakeserve": "command",
-    "psycopg2-binary": "plugin",
+    "psycopg2-binary": "configured",
     "optlib": "optional-only",
     "typelib": "types-only",
     "testlib": "dev-only",
@@ -253,8 +253,8 @@ def test_analyze__e2e_project__every_status_once_or_more_as_expected(analysis: A
     statuses = {name: v.status for name, v in _verdicts(analysis).items()}
 
     assert statuses == EXPECTED_STATUS
-    # configured, used-by-dependency and types have their own e2e project (use without import)
-    assert set(statuses.values()) == set(STATUSES) - {"configured", "used-by-dependency", "types"}
+    # used-by-dependency, types and plugin (which needs proof of use) have their own tests
+    assert set(statuses.values()) == set(STATUSES) - {"used-by-dependency", "types", "plugin"}
     assert analysis.roots_from == "declared"
 
 

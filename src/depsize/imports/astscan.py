@@ -12,7 +12,7 @@ import ast
 import re
 import unicodedata
 
-from depsize.imports.model import FileScan, ImportKind, RawImport, UrlLiteral
+from depsize.imports.model import FileScan, ImportKind, OpenLoad, RawImport, UrlLiteral
 from depsize.imports.schemes import URL_VALUE
 
 GUARD_EXCEPTIONS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -24,10 +24,11 @@ PLAIN_DYNAMIC = {"import_module": "importlib.import_module", "importorskip": "py
 name that ``from importlib import import_module`` / ``from pytest import importorskip`` binds."""
 
 _PY2_HINTS = re.compile(
-    r"^\s*(?:print\s+[\"'\w]|exec\s+[\"']|except\s+[\w.]+\s*,\s*\w+\s*:|raise\s+\w+\s*,)"
-    r"|\b0[0-7]+L?\b|\b\d+L\b",
+    r"^\s*(?:print\s+[\"'\w]|exec\s+[\"']|raise\s+\w+\s*,)|\b0[0-7]+L?\b|\b\d+L\b",
     re.MULTILINE,
 )
+"""Python 2 idioms. ``except A, e:`` is not one of them: PEP 758 (3.14) made ``except A, B:``
+valid again."""
 _URL_SEPARATOR = re.compile(r":(?://|/?[\"']|/?\\[\r\n])")
 """``://`` as written, or its start where a literal ends (implicit concatenation) or is continued
 by a backslash-newline."""
@@ -55,10 +56,27 @@ def scan_text_ast(text: str) -> FileScan:
         return FileScan(error=f"cannot parse: {type(exc).__name__}: {exc}", error_line=1)
     walker = _Walker(exprs=_needs_expressions(text))
     walker.walk_body(tree.body, _Context())
+    opens = tuple(walker.opens)
     return FileScan(
         imports=tuple(walker.imports),
         main_guard=any(_is_main_guard(n) for n in tree.body),
         urls=tuple(walker.urls),
+        open_loads=opens,
+        table=_name_constants(tree) if any(not o.prefix for o in opens) else (),
+    )
+
+
+_NAME_LIKE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_][\w.]*)?")
+
+
+def _name_constants(tree: ast.AST) -> tuple[tuple[str, int], ...]:
+    """Every string constant of the module that could name a module, with its line."""
+    return tuple(
+        (node.value, node.lineno)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _NAME_LIKE.fullmatch(node.value)
     )
 
 
@@ -147,6 +165,7 @@ class _Walker:
         """Whether to visit expressions (for dynamic imports and URL literals) at all."""
         self.imports: list[RawImport] = []
         self.urls: list[UrlLiteral] = []
+        self.opens: list[OpenLoad] = []
         self.dynamic_names = {"__import__", *PLAIN_DYNAMIC.values()}
         """Callees whose literal first argument is a dynamic import; a ``from`` import of
         ``import_module`` / ``importorskip`` adds the bare name (walked in source order)."""
@@ -214,13 +233,31 @@ class _Walker:
                     self._maybe_url(node.value, node.lineno)
 
     def _maybe_dynamic(self, node: ast.Call, ctx: _Context) -> None:
-        if _dotted(node.func) not in self.dynamic_names:
+        func = _dotted(node.func)
+        if func not in self.dynamic_names:
             return
         if not node.args or not isinstance(node.args[0], ast.Constant):
+            if not func.endswith("importorskip"):
+                self._open_load(node, ctx)
             return
         value = node.args[0].value
         if isinstance(value, str) and value and not value.startswith("."):
             self.imports.append(RawImport(value, 0, (), node.lineno, ctx.kind(True), ctx.lazy))
+
+    def _open_load(self, node: ast.Call, ctx: _Context) -> None:
+        """A dynamic import of a computed name, with the literal prefix of that name if any."""
+        first = node.args[0] if node.args else None
+        head = first
+        if isinstance(first, ast.JoinedStr) and first.values:
+            head = first.values[0]
+        elif isinstance(first, ast.BinOp) and isinstance(first.op, ast.Add):
+            head = first.left
+        prefix = (
+            head.value if isinstance(head, ast.Constant) and isinstance(head.value, str) else ""
+        )
+        call = ast.unparse(node)
+        call = call if len(call) <= 60 else call[:57] + "..."
+        self.opens.append(OpenLoad(node.lineno, prefix, ctx.kind(True), ctx.lazy, call))
 
     def _maybe_url(self, value: str, line: int) -> None:
         match = URL_VALUE.match(value)

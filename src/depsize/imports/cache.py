@@ -16,9 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from depsize import __version__
-from depsize.imports.model import IMPORT_KINDS, FileScan, ImportKind, RawImport, UrlLiteral
+from depsize.imports.model import (
+    IMPORT_KINDS,
+    FileScan,
+    ImportKind,
+    OpenLoad,
+    RawImport,
+    UrlLiteral,
+)
+from depsize.imports.strings import Spelled
 
-FORMAT = 1
+FORMAT = 2
 Key = tuple[int, int]
 
 
@@ -114,7 +122,26 @@ def encode_scan(scan: FileScan) -> dict[str, Any]:
         data["u"] = [[u.scheme, u.line] for u in scan.urls]
     if scan.error is not None:
         data["e"] = [scan.error, scan.error_line]
+    if scan.lenient:
+        data["l"] = True
+    spelled = scan.spelled
+    for key, pairs in (
+        ("sd", spelled.dotted),
+        ("sw", spelled.words),
+        ("sv", spelled.drivers),
+        ("t", scan.table),
+    ):
+        if pairs:
+            data[key] = [list(pair) for pair in pairs]
+    if spelled.flags:
+        data["sf"] = sorted(spelled.flags)
+    if scan.open_loads:
+        data["o"] = [[o.line, o.prefix, o.kind, o.lazy, o.call] for o in scan.open_loads]
     return data
+
+
+def _pairs(data: dict[str, Any], key: str) -> tuple[tuple[str, int], ...]:
+    return tuple((str(value), int(line)) for value, line in data.get(key, ()))
 
 
 def decode_scan(data: dict[str, Any]) -> FileScan:
@@ -127,12 +154,26 @@ def decode_scan(data: dict[str, Any]) -> FileScan:
     )
     urls = tuple(UrlLiteral(str(s), int(ln)) for s, ln in data.get("u", ()))
     error = data.get("e")
+    spelled = Spelled(
+        _pairs(data, "sd"),
+        _pairs(data, "sw"),
+        _pairs(data, "sv"),
+        frozenset(str(f) for f in data.get("sf", ())),
+    )
+    opens = tuple(
+        OpenLoad(int(ln), str(p), _kind(k), bool(lz), str(call))
+        for ln, p, k, lz, call in data.get("o", ())
+    )
     return FileScan(
         imports=imports,
         main_guard=bool(data.get("m", False)),
         urls=urls,
+        spelled=spelled,
+        open_loads=opens,
+        table=_pairs(data, "t"),
         error=str(error[0]) if error else None,
         error_line=int(error[1]) if error and error[1] is not None else None,
+        lenient=bool(data.get("l", False)),
     )
 
 

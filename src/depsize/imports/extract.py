@@ -10,12 +10,14 @@ set; nothing here raises for bad input.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from depsize.imports import fastscan
 from depsize.imports.cache import Key
 from depsize.imports.files import notebook_source
 from depsize.imports.model import FileScan
+from depsize.imports.strings import spelled_in_code
 
 
 def decode_source(data: bytes) -> str:
@@ -57,11 +59,16 @@ def scan_bytes(data: bytes, *, notebook: bool = False, fast: bool = True) -> Fil
         return FileScan(error=f"cannot decode: {exc.msg}", error_line=exc.lineno or 1)
     except ValueError as exc:
         return FileScan(error=f"not a notebook: {exc}", error_line=1)
-    if fast:
-        result = fastscan.scan_text(text)
-        if result is not None:
+    result = fastscan.scan_text(text) if fast else None
+    if result is None:
+        result = scan_text_ast(text)
+    if result.error is not None:
+        lenient = fastscan.scan_text(text, lenient=True) if result.error_line else None
+        if lenient is None:
             return result
-    return scan_text_ast(text)
+        # the running parser rejects it, the import statements read fine: newer syntax, maybe
+        result = replace(lenient, error=result.error, error_line=result.error_line, lenient=True)
+    return replace(result, spelled=spelled_in_code(text))
 
 
 def scan_text_ast(text: str) -> FileScan:

@@ -111,17 +111,23 @@ class _Lines:
         return self.line
 
 
-def scan_text(text: str) -> FileScan | None:
-    """Imports, guard and URL literals of ``text``, or ``None`` to ask for the ``ast`` walk."""
+def scan_text(text: str, *, lenient: bool = False) -> FileScan | None:
+    """Imports, guard and URL literals of ``text``, or ``None`` to ask for the ``ast`` walk.
+
+    ``lenient`` skips the Python 2 checks: for a file the running interpreter's parser rejects
+    that may be newer Python (PEP 758 ``except A, B:`` reads like Python 2's ``except A, e:``);
+    import statements themselves have not changed.
+    """
     try:
-        return _Scanner(text).scan()
+        return _Scanner(text, lenient=lenient).scan()
     except _Unsupported:
         return None
 
 
 class _Scanner:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, lenient: bool = False) -> None:
         self.text = text
+        self.lenient = lenient
         self.lines = _Lines(text)
         self.starts: list[int] = []
         self.ends: list[int] = []
@@ -138,7 +144,8 @@ class _Scanner:
         self._check_unusual()
         self._check_brackets()
         self._find_triple_strings()
-        self._check_python2()
+        if not self.lenient:
+            self._check_python2()
         imports = self._statements() if "import" in text else []
         if "import_module" in text or "__import__" in text or "importorskip" in text:
             imports.extend(self._dynamic())
@@ -392,12 +399,13 @@ class _Scanner:
             if callee is False:
                 continue
             after = _ARGUMENT_START.match(text, match.end())
-            if after is None or after["other"] or after["not_call"] or _not_str(after["string"]):
-                continue  # not a call, or its first argument is no ``str`` literal
+            if after is None or after["not_call"]:
+                continue  # not a call
             if not self._in_code(start, name=True):
                 continue
-            literal = self._call_literal(after, next_lines)
+            literal = self._call_literal(after, next_lines) if _literal_first(after) else None
             if literal is None:
+                _decline_computed(after, func)
                 continue
             if callee is None:
                 raise _Unsupported  # ``ast`` may count this call: only the walk can tell
@@ -537,6 +545,21 @@ def _callee(prefix: str, func: str, plain_allowed: bool) -> bool | None:
     if before and _is_name_char(before[-1]):
         return False  # a longer name
     return True if prefix.endswith(f"{module}.") else None
+
+
+def _literal_first(after: re.Match[str]) -> bool:
+    """Whether a call's first argument may be a ``str`` literal."""
+    return not after["other"] and not _not_str(after["string"])
+
+
+def _decline_computed(after: re.Match[str], func: str) -> None:
+    """Decline a dynamic import of a computed name (``import_module(name)``, ``"p." + x``):
+    the ``ast`` walk records where such a call loads. ``importorskip`` loads nothing then."""
+    computed = not _literal_first(after) or after["string"] is not None
+    if func != "importorskip" and (
+        computed or (after["literal"] and not after["name"].startswith("."))
+    ):
+        raise _Unsupported
 
 
 def _not_str(prefix: str | None) -> bool:

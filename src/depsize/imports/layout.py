@@ -1,7 +1,9 @@
 """Which files are the project's own modules, under which dotted names.
 
 Flat and ``src/`` layouts are both recognised (a project may mix them: a ``src/`` package plus
-scripts at the root); folders without ``__init__.py`` count as namespace packages of the project.
+scripts at the root), and so are the folders a build backend names (:mod:`.roots`: ``app-src/``
+of a setuptools ``package-dir``); folders without ``__init__.py`` count as namespace packages of
+the project.
 """
 
 from __future__ import annotations
@@ -36,10 +38,18 @@ def _is_test(rel_parts: tuple[str, ...]) -> bool:
 class ProjectLayout:
     """Module names of a project's files, first-party names and the module graph's nodes."""
 
-    def __init__(self, root: Path, files: Iterable[Path]) -> None:
+    def __init__(
+        self, root: Path, files: Iterable[Path], source_roots: Iterable[Path] | None = None
+    ) -> None:
         self.root = root
-        src = root / "src"
-        self.src_root: Path | None = src if src.is_dir() else None
+        if source_roots is None:
+            src = root / "src"
+            source_roots = (src,) if src.is_dir() else ()
+        self.source_roots = tuple(
+            sorted((_relative(r, root) for r in source_roots), key=len, reverse=True)
+        )
+        """Folders (as parts below ``root``) whose children are top-level modules, deepest
+        first; ``root`` itself is the last resort."""
         self.by_path: dict[Path, ModuleFile] = {}
         self.by_module: dict[str, ModuleFile] = {}
         for path in files:
@@ -53,8 +63,10 @@ class ProjectLayout:
     def _describe(self, path: Path) -> ModuleFile:
         rel_root = _relative(path, self.root)
         rel = rel_root
-        if self.src_root is not None and rel_root[0] == "src" and len(rel_root) > 1:
-            rel = rel_root[1:]
+        for parts in self.source_roots:
+            if len(rel_root) > len(parts) and rel_root[: len(parts)] == parts:
+                rel = rel_root[len(parts) :]
+                break
         stem = rel[-1].rsplit(".", 1)[0]
         is_package = stem == "__init__"
         parts = rel[:-1] if is_package else (*rel[:-1], stem)

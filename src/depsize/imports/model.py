@@ -8,16 +8,19 @@ the project-level results after resolving relatives and computing reachability.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from packaging.utils import NormalizedName
 
+from depsize.imports.strings import Spelled
 from depsize.models import ScanWarning
 
 ImportKind = Literal["runtime", "conditional", "type-checking", "dynamic"]
-Scope = Literal["live", "dead", "test"]
+Scope = Literal["live", "dead", "test", "unknown"]
+"""``unknown``: no entry point reaches it, but code loads modules in a way depsize could not
+resolve (an open module graph), so it may run."""
 IMPORT_KINDS: tuple[ImportKind, ...] = ("runtime", "conditional", "type-checking", "dynamic")
 
 
@@ -68,8 +71,17 @@ class FileScan:
     imports: tuple[RawImport, ...] = ()
     main_guard: bool = False
     urls: tuple[UrlLiteral, ...] = ()
+    spelled: Spelled = field(default_factory=Spelled)
+    """Names spelled as strings (:mod:`.strings`): edges and configuration by string."""
+    open_loads: tuple[OpenLoad, ...] = ()
+    table: tuple[tuple[str, int], ...] = ()
+    """Where ``open_loads`` has no literal prefix: every name-like string constant of the file
+    (a loader table the computed name may come from), with its line."""
     error: str | None = None
     error_line: int | None = None
+    lenient: bool = False
+    """The running interpreter's parser rejected the file (``error``), but its import statements
+    were read: newer syntax (PEP 758 ``except A, B:``) keeps its imports."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,9 @@ class ImportSite:
     names: tuple[str, ...] = ()
     """Names imported by ``from module import ...`` (used to find submodules)."""
     first_party: bool = False
+    guess: bool = False
+    """Read from a loader table (a string a computed import may load): proof of use for a
+    declared requirement, never a reason to call a module undeclared."""
 
     def candidates(self) -> tuple[str, ...]:
         """Dotted names this site may load, most specific first."""
@@ -126,6 +141,17 @@ class PluginUse:
 
 
 @dataclass(frozen=True)
+class ConfiguredUse:
+    """A string naming a distribution's module, or a database driver, and where it stands."""
+
+    dist: NormalizedName
+    text: str
+    """``names corsheaders.middleware.CorsMiddleware`` or ``URL scheme postgres://``."""
+    file: Path
+    line: int
+
+
+@dataclass(frozen=True)
 class OpenSite:
     """Where the project loads code in a way depsize could not resolve."""
 
@@ -158,6 +184,7 @@ class ProjectImports:
     """False when no entry point was found: every module then counts as live."""
     commands: tuple[CommandUse, ...] = ()
     plugins: tuple[PluginUse, ...] = ()
+    configured: tuple[ConfiguredUse, ...] = ()
     dead_modules: tuple[str, ...] = ()
     open_loading: tuple[OpenSite, ...] = ()
     """Dynamic loading that could not be resolved: the module graph is open there, so absence

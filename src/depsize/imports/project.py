@@ -13,12 +13,23 @@ from packaging.utils import NormalizedName
 from depsize.imports import entries as entry_rules
 from depsize.imports.cache import Key, ScanCache, default_cache_dir
 from depsize.imports.commands import Command, command_files, read_commands
+from depsize.imports.configured import configured_uses
 from depsize.imports.files import iter_source_files
 from depsize.imports.layout import ModuleFile, ProjectLayout
-from depsize.imports.model import EntryPointFound, FileScan, ImportSite, ProjectImports, Scope
+from depsize.imports.links import Links, config_files, link, read_config
+from depsize.imports.model import (
+    EntryPointFound,
+    FileScan,
+    ImportSite,
+    OpenSite,
+    ProjectImports,
+    RawImport,
+    Scope,
+)
 from depsize.imports.reach import loaded_modules, scopes
+from depsize.imports.roots import source_roots
 from depsize.imports.stdlib import is_stdlib
-from depsize.imports.usage import command_uses, plugin_uses, url_uses
+from depsize.imports.usage import command_uses, plugin_uses
 from depsize.mapping import ImportMapper
 from depsize.models import InstalledDist, ScanWarning
 
@@ -98,18 +109,29 @@ def _analyze(
         variant = "fast" if fast_scan else "ast"
         cache = ScanCache(cache_dir or default_cache_dir(), root, variant=variant)
     scans = _cached_scans(files, cache, warnings, fast_scan)
-    layout = ProjectLayout(root, files)
+    layout = ProjectLayout(root, files, source_roots(root, warnings))
     commands = [c for path in command_files(root) for c in read_commands(path)]
+    mapper = ImportMapper(dists, mapping_overrides)
+    configs = [c for c in map(read_config, config_files(root)) if c is not None]
+    links = link(
+        layout,
+        scans,
+        configs,
+        known=lambda name: is_stdlib(name, python_minor) or mapper.installed(name) is not None,
+    )
     found = list(
         _find_entries(
             root, layout, scans=scans, commands=commands, extra=entries, warnings=warnings
         )
     )
     entry_modules = [e.module for e in found]
-    edges, raw_sites = _resolve(layout, scans, warnings)
-    scope_of = scopes(layout, edges, entry_modules)
+    edges, raw_sites = _resolve(layout, scans, warnings, links)
+    starts = [module for module, _file, _line in links.starts]
+    scope_of = scopes(layout, edges, entry_modules, starts)
+    open_sites = _open_sites(links, scope_of)
+    if any(not s.first_party_only for s in open_sites):
+        scope_of = {m: "unknown" if s == "dead" else s for m, s in scope_of.items()}
     sites = _sites(layout, raw_sites, scope_of, python_minor)
-    mapper = ImportMapper(dists, mapping_overrides)
     cmd_uses = command_uses(commands, dists, mapper)
     used = {d for s in sites if not s.first_party for d in mapper.map(s.candidates()).dists}
     used |= {c.dist for c in cmd_uses}
@@ -121,8 +143,18 @@ def _analyze(
         entries=tuple(found),
         entry_found=bool(entry_modules),
         commands=tuple(cmd_uses),
-        plugins=tuple(plugin_uses(dists, used) + url_uses(scans, dists)),
+        plugins=tuple(plugin_uses(dists, used)),
+        configured=tuple(
+            configured_uses(
+                scans,
+                configs,
+                dists,
+                mapper,
+                lambda name: layout.is_first_party(name) or is_stdlib(name, python_minor),
+            )
+        ),
         dead_modules=tuple(sorted(m for m, s in scope_of.items() if s == "dead")),
+        open_loading=tuple(open_sites),
         warnings=tuple(warnings),
         cache_hits=cache.hits if cache is not None else 0,
     )
@@ -233,22 +265,30 @@ def _entry_module(root: Path, layout: ProjectLayout, value: str) -> str | None:
     return value if layout.exists(value) else None
 
 
+_Resolved = tuple[ModuleFile, str, RawImport, bool]
+"""(file, absolute module, the import as written, read from a loader table)."""
+
+
 def _resolve(
-    layout: ProjectLayout, scans: Mapping[Path, FileScan], warnings: list[ScanWarning]
-) -> tuple[dict[str, list[str]], list[tuple[ModuleFile, str, tuple[str, ...], int, FileScan]]]:
+    layout: ProjectLayout,
+    scans: Mapping[Path, FileScan],
+    warnings: list[ScanWarning],
+    links: Links,
+) -> tuple[dict[str, list[str]], list[_Resolved]]:
     """Module graph edges, and each import with its module made absolute."""
-    edges: dict[str, list[str]] = {}
-    resolved: list[tuple[ModuleFile, str, tuple[str, ...], int, FileScan]] = []
+    edges: dict[str, list[str]] = {m: list(t) for m, t in links.edges.items()}
+    resolved: list[_Resolved] = []
     for path, scan in scans.items():
         info = layout.by_path[path]
         targets = edges.setdefault(info.module, [])
-        for index, raw in enumerate(scan.imports):
+        table = links.table_imports.get(path, [])
+        for index, raw in enumerate((*scan.imports, *table)):
             module = layout.resolve(info, raw.module, raw.level)
             if module is None:
                 message = f"relative import beyond the top package: {'.' * raw.level}{raw.module}"
                 warnings.append(ScanWarning(message, path, raw.line))
                 continue
-            resolved.append((info, module, raw.names, index, scan))
+            resolved.append((info, module, raw, index >= len(scan.imports)))
             if raw.kind != "type-checking" and layout.is_first_party(module):
                 targets.extend(loaded_modules(layout, module, raw.names))
     return edges, resolved
@@ -256,17 +296,16 @@ def _resolve(
 
 def _sites(
     layout: ProjectLayout,
-    resolved: Iterable[tuple[ModuleFile, str, tuple[str, ...], int, FileScan]],
+    resolved: Iterable[_Resolved],
     scope_of: Mapping[str, Scope],
     python_minor: tuple[int, int],
 ) -> list[ImportSite]:
     """Import sites minus the target's stdlib, first-party ones flagged."""
     sites: list[ImportSite] = []
-    for info, module, names, index, scan in resolved:
+    for info, module, raw, guess in resolved:
         first_party = layout.is_first_party(module, from_test=info.is_test)
         if not first_party and is_stdlib(module, python_minor):
             continue
-        raw = scan.imports[index]
         scope = scope_of.get(info.module, "live")
         site = ImportSite(
             module,
@@ -275,8 +314,20 @@ def _sites(
             raw.kind,
             raw.lazy,
             scope,
-            names,
+            raw.names,
             first_party,
+            guess,
         )
         sites.append(site)
     return sites
+
+
+def _open_sites(links: Links, scope_of: Mapping[str, Scope]) -> list[OpenSite]:
+    """Unresolved dynamic loading in live code, where the graph is open."""
+    found = []
+    for info, load in links.open_loads:
+        if scope_of.get(info.module) != "live":
+            continue
+        what = load.call if load.call.startswith("exec") else f"{load.call} with a computed name"
+        found.append(OpenSite(info.path, load.line or 1, what))
+    return found

@@ -57,14 +57,21 @@ def reach(
 
 
 def scopes(
-    layout: ProjectLayout, edges: Mapping[str, Iterable[str]], entries: Iterable[str]
+    layout: ProjectLayout,
+    edges: Mapping[str, Iterable[str]],
+    entries: Iterable[str],
+    starts: Iterable[str] = (),
 ) -> dict[str, Scope]:
-    """Scope of every project module given the entry modules (empty: everything live)."""
+    """Scope of every project module given the entry modules (empty: everything live).
+
+    ``starts`` run like entries (modules a configuration file names) but do not by themselves
+    mean the project has entry points.
+    """
     modules = list(layout.by_module)
     entry_list = [e for e in entries if e in layout.by_module or e in layout.packages]
     tests = [m for m, info in layout.by_module.items() if info.is_test]
     if entry_list:
-        live = reach(edges, entry_list, modules)
+        live = reach(edges, [*entry_list, *starts], modules)
     else:
         live = {m for m, info in layout.by_module.items() if not info.is_test}
     tested = reach(edges, tests, modules)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 SCHEME_DRIVERS: dict[str, tuple[str, ...]] = {
-    "postgresql": ("psycopg2", "psycopg2-binary"),
-    "postgres": ("psycopg2", "psycopg2-binary"),
+    "postgresql": ("psycopg2", "psycopg2-binary", "psycopg", "psycopg-binary"),
+    "postgres": ("psycopg2", "psycopg2-binary", "psycopg", "psycopg-binary"),
     "postgresql+psycopg2": ("psycopg2", "psycopg2-binary"),
     "postgresql+psycopg": ("psycopg", "psycopg-binary"),
     "postgresql+asyncpg": ("asyncpg",),

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.imports.commands import Command
 from depsize.imports.entries import PYTHON_PROGRAM
-from depsize.imports.model import CommandUse, FileScan, PluginUse
-from depsize.imports.schemes import SCHEME_DRIVERS
+from depsize.imports.model import CommandUse, PluginUse
 from depsize.mapping import ImportMapper
 from depsize.models import InstalledDist
 
@@ -108,19 +106,4 @@ def plugin_uses(
                 reason = f"entry-point group {group} (consumed by {consumer})"
                 evidence = dist.metadata_dir / "entry_points.txt"
                 uses.append(PluginUse(dist.name, reason, evidence))
-    return uses
-
-
-def url_uses(
-    scans: Mapping[Path, FileScan], dists: Mapping[NormalizedName, InstalledDist]
-) -> list[PluginUse]:
-    """Database drivers named by URL schemes in string literals (installed ones preferred)."""
-    uses: list[PluginUse] = []
-    for path, scan in scans.items():
-        for url in scan.urls:
-            drivers = [canonicalize_name(d) for d in SCHEME_DRIVERS.get(url.scheme.lower(), ())]
-            installed = [d for d in drivers if d in dists] or drivers[:1]
-            uses.extend(
-                PluginUse(d, f"URL scheme {url.scheme}://", path, url.line) for d in installed
-            )
     return uses

@@ -50,16 +50,17 @@ def test_usage__plugin_of_used_dist__plugin_use() -> None:
     assert plugins == {("pytest-cov", "entry-point group pytest11 (consumed by pytest)")}
 
 
-def test_usage__url_schemes_in_literals__driver_uses() -> None:
+def test_usage__url_schemes_in_literals__configured_driver_uses() -> None:
     result = analyze_imports(FIXTURES / "docker", ENV, (3, 12), use_cache=False)
-    urls = {(p.dist, p.file.name if p.file else "", p.line) for p in result.plugins}
+    urls = {(c.dist, c.file.name, c.line) for c in result.configured}
     assert ("psycopg2-binary", "db.py", 3) in urls
     assert ("redis", "db.py", 4) in urls
+    assert not [p for p in result.plugins if p.reason.startswith("URL")]
 
 
 def test_usage__url_driver_not_installed__first_candidate_named() -> None:
     result = analyze_imports(FIXTURES / "kinds", {}, (3, 12), use_cache=False)
-    assert [(p.dist, p.reason) for p in result.plugins] == [
+    assert [(c.dist, c.text) for c in result.configured] == [
         ("asyncpg", "URL scheme postgresql+asyncpg://")
     ]
 
