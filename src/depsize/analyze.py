@@ -161,7 +161,10 @@ def _with_project(base: Analysis) -> Analysis:
             resolve=resolve,
             hint=hint,
             ignore=config.ignore,
-            unreadable_files=len({w.file for w in imports.warnings if w.file is not None}),
+            unreadable_files=len(
+                {w.file for w in imports.warnings if w.file is not None}
+                - set(imports.lenient_files)
+            ),
         )
     )
     removal = removal_recommendation(judgement, base.scan.total_bytes)

@@ -77,6 +77,7 @@ def _name_constants(tree: ast.AST) -> tuple[tuple[str, int], ...]:
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and _NAME_LIKE.fullmatch(node.value)
+        and not node.value.startswith("__")  # "__main__" of a guard names no loader
     )
 
 
@@ -257,7 +258,9 @@ class _Walker:
         )
         call = ast.unparse(node)
         call = call if len(call) <= 60 else call[:57] + "..."
-        self.opens.append(OpenLoad(node.lineno, prefix, ctx.kind(True), ctx.lazy, call))
+        kind = ctx.kind()  # a table's imports in try/except ImportError are conditional
+        kind = "dynamic" if kind == "runtime" else kind
+        self.opens.append(OpenLoad(node.lineno, prefix, kind, ctx.lazy, call))
 
     def _maybe_url(self, value: str, line: int) -> None:
         match = URL_VALUE.match(value)

@@ -63,7 +63,8 @@ def scan_bytes(data: bytes, *, notebook: bool = False, fast: bool = True) -> Fil
     if result is None:
         result = scan_text_ast(text)
     if result.error is not None:
-        lenient = fastscan.scan_text(text, lenient=True) if result.error_line else None
+        maybe_newer = fast and result.error_line and "Python 2" not in result.error
+        lenient = fastscan.scan_text(text, lenient=True) if maybe_newer else None
         if lenient is None:
             return result
         # the running parser rejects it, the import statements read fine: newer syntax, maybe

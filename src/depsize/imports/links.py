@@ -182,6 +182,7 @@ class _Site:
 def _computed(site: _Site, links: Links, known: Callable[[str], bool]) -> None:
     layout, index, info, scan = site.layout, site.index, site.info, site.scan
     out = links.edges.setdefault(info.module, [])
+    scanned = "package-scan" in scan.spelled.flags  # names come from the package scan
     for load in scan.open_loads:
         if load.prefix:
             module = load.prefix.rstrip(".")
@@ -198,7 +199,7 @@ def _computed(site: _Site, links: Links, known: Callable[[str], bool]) -> None:
                 raw = RawImport(value.split(":", 1)[0], 0, (), line, load.kind, load.lazy)
                 links.table_imports.setdefault(info.path, []).append(raw)
                 resolved = True
-        if not resolved:
+        if not resolved and not scanned:
             links.open_loads.append((info, load))
     if "exec" in scan.spelled.flags:
         links.open_loads.append((info, OpenLoad(0, "", "dynamic", False, "exec(...)")))

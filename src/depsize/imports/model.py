@@ -186,6 +186,8 @@ class ProjectImports:
     plugins: tuple[PluginUse, ...] = ()
     configured: tuple[ConfiguredUse, ...] = ()
     dead_modules: tuple[str, ...] = ()
+    lenient_files: tuple[Path, ...] = ()
+    """Files the running parser rejected whose import statements were still read."""
     open_loading: tuple[OpenSite, ...] = ()
     """Dynamic loading that could not be resolved: the module graph is open there, so absence
     of imports is weaker evidence (removable verdicts become ``likely``)."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from packaging.utils import NormalizedName
@@ -109,6 +111,13 @@ def _analyze(
         variant = "fast" if fast_scan else "ast"
         cache = ScanCache(cache_dir or default_cache_dir(), root, variant=variant)
     scans = _cached_scans(files, cache, warnings, fast_scan)
+    lenient = tuple(p for p, s in scans.items() if s.lenient)
+    if lenient:
+        running = ".".join(map(str, sys.version_info[:2]))
+        note = f" for Python {running}; its import statements were read (newer syntax?)"
+        warnings[:] = [
+            replace(w, message=w.message + note) if w.file in lenient else w for w in warnings
+        ]
     layout = ProjectLayout(root, files, source_roots(root, warnings))
     commands = [c for path in command_files(root) for c in read_commands(path)]
     mapper = ImportMapper(dists, mapping_overrides)
@@ -155,6 +164,7 @@ def _analyze(
         ),
         dead_modules=tuple(sorted(m for m, s in scope_of.items() if s == "dead")),
         open_loading=tuple(open_sites),
+        lenient_files=lenient,
         warnings=tuple(warnings),
         cache_hits=cache.hits if cache is not None else 0,
     )
