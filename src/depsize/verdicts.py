@@ -15,6 +15,7 @@ from packaging.utils import NormalizedName
 
 from depsize.attribute import Attribution, Root, RootSizes, attribute, freed
 from depsize.graph import DepGraph
+from depsize.imports.configured import module_names
 from depsize.imports.model import ImportSite, ProjectImports
 from depsize.models import REMOVABLE, STATUS_TABLE, Confidence, EnvScan, Status
 from depsize.recommend import Recommendation
@@ -252,7 +253,7 @@ def _verdict(
         "*", frozenset()
     )
     complete = not data.unreadable_files or STATUS_TABLE[status].proven
-    confidence, reason = _confidence(status, evidence, data)
+    confidence, reason = _confidence(req.name, status, evidence, data)
     return Verdict(
         req,
         status,
@@ -269,7 +270,7 @@ def _verdict(
 
 
 def _confidence(
-    status: Status, evidence: Sequence[Evidence], data: JudgeInput
+    name: NormalizedName, status: Status, evidence: Sequence[Evidence], data: JudgeInput
 ) -> tuple[Confidence | None, str | None]:
     """``certain`` unless the evidence under a removable status is open."""
     if status not in REMOVABLE:
@@ -278,13 +279,14 @@ def _confidence(
         files = data.unreadable_files
         return "likely", f"{files} project file{'s' * (files != 1)} could not be read"
     open_sites = data.imports.open_loading
-    may_load_any = [s for s in open_sites if not s.first_party_only]
     if status == "dead-code-only" and any(e.scope == "unknown" for e in evidence) and open_sites:
         where = open_sites[0].describe(data.imports.root)
         return "likely", f"the code may still run: {where}"
-    if status == "unused" and may_load_any:
-        where = may_load_any[0].describe(data.imports.root)
-        return "likely", f"a computed import may load it: {where}"
+    dist = data.scan.dists.get(name)
+    modules = module_names(dist.files) if dist is not None else ()
+    loaders = [s for s in open_sites if s.by_name and any(s.may_load(m) for m in modules)]
+    if status == "unused" and loaders:
+        return "likely", f"a computed import may load it: {loaders[0].describe(data.imports.root)}"
     return "certain", None
 
 

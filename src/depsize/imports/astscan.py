@@ -248,11 +248,11 @@ class _Walker:
     def _open_load(self, node: ast.Call, ctx: _Context) -> None:
         """A dynamic import of a computed name, with the literal prefix of that name if any."""
         first = node.args[0] if node.args else None
-        head = first
+        head = tail = first
         if isinstance(first, ast.JoinedStr) and first.values:
-            head = first.values[0]
+            head, tail = first.values[0], first.values[-1]
         elif isinstance(first, ast.BinOp) and isinstance(first.op, ast.Add):
-            head = first.left
+            head, tail = first.left, first.right
         prefix = (
             head.value if isinstance(head, ast.Constant) and isinstance(head.value, str) else ""
         )
@@ -260,7 +260,9 @@ class _Walker:
         call = call if len(call) <= 60 else call[:57] + "..."
         kind = ctx.kind()  # a table's imports in try/except ImportError are conditional
         kind = "dynamic" if kind == "runtime" else kind
-        self.opens.append(OpenLoad(node.lineno, prefix, kind, ctx.lazy, call))
+        literal_tail = isinstance(tail, ast.Constant) and isinstance(tail.value, str)
+        suffix = tail.value if literal_tail and tail is not head else ""  # type: ignore[union-attr]
+        self.opens.append(OpenLoad(node.lineno, prefix, kind, ctx.lazy, call, suffix))
 
     def _maybe_url(self, value: str, line: int) -> None:
         match = URL_VALUE.match(value)

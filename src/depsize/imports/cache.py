@@ -26,7 +26,7 @@ from depsize.imports.model import (
 )
 from depsize.imports.strings import Spelled
 
-FORMAT = 2
+FORMAT = 3
 Key = tuple[int, int]
 
 
@@ -124,6 +124,13 @@ def encode_scan(scan: FileScan) -> dict[str, Any]:
         data["e"] = [scan.error, scan.error_line]
     if scan.lenient:
         data["l"] = True
+    if scan.open_loads:
+        data["o"] = [[o.line, o.prefix, o.kind, o.lazy, o.call, o.suffix] for o in scan.open_loads]
+    _encode_strings(scan, data)
+    return data
+
+
+def _encode_strings(scan: FileScan, data: dict[str, Any]) -> None:
     spelled = scan.spelled
     for key, pairs in (
         ("sd", spelled.dotted),
@@ -135,9 +142,8 @@ def encode_scan(scan: FileScan) -> dict[str, Any]:
             data[key] = [list(pair) for pair in pairs]
     if spelled.flags:
         data["sf"] = sorted(spelled.flags)
-    if scan.open_loads:
-        data["o"] = [[o.line, o.prefix, o.kind, o.lazy, o.call] for o in scan.open_loads]
-    return data
+    if spelled.exec_lines:
+        data["sx"] = list(spelled.exec_lines)
 
 
 def _pairs(data: dict[str, Any], key: str) -> tuple[tuple[str, int], ...]:
@@ -159,10 +165,11 @@ def decode_scan(data: dict[str, Any]) -> FileScan:
         _pairs(data, "sw"),
         _pairs(data, "sv"),
         frozenset(str(f) for f in data.get("sf", ())),
+        tuple(int(n) for n in data.get("sx", ())),
     )
     opens = tuple(
-        OpenLoad(int(ln), str(p), _kind(k), bool(lz), str(call))
-        for ln, p, k, lz, call in data.get("o", ())
+        OpenLoad(int(ln), str(p), _kind(k), bool(lz), str(call), str(sfx))
+        for ln, p, k, lz, call, sfx in data.get("o", ())
     )
     return FileScan(
         imports=imports,

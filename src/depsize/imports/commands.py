@@ -31,27 +31,30 @@ class Command:
 
 _DOCKER = re.compile(r"^\s*(CMD|ENTRYPOINT|RUN)\s+(.*)$", re.IGNORECASE)
 _COMPOSE = re.compile(r"^\s*-?\s*(command|entrypoint)\s*:\s*(.*)$")
-_RUN = re.compile(r"^(\s*)-?\s*run\s*:\s*(.*)$")
+_RUN = re.compile(r"^(\s*)-?\s*(?:run|script|before_script|after_script|install)\s*:\s*(.*)$")
+_LIST_ITEM = re.compile(r"^(\s*)- +(.*)$")
 _SPLIT = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
 _WRAPPERS = frozenset({"exec", "sudo", "time", "nohup", "env"})
 _RUNNERS = (("poetry", "run"), ("uv", "run"), ("pipenv", "run"), ("pdm", "run"), ("hatch", "run"))
 _MAX_DEPTH = 2
+_CI_FILES = frozenset(
+    {".gitlab-ci.yml", ".travis.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml"}
+)
+"""CI configurations besides GitHub's workflows (and CircleCI's ``.circleci/config.yml``)."""
 
 
 def command_files(root: Path) -> Iterator[Path]:
-    """Files that may start the project: in the root, two folder levels down, CI workflows."""
+    """Files that may start the project: in the root, two folder levels down, CI workflows,
+    and shell scripts at any depth (``wallets/grpc/update.sh`` runs a code generator)."""
     for folder, dirs, names in os.walk(root):
         rel = Path(folder).relative_to(root)
         depth = len(rel.parts)
         dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in SKIP_DIRS
-            and (depth < _MAX_DEPTH or (depth < 2 + _MAX_DEPTH and rel.parts[0] == ".github"))
-            and not (Path(folder, d) / "pyvenv.cfg").exists()
+            d for d in dirs if d not in SKIP_DIRS and not (Path(folder, d) / "pyvenv.cfg").exists()
         )
+        shallow = depth <= _MAX_DEPTH or (depth < 2 + _MAX_DEPTH and rel.parts[0] == ".github")
         for name in sorted(names):
-            if _is_command_file(rel, name):
+            if (shallow or name.lower().endswith(".sh")) and _is_command_file(rel, name):
                 yield Path(folder, name)
 
 
@@ -64,6 +67,8 @@ def _is_command_file(rel: Path, name: str) -> bool:
     if lower.endswith(".sh") or lower.endswith(".dockerfile"):
         return True
     if "compose" in lower and lower.endswith((".yml", ".yaml")):
+        return True
+    if lower in _CI_FILES or (rel.parts[-1:] == (".circleci",) and lower == "config.yml"):
         return True
     return rel.parts[-2:] == (".github", "workflows") and lower.endswith((".yml", ".yaml"))
 
@@ -141,7 +146,8 @@ def _yaml_commands(text: str) -> list[tuple[int, str]]:
         indent = len(line) - len(line.lstrip())
         if block_indent is not None:
             if line.strip() and indent > block_indent:
-                found.append((number, line.strip()))
+                item = _LIST_ITEM.match(line)  # ``script:`` lists: one command per item
+                found.append((number, (item[2] if item else line).strip().strip("'\"")))
                 continue
             block_indent = None
         match = _COMPOSE.match(line) or _RUN.match(line)

@@ -39,11 +39,12 @@ class _Modules:
     def of(self, name: NormalizedName) -> frozenset[str]:
         found = self.cache.get(name)
         if found is None:
-            found = self.cache[name] = frozenset(_module_names(self.dists[name].files))
+            found = self.cache[name] = frozenset(module_names(self.dists[name].files))
         return found
 
 
-def _module_names(files: Iterable[tuple[str, int]]) -> Iterator[str]:
+def module_names(files: Iterable[tuple[str, int]]) -> Iterator[str]:
+    """Every module and package a distribution's RECORD paths install (``a``, ``a.b``)."""
     for rel, _size in files:
         if rel.startswith("../") or not rel.endswith(_MODULE_SUFFIXES):
             continue

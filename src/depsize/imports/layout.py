@@ -115,6 +115,19 @@ class ProjectLayout:
         base = package[: len(package) - (level - 1)]
         return ".".join([*base, module] if module else base)
 
+    def sibling(self, info: ModuleFile, module: str) -> str | None:
+        """The project module an absolute import names when its file's own folder is on
+        ``sys.path`` (a script run as ``python bot/main.py`` imports ``helper`` from
+        ``bot/helper.py``): only for files in a folder that is not a package."""
+        package = info.module.rpartition(".")[0] if not info.is_package else ""
+        if not package or package in self.by_module:  # top level, or a real package
+            return None
+        candidate = f"{package}.{module}"
+        top = f"{package}.{module.partition('.')[0]}"
+        if top in self.by_module or top in self.packages:
+            return candidate
+        return None
+
     def module_for_file(self, path: Path) -> str | None:
         info = self.by_path.get(path)
         return info.module if info else None

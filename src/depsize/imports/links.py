@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import os
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,9 @@ CONFIG_SUFFIXES = (".ini", ".cfg", ".toml", ".yml", ".yaml", ".env", ".conf", ".
 CONFIG_NAMES = frozenset(
     {"procfile", "makefile", "gnumakefile", "justfile", ".env", ".flaskenv", "tox.ini"}
 )
+_BUILD_SYSTEM = re.compile(r"^\[build-system\][^\n]*\n(?:(?!\[)[^\n]*\n)*", re.MULTILINE)
+"""``[build-system]`` of a pyproject: what builds the project (an isolated build env), not what
+the installed project needs. Blanked, lines kept, before its names are read."""
 _MAX_CONFIG_BYTES = 1_000_000
 _CONFIG_DEPTH = 2
 
@@ -107,6 +111,8 @@ def read_config(path: Path) -> ConfigFile | None:
         return None
     if path.name.lower() in {"package.json", "package-lock.json"}:
         return None
+    if path.name == "pyproject.toml":
+        text = _BUILD_SYSTEM.sub(lambda m: "\n" * m[0].count("\n"), text)
     return ConfigFile(path, spelled_in_config(text))
 
 
@@ -201,8 +207,8 @@ def _computed(site: _Site, links: Links, known: Callable[[str], bool]) -> None:
                 resolved = True
         if not resolved and not scanned:
             links.open_loads.append((info, load))
-    if "exec" in scan.spelled.flags:
-        links.open_loads.append((info, OpenLoad(0, "", "dynamic", False, "exec(...)")))
+    for line in scan.spelled.exec_lines:
+        links.open_loads.append((info, OpenLoad(line, "", "dynamic", False, "exec(...)")))
 
 
 def _conventions(

@@ -62,6 +62,8 @@ class OpenLoad:
     lazy: bool
     call: str
     """How it is written, shortened: ``import_module(name)``."""
+    suffix: str = ""
+    """The literal end of the name (``f"{ext}.migrations"`` → ``".migrations"``), if any."""
 
 
 @dataclass(frozen=True)
@@ -159,9 +161,14 @@ class OpenSite:
     line: int
     what: str
     """``import_module(name) with a computed name``."""
-    scope: Scope = "live"
-    first_party_only: bool = False
-    """True when only the project's own modules can be loaded there (a literal prefix)."""
+    suffix: str = ""
+    """Only modules whose name ends so can be loaded there (``.migrations``); empty: any."""
+    by_name: bool = True
+    """Whether it loads a module by name (``import_module``); ``exec`` runs code instead."""
+
+    def may_load(self, module: str) -> bool:
+        """Whether a module of this dotted name can be loaded at this site."""
+        return module.endswith(self.suffix) if self.suffix else True
 
     def describe(self, root: Path | None = None) -> str:
         path = self.file

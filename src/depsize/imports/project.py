@@ -28,7 +28,7 @@ from depsize.imports.model import (
     RawImport,
     Scope,
 )
-from depsize.imports.reach import loaded_modules, scopes
+from depsize.imports.reach import loaded_modules, reach, scopes
 from depsize.imports.roots import source_roots
 from depsize.imports.stdlib import is_stdlib
 from depsize.imports.usage import command_uses, plugin_uses
@@ -138,8 +138,8 @@ def _analyze(
     starts = [module for module, _file, _line in links.starts]
     scope_of = scopes(layout, edges, entry_modules, starts)
     open_sites = _open_sites(links, scope_of)
-    if any(not s.first_party_only for s in open_sites):
-        scope_of = {m: "unknown" if s == "dead" else s for m, s in scope_of.items()}
+    if open_sites:
+        scope_of = _open_scopes(scope_of, open_sites, edges)
     sites = _sites(layout, raw_sites, scope_of, python_minor)
     cmd_uses = command_uses(commands, dists, mapper)
     used = {d for s in sites if not s.first_party for d in mapper.map(s.candidates()).dists}
@@ -294,6 +294,8 @@ def _resolve(
         table = links.table_imports.get(path, [])
         for index, raw in enumerate((*scan.imports, *table)):
             module = layout.resolve(info, raw.module, raw.level)
+            if module is not None and raw.level == 0 and not layout.is_first_party(module):
+                module = layout.sibling(info, module) or module
             if module is None:
                 message = f"relative import beyond the top package: {'.' * raw.level}{raw.module}"
                 warnings.append(ScanWarning(message, path, raw.line))
@@ -332,12 +334,24 @@ def _sites(
     return sites
 
 
+def _open_scopes(
+    scope_of: Mapping[str, Scope], sites: Sequence[OpenSite], edges: Mapping[str, list[str]]
+) -> dict[str, Scope]:
+    """Dead modules an open site may load, and what they import, are ``unknown``: not proven
+    to run, not proven dead."""
+    dead = [m for m, s in scope_of.items() if s == "dead"]
+    loadable = [m for m in dead if any(site.may_load(m) for site in sites)]
+    maybe = reach(edges, loadable, dead)
+    return {m: "unknown" if m in maybe else s for m, s in scope_of.items()}
+
+
 def _open_sites(links: Links, scope_of: Mapping[str, Scope]) -> list[OpenSite]:
     """Unresolved dynamic loading in live code, where the graph is open."""
     found = []
     for info, load in links.open_loads:
         if scope_of.get(info.module) != "live":
             continue
-        what = load.call if load.call.startswith("exec") else f"{load.call} with a computed name"
-        found.append(OpenSite(info.path, load.line or 1, what))
+        by_name = not load.call.startswith("exec")
+        what = f"{load.call} with a computed name" if by_name else load.call
+        found.append(OpenSite(info.path, load.line or 1, what, load.suffix, by_name))
     return found

@@ -70,11 +70,22 @@ _FILE_SUFFIXES = frozenset(
 )
 """Last parts of a dotted token that make it a file name, not a module (``setup.py``)."""
 _LOADING_SETTING = re.compile(
-    r"^[ \t]*([A-Z][A-Z0-9_]*(?:APPS|MIDDLEWARE|MIDDLEWARE_CLASSES|BACKENDS?|PLUGINS|"
+    r"^[ \t]*(\w*?(?:APPS|MIDDLEWARE|MIDDLEWARE_CLASSES|BACKENDS?|PLUGINS|"
     r"EXTENSIONS|HANDLERS|PROCESSORS|FINDERS|LOADERS|CLASSES))\b[ \t]*(?::[^=\n]*)?\+?=[ \t]*"
     r"(?:[\w.]+[ \t]*\+[ \t]*)*(?=[\[({])",
-    re.MULTILINE,
+    re.MULTILINE | re.IGNORECASE,
 )
+"""A setting that loads apps, middleware, backends or plugins by name, in any case (Sphinx's
+``extensions = [...]`` as well as Django's ``INSTALLED_APPS``), followed by its bracket."""
+_THEME = re.compile(r"""^[ \t]*html_theme[ \t]*=[ \t]*['"]([A-Za-z_]\w*)['"]""", re.MULTILINE)
+"""Sphinx's ``html_theme = "furo"``: a theme is loaded by its package name."""
+_ENGINE_WORD = re.compile(
+    r"""\b(?:engine|backend|driver|loop|parser|features|flavor|http|ws|interface|library)"""
+    r"""[ \t]*=[ \t]*['"]([A-Za-z_]\w*)['"]"""
+    r"""|\bBeautifulSoup\([^()\n]*?,[ \t]*['"]([A-Za-z_]\w*)['"]"""
+)
+"""A package picked by name for a library to load: ``read_excel(engine="openpyxl")``,
+``uvicorn.run(loop="uvloop")``, ``BeautifulSoup(html, "lxml")``."""
 _QUOTED_WORD = re.compile(r"""['"]([A-Za-z_]\w*)['"]""")
 _DIALECTS = "|".join(sorted({s.split("+")[0] for s in SCHEME_DRIVERS}, key=len, reverse=True))
 _DRIVER_TOKEN = re.compile(rf"(?<![\w+])({_DIALECTS})\+(\w+)(?![\w+]|:/)")
@@ -100,7 +111,9 @@ class Spelled:
     drivers: tuple[tuple[str, int], ...] = ()
     """``dialect+driver`` tokens."""
     flags: frozenset[str] = frozenset()
-    """``package-scan``, ``autodiscover``, ``exec``."""
+    """``package-scan``, ``autodiscover``."""
+    exec_lines: tuple[int, ...] = ()
+    """Lines of ``exec(...)`` calls: code that may load anything."""
 
 
 class _Lines:
@@ -141,18 +154,24 @@ def _with_common(text: str, lines: _Lines, dotted: tuple[tuple[str, int], ...]) 
         flags.add("package-scan")
     if "autodiscover_tasks" in text and _AUTODISCOVER.search(text):
         flags.add("autodiscover")
-    if "exec" in text and _EXEC.search(text):
-        flags.add("exec")
+    exec_lines: tuple[int, ...] = ()
+    if "exec" in text:
+        exec_lines = tuple(lines.at(m.start()) for m in _EXEC.finditer(text))
     drivers: tuple[tuple[str, int], ...] = ()
     if "+" in text:
         drivers = tuple(
             (f"{m[1]}+{m[2]}", lines.at(m.start())) for m in _DRIVER_TOKEN.finditer(text)
         )
-    return Spelled(dotted, _setting_words(text, lines), drivers, frozenset(flags))
+    words = _setting_words(text, lines)
+    return Spelled(dotted, words, drivers, frozenset(flags), exec_lines)
 
 
 def _setting_words(text: str, lines: _Lines) -> tuple[tuple[str, int], ...]:
-    found: list[tuple[str, int]] = []
+    found = (
+        [(m[1], lines.at(m.start())) for m in _THEME.finditer(text)] if "html_theme" in text else []
+    )
+    if "=" in text or "BeautifulSoup" in text:
+        found.extend((m[1] or m[2], lines.at(m.start())) for m in _ENGINE_WORD.finditer(text))
     covered = 0  # each character is read once however many settings start inside a list
     for match in _LOADING_SETTING.finditer(text):
         if match.end() < covered:
