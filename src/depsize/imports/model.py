@@ -126,6 +126,27 @@ class PluginUse:
 
 
 @dataclass(frozen=True)
+class TypeCheckerUse:
+    """Where the project configures or runs a type checker (``[tool.mypy]``, ``pyright src``)."""
+
+    file: Path
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class StubUse:
+    """A stub-only distribution (``types-requests``): what it types and who imports that."""
+
+    dist: NormalizedName
+    typed: tuple[str, ...]
+    """The modules its files type (``requests-stubs/`` → ``requests``)."""
+    sites: tuple[ImportSite, ...]
+    """The project's imports of those modules (any scope); empty when nothing imports them."""
+    checker: TypeCheckerUse | None
+
+
+@dataclass(frozen=True)
 class OpenSite:
     """Where the project loads code in a way depsize could not resolve."""
 
@@ -158,6 +179,10 @@ class ProjectImports:
     """False when no entry point was found: every module then counts as live."""
     commands: tuple[CommandUse, ...] = ()
     plugins: tuple[PluginUse, ...] = ()
+    unproven_plugins: tuple[PluginUse, ...] = ()
+    """Plugins of a used distribution whose use depsize cannot check (an SQLAlchemy dialect, a
+    pygments lexer): not proof of use, but an absence of imports is weaker evidence for them."""
+    stubs: tuple[StubUse, ...] = ()
     dead_modules: tuple[str, ...] = ()
     open_loading: tuple[OpenSite, ...] = ()
     """Dynamic loading that could not be resolved: the module graph is open there, so absence
