@@ -17,8 +17,9 @@ from depsize.imports.files import iter_source_files
 from depsize.imports.layout import ModuleFile, ProjectLayout
 from depsize.imports.model import EntryPointFound, FileScan, ImportSite, ProjectImports, Scope
 from depsize.imports.reach import loaded_modules, scopes
+from depsize.imports.repo import config_folders
 from depsize.imports.stdlib import is_stdlib
-from depsize.imports.usage import command_uses, plugin_uses, url_uses
+from depsize.imports.usage import UseContext, uses_without_import
 from depsize.mapping import ImportMapper
 from depsize.models import InstalledDist, ScanWarning
 
@@ -99,20 +100,27 @@ def _analyze(
         cache = ScanCache(cache_dir or default_cache_dir(), root, variant=variant)
     scans = _cached_scans(files, cache, warnings, fast_scan)
     layout = ProjectLayout(root, files)
-    commands = [c for path in command_files(root) for c in read_commands(path)]
+    folders = config_folders(root)
+    commands = [c for path in command_files(root, folders[1:]) for c in read_commands(path)]
+    local = [c for c in commands if c.file.is_relative_to(root)]
     found = list(
-        _find_entries(
-            root, layout, scans=scans, commands=commands, extra=entries, warnings=warnings
-        )
+        _find_entries(root, layout, scans=scans, commands=local, extra=entries, warnings=warnings)
     )
     entry_modules = [e.module for e in found]
     edges, raw_sites = _resolve(layout, scans, warnings)
     scope_of = scopes(layout, edges, entry_modules)
     sites = _sites(layout, raw_sites, scope_of, python_minor)
-    mapper = ImportMapper(dists, mapping_overrides)
-    cmd_uses = command_uses(commands, dists, mapper)
-    used = {d for s in sites if not s.first_party for d in mapper.map(s.candidates()).dists}
-    used |= {c.dist for c in cmd_uses}
+    tests = tuple(p for p, i in layout.by_path.items() if i.is_test and p.suffix == ".py")
+    context = UseContext(
+        folders,
+        dists,
+        ImportMapper(dists, mapping_overrides),
+        tuple(commands),
+        tuple(sites),
+        tests,
+        scans,
+    )
+    uses = uses_without_import(context)
     return ProjectImports(
         root=root,
         files=tuple(files),
@@ -120,8 +128,10 @@ def _analyze(
         first_party=layout.first_party,
         entries=tuple(found),
         entry_found=bool(entry_modules),
-        commands=tuple(cmd_uses),
-        plugins=tuple(plugin_uses(dists, used) + url_uses(scans, dists)),
+        commands=uses.commands,
+        plugins=uses.plugins,
+        unproven_plugins=uses.unproven_plugins,
+        stubs=uses.stubs,
         dead_modules=tuple(sorted(m for m, s in scope_of.items() if s == "dead")),
         warnings=tuple(warnings),
         cache_hits=cache.hits if cache is not None else 0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ import pytest
 from depsize.imports import analyze_imports
 from depsize.imports.commands import read_commands, strip_wrappers
 from depsize.imports.entries import command_target
-from tests.unit.imports.helpers import FIXTURES, dists_of, make_dist
+from tests.unit.imports.helpers import dists_of, make_dist
+
+Copy = Callable[[str], Path]
 
 ENV = dists_of(
     make_dist("uvicorn", ["uvicorn"], [("console_scripts", "uvicorn", "uvicorn.main:main")]),
@@ -28,8 +31,8 @@ ENV = dists_of(
 )
 
 
-def test_usage__console_scripts_in_command_files__command_uses() -> None:
-    result = analyze_imports(FIXTURES / "docker", ENV, (3, 12), use_cache=False)
+def test_usage__console_scripts_in_command_files__command_uses(project: Copy) -> None:
+    result = analyze_imports(project("docker"), ENV, (3, 12), use_cache=False)
     uses = {(c.dist, c.file.name, c.line) for c in result.commands}
     assert ("uvicorn", "Dockerfile", 4) in uses
     assert ("celery", "docker-compose.yml", 6) in uses
@@ -39,26 +42,20 @@ def test_usage__console_scripts_in_command_files__command_uses() -> None:
     assert cmd.text == "uvicorn pkg.main:app --host 0.0.0.0"
 
 
-def test_usage__procfile_commands__gunicorn_and_alembic() -> None:
-    result = analyze_imports(FIXTURES / "procfile", ENV, (3, 12), use_cache=False)
+def test_usage__procfile_commands__gunicorn_and_alembic(project: Copy) -> None:
+    result = analyze_imports(project("procfile"), ENV, (3, 12), use_cache=False)
     assert {(c.dist, c.line) for c in result.commands} == {("gunicorn", 1), ("alembic", 2)}
 
 
-def test_usage__plugin_of_used_dist__plugin_use() -> None:
-    result = analyze_imports(FIXTURES / "docker", ENV, (3, 12), use_cache=False)
-    plugins = {(p.dist, p.reason) for p in result.plugins if p.reason.startswith("entry-point")}
-    assert plugins == {("pytest-cov", "entry-point group pytest11 (consumed by pytest)")}
-
-
-def test_usage__url_schemes_in_literals__driver_uses() -> None:
-    result = analyze_imports(FIXTURES / "docker", ENV, (3, 12), use_cache=False)
+def test_usage__url_schemes_in_literals__driver_uses(project: Copy) -> None:
+    result = analyze_imports(project("docker"), ENV, (3, 12), use_cache=False)
     urls = {(p.dist, p.file.name if p.file else "", p.line) for p in result.plugins}
     assert ("psycopg2-binary", "db.py", 3) in urls
     assert ("redis", "db.py", 4) in urls
 
 
-def test_usage__url_driver_not_installed__first_candidate_named() -> None:
-    result = analyze_imports(FIXTURES / "kinds", {}, (3, 12), use_cache=False)
+def test_usage__url_driver_not_installed__first_candidate_named(project: Copy) -> None:
+    result = analyze_imports(project("kinds"), {}, (3, 12), use_cache=False)
     assert [(p.dist, p.reason) for p in result.plugins] == [
         ("asyncpg", "URL scheme postgresql+asyncpg://")
     ]
