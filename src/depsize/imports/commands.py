@@ -37,6 +37,9 @@ _SPLIT = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
 _WRAPPERS = frozenset({"exec", "sudo", "time", "nohup", "env"})
 _RUNNERS = (("poetry", "run"), ("uv", "run"), ("pipenv", "run"), ("pdm", "run"), ("hatch", "run"))
 _MAX_DEPTH = 2
+_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+"""A GitHub Actions expression: ``python${{ matrix.python }} -m pytest`` runs ``python -m pytest``.
+"""
 _PRE_COMMIT_ENTRY = re.compile(r"^\s*-?\s*entry\s*:\s*(.*)$")
 _TOX_COMMANDS = re.compile(r"^commands(?:_pre|_post)?\s*=\s*(.*)$")
 _NOX_RUN = re.compile(r"\bsession\.run(?:_always|_install)?\(([^)]*)\)")
@@ -111,7 +114,7 @@ def read_commands(path: Path) -> list[Command]:
     elif name == "noxfile.py":
         lines = _nox_runs(text)
     elif name.endswith((".yml", ".yaml")):
-        lines = _yaml_commands(text)
+        lines = [(n, _EXPRESSION.sub("", line)) for n, line in _yaml_commands(text)]
     elif name in {"makefile", "gnumakefile", "justfile"}:
         lines = [(n, ln.strip()) for n, ln in _numbered(text) if ln.startswith(("\t", "    "))]
     else:

@@ -1,10 +1,11 @@
 """What a pytest plugin offers a test suite, read from its installed code (never imported).
 
 From the modules its ``pytest11`` entry points name, and the modules of the same distribution
-they import at module level: ``@pytest.fixture`` / ``@fixture`` functions (their ``name=``, and
-module-level aliases such as ``fake_process = fp``), ``autouse`` fixtures,
-``parser.addoption("--x")`` / ``group._addoption``, ``parser.addini("key")`` and markers
-registered with ``config.addinivalue_line("markers", "name: ...")``.
+they import at module level that mention fixtures, options or markers (a byte search first, so
+a plugin inside a large library costs a few files): ``@pytest.fixture`` / ``@fixture``
+functions (their ``name=``, and module-level aliases such as ``fake_process = fp``), ``autouse``
+fixtures, ``parser.addoption("--x")`` / ``group._addoption``, ``parser.addini("key")`` and
+markers registered with ``config.addinivalue_line("markers", "name: ...")``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ PYTEST_GROUP = "pytest11"
 _MAX_MODULES = 25
 _MARKER_NAME = re.compile(r"\s*([A-Za-z_][\w-]*)")
 _FIXTURE_DECORATORS = frozenset({"fixture", "yield_fixture"})
+_MENTIONS = re.compile(r"fixture|addoption|addini|addinivalue_line")
 
 
 @dataclass(frozen=True)
@@ -62,22 +64,23 @@ def read_pytest_api(dist: InstalledDist) -> PytestApi:
     entries = pytest_entry_points(dist)
     tops = {n.split(".")[0] for n in dist.import_names} | {m.split(".")[0] for _, m in entries}
     files = {rel for rel, _size in dist.files}
-    queue = [m for _, m in entries]
+    queue = [(m, True) for _, m in entries]
     seen: set[str] = set()
     read: list[Path] = []
     found = _Collected()
     while queue and len(seen) < _MAX_MODULES:
-        module = queue.pop(0)
+        module, is_entry = queue.pop(0)
         if module in seen:
             continue
         seen.add(module)
         located = _module_file(dist.site_packages, files, module)
-        tree = _parse(located[0]) if located else None
+        tree = _parse(located[0], is_entry) if located else None
         if tree is None or located is None:
             continue
         read.append(located[0])
         _collect(tree, found)
-        queue.extend(m for m in _own_imports(tree, module, located[1]) if m.split(".")[0] in tops)
+        imported = _own_imports(tree, module, located[1])
+        queue.extend((m, False) for m in imported if m.split(".")[0] in tops)
     return PytestApi(
         frozenset(found.fixtures),
         tuple(found.autouse),
@@ -99,13 +102,14 @@ def _module_file(site: Path, files: set[str], module: str) -> tuple[Path, bool] 
     return None
 
 
-def _parse(path: Path) -> ast.Module | None:
+def _parse(path: Path, always: bool) -> ast.Module | None:
+    """The module's tree; a module the plugin imports only when it mentions pytest's API."""
     text = read_text(path)
-    if text is None:
+    if text is None or not (always or _MENTIONS.search(text)):
         return None
     try:
         return ast.parse(text, filename=str(path))
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 

@@ -134,7 +134,7 @@ def fixture_and_marker_uses(files: Iterable[Path], names: Iterable[str]) -> dict
             continue
         try:
             tree = ast.parse(text, filename=str(path))
-        except (SyntaxError, ValueError):
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         for key, line, shown in _uses_in(tree):
             found.setdefault(key, Use(_label(key, shown), path, line))

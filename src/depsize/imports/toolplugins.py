@@ -127,7 +127,7 @@ def sphinx_names(path: Path) -> list[Named]:
     """``extensions`` and ``html_theme`` of a Sphinx ``conf.py``, read with ``ast``."""
     try:
         tree = ast.parse(read_text(path) or "", filename=str(path))
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     found: list[Named] = []
     for node in ast.walk(tree):

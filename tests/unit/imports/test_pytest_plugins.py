@@ -21,6 +21,7 @@ from support.site_packages import DistSpec, make_site_packages
 FAKEFS = b'''"""A fake file system."""
 import pytest
 from pyfakefs.helpers import helper
+import pyfakefs.core
 
 
 @pytest.fixture
@@ -138,6 +139,7 @@ PLUGINS = [
             "pyfakefs/__init__.py": b"",
             "pyfakefs/pytest_plugin.py": FAKEFS,
             "pyfakefs/helpers.py": FAKEFS_HELPERS,
+            "pyfakefs/core.py": b"def patch():\n    pass\n",
         },
     ),
     _plugin(
@@ -213,7 +215,8 @@ def test_read_pytest_api__plugin_modules__fixtures_aliases_options_ini_keys_mark
     cover = read_pytest_api(dists[NormalizedName("pytest-coverish")])
     seed = read_pytest_api(dists[NormalizedName("pytest-seedish")])
 
-    # helpers.py is read because the plugin module imports it
+    # helpers.py is read because the plugin module imports it and it mentions fixtures;
+    # core.py, imported too, mentions none of pytest's API and is not parsed
     assert fakefs.fixtures == {"fs", "fs_session", "fs_module"}
     assert [p.name for p in fakefs.modules] == ["pytest_plugin.py", "helpers.py"]
     assert subprocess.fixtures == {"fp", "fake_process"}

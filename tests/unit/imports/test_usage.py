@@ -110,3 +110,17 @@ def test_usage__dockerfile_forms__both_read(tmp_path: Path) -> None:
     )
     found = [(c.argv[0], c.line) for c in read_commands(path)]
     assert found == [("gunicorn", 2), ("pip", 3), ("alembic", 3), ("uvicorn", 5)]
+
+
+def test_read_commands__workflow_expressions__dropped_from_the_command(tmp_path: Path) -> None:
+    path = tmp_path / ".github" / "workflows" / "ci.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "jobs:\n  t:\n    steps:\n"
+        "      - run: python${{ matrix.python-version }} -m pytest --cov ${{ inputs.extra }}\n",
+        encoding="utf-8",
+    )
+
+    assert [(c.argv, c.line) for c in read_commands(path)] == [
+        (("python", "-m", "pytest", "--cov"), 4)
+    ]
