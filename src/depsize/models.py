@@ -103,7 +103,7 @@ STATUS_TABLE: dict[Status, StatusInfo] = {
         "cyan",
     ),
     "command": StatusInfo(
-        "not imported, but its console script is run (Procfile, Dockerfile, CI, ...)",
+        "not imported, but run (Procfile, Dockerfile, CI, hooks...) or a tool it configures",
         "Used as a command",
         "run as a command",
         "green",
@@ -131,7 +131,7 @@ STATUS_TABLE: dict[Status, StatusInfo] = {
         proven=True,
     ),
     "types": StatusInfo(
-        "type stubs for a distribution the project imports",
+        "type stubs for a module the project imports, read by a type checker it configures or runs",
         "Type stubs",
         "type stubs for an imported distribution",
         "cyan",

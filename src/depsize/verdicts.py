@@ -16,7 +16,7 @@ from packaging.utils import NormalizedName
 from depsize.attribute import Attribution, Root, RootSizes, attribute, freed
 from depsize.graph import DepGraph
 from depsize.imports.configured import module_names
-from depsize.imports.model import ImportSite, ProjectImports
+from depsize.imports.model import ImportSite, ProjectImports, StubUse
 from depsize.models import REMOVABLE, STATUS_TABLE, Confidence, EnvScan, Status
 from depsize.recommend import Recommendation
 from depsize.requirements.model import DeclaredRequirement, is_applicable
@@ -87,6 +87,10 @@ class Usage:
     commands: dict[NormalizedName, list[Evidence]]
     plugins: dict[NormalizedName, list[Evidence]]
     configured: dict[NormalizedName, list[Evidence]] = field(default_factory=dict)
+    stubs: dict[NormalizedName, StubUse] = field(default_factory=dict)
+    doubts: dict[NormalizedName, str] = field(default_factory=dict)
+    """Why an absence of use is not certain for a distribution (an unproven plugin, stubs
+    of an imported module with no type checker to read them)."""
 
 
 def collect_usage(
@@ -104,11 +108,29 @@ def collect_usage(
         plugins.setdefault(plugin.dist, []).append(
             Evidence(plugin.file, plugin.line, plugin.reason, "plugin")
         )
+    stubs = {s.dist: s for s in imports.stubs}
+    doubts = {p.dist: p.reason for p in reversed(imports.unproven_plugins)}
+    for stub in imports.stubs:
+        if stub.sites and stub.checker is None:
+            typed = ", ".join(stub.typed)
+            doubts[stub.dist] = f"stubs for {typed}, which is imported, but no type checker is run"
     configured: dict[NormalizedName, list[Evidence]] = {}
     for named in imports.configured:
         evidence = Evidence(named.file, named.line, named.text, "configured")
         configured.setdefault(named.dist, []).append(evidence)
-    return Usage(by_dist, commands, plugins, configured)
+    return Usage(by_dist, commands, plugins, configured, stubs, doubts)
+
+
+def _stub_evidence(stub: StubUse) -> tuple[Evidence, ...] | None:
+    """Evidence of stubs in use: an import of what they type and a type checker to read them."""
+    if not stub.sites or stub.checker is None:
+        return None
+    sites = tuple(
+        Evidence(s.file, s.line, f"stubs for {s.module}: import {s.module}", "types", s.scope)
+        for s in stub.sites
+    )
+    checker = stub.checker
+    return (*sites, Evidence(checker.file, checker.line, checker.text, "type-checker"))
 
 
 def _site_evidence(sites: Iterable[ImportSite]) -> tuple[Evidence, ...]:
@@ -136,6 +158,21 @@ def _import_status(
     return ("dev-only", tests) if tests else None
 
 
+def _without_import(
+    name: NormalizedName, usage: Usage
+) -> tuple[Status, tuple[Evidence, ...]] | None:
+    """A use that is no import: a command run or configured, a plugin in use, stubs read."""
+    if name in usage.commands:
+        return "command", tuple(usage.commands[name])
+    if name in usage.plugins:
+        return "plugin", tuple(usage.plugins[name])
+    if name in usage.configured:
+        return "configured", tuple(usage.configured[name])
+    stub = usage.stubs.get(name)
+    evidence = _stub_evidence(stub) if stub else None
+    return ("types", evidence) if evidence else None
+
+
 def _judge_one(
     req: DeclaredRequirement, usage: Usage, requirers: Collection[NormalizedName]
 ) -> tuple[Status, tuple[Evidence, ...]]:
@@ -143,14 +180,9 @@ def _judge_one(
     by_import = _import_status(sites, req.is_dev)
     if by_import and by_import[0] == "used":
         return "used", _site_evidence(by_import[1])
-    proven: tuple[tuple[Status, dict[NormalizedName, list[Evidence]]], ...] = (
-        ("command", usage.commands),
-        ("plugin", usage.plugins),
-        ("configured", usage.configured),
-    )
-    for status, found in proven:
-        if req.name in found:
-            return status, tuple(found[req.name])
+    found = _without_import(req.name, usage)
+    if found is not None:
+        return found
     if by_import:
         return by_import[0], _site_evidence(by_import[1])
     if requirers:
@@ -253,7 +285,7 @@ def _verdict(
         "*", frozenset()
     )
     complete = not data.unreadable_files or STATUS_TABLE[status].proven
-    confidence, reason = _confidence(req.name, status, evidence, data)
+    confidence, reason = _confidence(req.name, status, evidence, data, usage.doubts)
     return Verdict(
         req,
         status,
@@ -270,11 +302,18 @@ def _verdict(
 
 
 def _confidence(
-    name: NormalizedName, status: Status, evidence: Sequence[Evidence], data: JudgeInput
+    name: NormalizedName,
+    status: Status,
+    evidence: Sequence[Evidence],
+    data: JudgeInput,
+    doubts: Mapping[NormalizedName, str],
 ) -> tuple[Confidence | None, str | None]:
     """``certain`` unless the evidence under a removable status is open."""
     if status not in REMOVABLE:
         return None, None
+    doubt = doubts.get(name)
+    if status == "unused" and doubt:
+        return "likely", doubt
     if data.unreadable_files:
         files = data.unreadable_files
         return "likely", f"{files} project file{'s' * (files != 1)} could not be read"

@@ -81,6 +81,11 @@ WHEELS = (
     WheelSpec("testlib", "1.0", files={"testlib/__init__.py": 1300}),
     WheelSpec("checklib", "1.0", files={"checklib/__init__.py": 1200}),
     WheelSpec(
+        "types-webcore",
+        "2.0.0.1",
+        files={"webcore-stubs/__init__.pyi": 600, "webcore-stubs/server.pyi": 300},
+    ),
+    WheelSpec(
         "torchish", "2.3.0", files={"torchish/__init__.py": 9000}, requires=("nvidia-cublas-cu12",)
     ),
     WheelSpec(
@@ -117,6 +122,7 @@ EXPECTED_STATUS = {
     "missinglib": "not-installed",
     "winlib": "not-applicable",
     "checklib": "used",
+    "types-webcore": "types",
 }
 
 REACH = {
@@ -134,6 +140,7 @@ REACH = {
     "torchish": {"torchish", "nvidia-cublas-cu12"},
     "imgkit-headless": {"imgkit-headless"},
     "checklib": {"checklib"},
+    "types-webcore": {"types-webcore"},
 }
 """Closure of each installed, applicable declared requirement, read off the WHEELS above."""
 
@@ -253,8 +260,8 @@ def test_analyze__e2e_project__every_status_once_or_more_as_expected(analysis: A
     statuses = {name: v.status for name, v in _verdicts(analysis).items()}
 
     assert statuses == EXPECTED_STATUS
-    # used-by-dependency, types and plugin (which needs proof of use) have their own tests
-    assert set(statuses.values()) == set(STATUSES) - {"used-by-dependency", "types", "plugin"}
+    # used-by-dependency and plugin (which needs proof of use) have their own tests
+    assert set(statuses.values()) == set(STATUSES) - {"used-by-dependency", "plugin"}
     assert analysis.roots_from == "declared"
 
 
@@ -272,6 +279,8 @@ def test_analyze__e2e_project__evidence_is_the_proving_file_and_line(
         "torchish": [_line_of(project, "model.py", "import torchish")],
         "imgkit-headless": [_line_of(project, "app.py", "import imgkit")],
         "checklib": [_line_of(project, "tests/test_app.py", "import checklib")],
+        # stubs: an import of what they type, and the type checker that reads them
+        "types-webcore": [_line_of(project, "app.py", "import webcore"), ("mypy.ini", 1)],
     }
     verdicts = _verdicts(analysis)
     root = project.resolve()

@@ -3,7 +3,9 @@
 Entry point: :func:`analyze_imports` (``depsize.imports.project``). The stages are importable on
 their own: :mod:`.files` (which files), :mod:`.extract` / :mod:`.fastscan` (what one file says),
 :mod:`.layout` (first-party modules), :mod:`.entries` / :mod:`.commands` / :mod:`.reach` (what is
-alive), :mod:`.usage` (use without import), :mod:`.cache`, :mod:`.parallel` (cold scans on several
+alive), :mod:`.usage` (use without import: :mod:`.repo` and :mod:`.devtools` for tools configured
+up to the repository root, :mod:`.pytestapi` / :mod:`.pytestuse` / :mod:`.toolplugins` for plugins
+with proof of use, :mod:`.stubs`), :mod:`.cache`, :mod:`.parallel` (cold scans on several
 processes; ``DEPSIZE_JOBS``), :mod:`.stdlib`.
 """
 

@@ -2,8 +2,9 @@
 
 ``Procfile``, ``Dockerfile`` (``CMD``/``ENTRYPOINT``/``RUN``, exec and shell forms), compose files
 (``command:``/``entrypoint:``, read line by line without a YAML parser), ``Makefile`` recipes,
-shell scripts and GitHub workflow ``run:`` steps. Each yields :class:`Command` objects: the argument
-list of one simple command with the file and line it came from.
+shell scripts, GitHub workflow ``run:`` steps, pre-commit hook ``entry:`` lines, ``tox.ini``
+``commands`` and ``noxfile.py`` ``session.run(...)`` calls. Each yields :class:`Command` objects:
+the argument list of one simple command with the file and line it came from.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import os
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,11 +42,37 @@ _CI_FILES = frozenset(
     {".gitlab-ci.yml", ".travis.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml"}
 )
 """CI configurations besides GitHub's workflows (and CircleCI's ``.circleci/config.yml``)."""
+_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
+"""A GitHub Actions expression: ``python${{ matrix.python }} -m pytest`` runs ``python -m pytest``.
+"""
+_PRE_COMMIT_ENTRY = re.compile(r"^\s*-?\s*entry\s*:\s*(.*)$")
+_TOX_COMMANDS = re.compile(r"^commands(?:_pre|_post)?\s*=\s*(.*)$")
+_NOX_RUN = re.compile(r"\bsession\.run(?:_always|_install)?\(([^)]*)\)")
+_STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'")
+PRE_COMMIT_CONFIGS = (".pre-commit-config.yaml", ".pre-commit-config.yml")
 
 
-def command_files(root: Path) -> Iterator[Path]:
-    """Files that may start the project: in the root, two folder levels down, CI workflows,
-    and shell scripts at any depth (``wallets/grpc/update.sh`` runs a code generator)."""
+def command_files(root: Path, above: Sequence[Path] = ()) -> Iterator[Path]:
+    """Files that may start the project: in the root, two folder levels down, CI workflows.
+
+    ``above`` are the folders over the project up to the repository root
+    (:func:`depsize.imports.repo.config_folders`): the command files directly in each, and its
+    ``.github/workflows``, count too (a workflow at the repository root that lints the project).
+    """
+    yield from _walk_command_files(root)
+    for folder in above:
+        for sub in (folder, folder / ".github" / "workflows"):
+            rel = sub.relative_to(folder)
+            try:
+                names = sorted(e.name for e in os.scandir(sub) if e.is_file())
+            except OSError:
+                continue
+            yield from (sub / name for name in names if _is_command_file(rel, name))
+
+
+def _walk_command_files(root: Path) -> Iterator[Path]:
+    """Command files in the root, two folder levels down, CI workflows, and shell scripts at any
+    depth (``wallets/grpc/update.sh`` runs a code generator)."""
     for folder, dirs, names in os.walk(root):
         rel = Path(folder).relative_to(root)
         depth = len(rel.parts)
@@ -66,6 +93,8 @@ def _is_command_file(rel: Path, name: str) -> bool:
         return True
     if lower.endswith(".sh") or lower.endswith(".dockerfile"):
         return True
+    if lower in {"tox.ini", "noxfile.py", *PRE_COMMIT_CONFIGS}:
+        return True
     if "compose" in lower and lower.endswith((".yml", ".yaml")):
         return True
     if lower in _CI_FILES or (rel.parts[-1:] == (".circleci",) and lower == "config.yml"):
@@ -84,8 +113,14 @@ def read_commands(path: Path) -> list[Command]:
         lines = _procfile(text)
     elif name.startswith(("dockerfile", "containerfile")) or name.endswith(".dockerfile"):
         lines = _dockerfile(text)
+    elif name in PRE_COMMIT_CONFIGS:
+        lines = _pre_commit_entries(text)
+    elif name == "tox.ini":
+        lines = _tox_commands(text)
+    elif name == "noxfile.py":
+        lines = _nox_runs(text)
     elif name.endswith((".yml", ".yaml")):
-        lines = _yaml_commands(text)
+        lines = [(n, _EXPRESSION.sub("", line)) for n, line in _yaml_commands(text)]
     elif name in {"makefile", "gnumakefile", "justfile"}:
         lines = [(n, ln.strip()) for n, ln in _numbered(text) if ln.startswith(("\t", "    "))]
     else:
@@ -136,6 +171,46 @@ def _exec_form(value: str) -> str:
         if isinstance(items, list):
             return shlex.join(str(i) for i in items)
     return value
+
+
+def _pre_commit_entries(text: str) -> list[tuple[int, str]]:
+    """``entry:`` of local hooks: the command pre-commit runs (``entry: mypy src``)."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _PRE_COMMIT_ENTRY.match(line)
+        if match and match[1].strip():
+            found.append((number, match[1].strip().strip("'\"")))
+    return found
+
+
+def _tox_commands(text: str) -> list[tuple[int, str]]:
+    """``commands =`` of every tox section, one command per line (continuations included)."""
+    found: list[tuple[int, str]] = []
+    inside = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _TOX_COMMANDS.match(line)
+        if match:
+            inside = True
+            command = match[1].strip()
+        elif line[:1].isspace() and inside:
+            command = line.strip()
+        else:
+            inside = False
+            continue
+        if command and not command.startswith(("#", ";")):
+            found.append((number, command))
+    return found
+
+
+def _nox_runs(text: str) -> list[tuple[int, str]]:
+    """``session.run("pytest", "--cov")``: the string arguments as one command."""
+    found: list[tuple[int, str]] = []
+    for match in _NOX_RUN.finditer(text):
+        args = [m[1] if m[1] is not None else m[2] for m in _STRING.finditer(match[1])]
+        if args:
+            number = text.count("\n", 0, match.start()) + 1
+            found.append((number, shlex.join(args)))
+    return found
 
 
 def _yaml_commands(text: str) -> list[tuple[int, str]]:

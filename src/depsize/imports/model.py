@@ -154,6 +154,27 @@ class ConfiguredUse:
 
 
 @dataclass(frozen=True)
+class TypeCheckerUse:
+    """Where the project configures or runs a type checker (``[tool.mypy]``, ``pyright src``)."""
+
+    file: Path
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class StubUse:
+    """A stub-only distribution (``types-requests``): what it types and who imports that."""
+
+    dist: NormalizedName
+    typed: tuple[str, ...]
+    """The modules its files type (``requests-stubs/`` → ``requests``)."""
+    sites: tuple[ImportSite, ...]
+    """The project's imports of those modules (any scope); empty when nothing imports them."""
+    checker: TypeCheckerUse | None
+
+
+@dataclass(frozen=True)
 class OpenSite:
     """Where the project loads code in a way depsize could not resolve."""
 
@@ -192,6 +213,10 @@ class ProjectImports:
     commands: tuple[CommandUse, ...] = ()
     plugins: tuple[PluginUse, ...] = ()
     configured: tuple[ConfiguredUse, ...] = ()
+    unproven_plugins: tuple[PluginUse, ...] = ()
+    """Plugins of a used distribution whose use depsize cannot check (an SQLAlchemy dialect, a
+    pygments lexer): not proof of use, but an absence of imports is weaker evidence for them."""
+    stubs: tuple[StubUse, ...] = ()
     dead_modules: tuple[str, ...] = ()
     lenient_files: tuple[Path, ...] = ()
     """Files the running parser rejected whose import statements were still read."""

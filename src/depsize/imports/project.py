@@ -29,9 +29,10 @@ from depsize.imports.model import (
     Scope,
 )
 from depsize.imports.reach import loaded_modules, reach, scopes
+from depsize.imports.repo import config_folders
 from depsize.imports.roots import source_roots
 from depsize.imports.stdlib import is_stdlib
-from depsize.imports.usage import command_uses, plugin_uses
+from depsize.imports.usage import UseContext, uses_without_import
 from depsize.mapping import ImportMapper
 from depsize.models import InstalledDist, ScanWarning
 
@@ -119,7 +120,9 @@ def _analyze(
             replace(w, message=w.message + note) if w.file in lenient else w for w in warnings
         ]
     layout = ProjectLayout(root, files, source_roots(root, warnings))
-    commands = [c for path in command_files(root) for c in read_commands(path)]
+    folders = config_folders(root)
+    commands = [c for path in command_files(root, folders[1:]) for c in read_commands(path)]
+    local = [c for c in commands if c.file.is_relative_to(root)]
     mapper = ImportMapper(dists, mapping_overrides)
     configs = [c for c in map(read_config, config_files(root)) if c is not None]
     links = link(
@@ -129,9 +132,7 @@ def _analyze(
         known=lambda name: is_stdlib(name, python_minor) or mapper.installed(name) is not None,
     )
     found = list(
-        _find_entries(
-            root, layout, scans=scans, commands=commands, extra=entries, warnings=warnings
-        )
+        _find_entries(root, layout, scans=scans, commands=local, extra=entries, warnings=warnings)
     )
     entry_modules = [e.module for e in found]
     edges, raw_sites = _resolve(layout, scans, warnings, links)
@@ -141,9 +142,17 @@ def _analyze(
     if open_sites:
         scope_of = _open_scopes(scope_of, open_sites, edges)
     sites = _sites(layout, raw_sites, scope_of, python_minor)
-    cmd_uses = command_uses(commands, dists, mapper)
-    used = {d for s in sites if not s.first_party for d in mapper.map(s.candidates()).dists}
-    used |= {c.dist for c in cmd_uses}
+    tests = tuple(p for p, i in layout.by_path.items() if i.is_test and p.suffix == ".py")
+    context = UseContext(
+        folders,
+        dists,
+        mapper,
+        tuple(commands),
+        tuple(sites),
+        tests,
+        scans,
+    )
+    uses = uses_without_import(context)
     return ProjectImports(
         root=root,
         files=tuple(files),
@@ -151,8 +160,10 @@ def _analyze(
         first_party=layout.first_party,
         entries=tuple(found),
         entry_found=bool(entry_modules),
-        commands=tuple(cmd_uses),
-        plugins=tuple(plugin_uses(dists, used)),
+        commands=uses.commands,
+        plugins=uses.plugins,
+        unproven_plugins=uses.unproven_plugins,
+        stubs=uses.stubs,
         configured=tuple(
             configured_uses(
                 scans,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ import pytest
 from depsize.imports import analyze_imports
 from depsize.imports.commands import read_commands, strip_wrappers
 from depsize.imports.entries import command_target
-from tests.unit.imports.helpers import FIXTURES, dists_of, make_dist
+from tests.unit.imports.helpers import dists_of, make_dist
+
+Copy = Callable[[str], Path]
 
 ENV = dists_of(
     make_dist("uvicorn", ["uvicorn"], [("console_scripts", "uvicorn", "uvicorn.main:main")]),
@@ -28,8 +31,8 @@ ENV = dists_of(
 )
 
 
-def test_usage__console_scripts_in_command_files__command_uses() -> None:
-    result = analyze_imports(FIXTURES / "docker", ENV, (3, 12), use_cache=False)
+def test_usage__console_scripts_in_command_files__command_uses(project: Copy) -> None:
+    result = analyze_imports(project("docker"), ENV, (3, 12), use_cache=False)
     uses = {(c.dist, c.file.name, c.line) for c in result.commands}
     assert ("uvicorn", "Dockerfile", 4) in uses
     assert ("celery", "docker-compose.yml", 6) in uses
@@ -39,27 +42,21 @@ def test_usage__console_scripts_in_command_files__command_uses() -> None:
     assert cmd.text == "uvicorn pkg.main:app --host 0.0.0.0"
 
 
-def test_usage__procfile_commands__gunicorn_and_alembic() -> None:
-    result = analyze_imports(FIXTURES / "procfile", ENV, (3, 12), use_cache=False)
+def test_usage__procfile_commands__gunicorn_and_alembic(project: Copy) -> None:
+    result = analyze_imports(project("procfile"), ENV, (3, 12), use_cache=False)
     assert {(c.dist, c.line) for c in result.commands} == {("gunicorn", 1), ("alembic", 2)}
 
 
-def test_usage__plugin_of_used_dist__plugin_use() -> None:
-    result = analyze_imports(FIXTURES / "docker", ENV, (3, 12), use_cache=False)
-    plugins = {(p.dist, p.reason) for p in result.plugins if p.reason.startswith("entry-point")}
-    assert plugins == {("pytest-cov", "entry-point group pytest11 (consumed by pytest)")}
-
-
-def test_usage__url_schemes_in_literals__configured_driver_uses() -> None:
-    result = analyze_imports(FIXTURES / "docker", ENV, (3, 12), use_cache=False)
+def test_usage__url_schemes_in_literals__configured_driver_uses(project: Copy) -> None:
+    result = analyze_imports(project("docker"), ENV, (3, 12), use_cache=False)
     urls = {(c.dist, c.file.name, c.line) for c in result.configured}
     assert ("psycopg2-binary", "db.py", 3) in urls
     assert ("redis", "db.py", 4) in urls
     assert not [p for p in result.plugins if p.reason.startswith("URL")]
 
 
-def test_usage__url_driver_not_installed__first_candidate_named() -> None:
-    result = analyze_imports(FIXTURES / "kinds", {}, (3, 12), use_cache=False)
+def test_usage__url_driver_not_installed__first_candidate_named(project: Copy) -> None:
+    result = analyze_imports(project("kinds"), {}, (3, 12), use_cache=False)
     assert [(c.dist, c.text) for c in result.configured] == [
         ("asyncpg", "URL scheme postgresql+asyncpg://")
     ]
@@ -114,3 +111,17 @@ def test_usage__dockerfile_forms__both_read(tmp_path: Path) -> None:
     )
     found = [(c.argv[0], c.line) for c in read_commands(path)]
     assert found == [("gunicorn", 2), ("pip", 3), ("alembic", 3), ("uvicorn", 5)]
+
+
+def test_read_commands__workflow_expressions__dropped_from_the_command(tmp_path: Path) -> None:
+    path = tmp_path / ".github" / "workflows" / "ci.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "jobs:\n  t:\n    steps:\n"
+        "      - run: python${{ matrix.python-version }} -m pytest --cov ${{ inputs.extra }}\n",
+        encoding="utf-8",
+    )
+
+    assert [(c.argv, c.line) for c in read_commands(path)] == [
+        (("python", "-m", "pytest", "--cov"), 4)
+    ]
