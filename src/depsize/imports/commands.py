@@ -217,12 +217,20 @@ def _yaml_commands(text: str) -> list[tuple[int, str]]:
     """``command:``/``entrypoint:`` values and ``run:`` steps (block scalars included)."""
     found: list[tuple[int, str]] = []
     block_indent: int | None = None
+    block_line, scalar = 0, False
     for number, line in enumerate(text.splitlines(), start=1):
         indent = len(line) - len(line.lstrip())
         if block_indent is not None:
-            if line.strip() and indent > block_indent:
+            nested_key = not scalar and (_COMPOSE.match(line) or _RUN.match(line))
+            if line.strip() and indent > block_indent and not nested_key:
                 item = _LIST_ITEM.match(line)  # ``script:`` lists: one command per item
-                found.append((number, (item[2] if item else line).strip().strip("'\"")))
+                if not scalar and item is None:
+                    continue  # a mapping under ``run:`` (``name:``), not a command
+                text = (item[2] if item else line).strip().strip("'\"")
+                if found and found[-1][1].endswith("\\") and found[-1][0] >= block_line:
+                    found[-1] = (found[-1][0], found[-1][1][:-1] + " " + text)  # continued
+                else:
+                    found.append((number, text))
                 continue
             block_indent = None
         match = _COMPOSE.match(line) or _RUN.match(line)
@@ -230,7 +238,7 @@ def _yaml_commands(text: str) -> list[tuple[int, str]]:
             continue
         value = match[2].strip()
         if value in {"|", ">", "|-", ">-", "|+", ">+", ""}:
-            block_indent = indent
+            block_indent, block_line, scalar = indent, number, bool(value)
         else:
             found.append((number, _exec_form(value.strip("'\"") if value[:1] != "[" else value)))
     return found

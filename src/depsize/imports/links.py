@@ -197,7 +197,7 @@ def _computed(site: _Site, links: Links, known: Callable[[str], bool]) -> None:
             continue  # a prefix outside the project: it loads nothing of ours
         resolved = False
         for value, line in scan.table:
-            found = target(layout, value)
+            found = target(layout, value + load.suffix)
             if found is not None:
                 out.append(found)
                 resolved = True

@@ -149,12 +149,19 @@ def _collect(tree: ast.Module, found: _Collected) -> None:
             _registration(node, strings, found)
     for node in _module_level(tree.body):
         value = node.value if isinstance(node, ast.Assign) else None
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(value, ast.Name)
-            and value.id in local_fixtures
-        ):
+        if not isinstance(node, ast.Assign):
+            continue
+        if (isinstance(value, ast.Name) and value.id in local_fixtures) or _applied_fixture(value):
             found.fixtures.update(t.id for t in node.targets if isinstance(t, ast.Name))
+
+
+def _applied_fixture(value: ast.expr | None) -> bool:
+    """``mocker = pytest.fixture()(_mocker)``: a fixture made by calling the decorator."""
+    if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Call):
+        return False
+    target = value.func.func
+    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    return name in _FIXTURE_DECORATORS
 
 
 def _string_constants(tree: ast.Module) -> dict[str, str]:

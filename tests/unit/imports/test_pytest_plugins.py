@@ -389,3 +389,23 @@ def test_plugin_uses__no_tests_and_no_pytest__hooks_only_plugin_not_used(
 
     assert "pytest-randomish" not in found
     assert "pytest-seedish" not in found
+
+
+def test_read_pytest_api__fixture_made_by_calling_the_decorator__found(tmp_path: Path) -> None:
+    # pytest-mock's form: ``mocker = pytest.fixture()(_mocker)``, re-exported by __init__
+    plugin = b"import pytest\n\ndef _mocker(config):\n    yield None\n\n" + (
+        b'mocker = pytest.fixture()(_mocker)\nsession_mocker = pytest.fixture(scope="session")'
+        b"(_mocker)\n"
+    )
+    spec = DistSpec(
+        "pytest-mockish",
+        contents={
+            "pytest_mockish/__init__.py": b"from pytest_mockish.plugin import mocker\n",
+            "pytest_mockish/plugin.py": plugin,
+        },
+        entry_points="[pytest11]\npytest_mockish = pytest_mockish\n",
+    )
+    built = make_site_packages(tmp_path, [spec])
+    dist = scan_env(from_prefix(built.prefix, how="test")).dists[NormalizedName("pytest-mockish")]
+
+    assert read_pytest_api(dist).fixtures == {"mocker", "session_mocker"}

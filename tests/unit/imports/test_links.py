@@ -1,0 +1,205 @@
+"""Code loaded without an import statement, and names spelled as strings, on written projects."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from depsize.imports import analyze_imports
+from depsize.imports.commands import read_commands
+from depsize.imports.roots import source_roots
+from depsize.imports.strings import spelled_in_code, spelled_in_config
+from depsize.models import ScanWarning
+from tests.unit.imports.helpers import dists_of, make_dist
+
+PY = (3, 11)
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def test_script_folder_on_sys_path__sibling_imports_are_ours_and_live(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "bot/main.py": "from helper import run\nimport telegram\n\nif __name__ == '__main__':\n"
+            "    run()\n",
+            "bot/helper.py": "import openai\n\ndef run(): ...\n",
+            "bot/unused.py": "import yaml\n",
+            "Dockerfile": 'CMD ["python", "bot/main.py"]\n',
+        },
+    )
+    result = analyze_imports(root, {}, PY, use_cache=False)
+
+    helper = [s for s in result.sites if s.module == "bot.helper"]
+    assert [(s.first_party, s.scope) for s in helper] == [(True, "live")]
+    assert {s.module: s.scope for s in result.sites if not s.first_party} == {
+        "telegram": "live",
+        "openai": "live",
+        "yaml": "dead",
+    }
+
+
+def test_open_site_with_literal_suffix__only_matching_modules_unknown(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/main.py": """
+                import importlib
+                import sys
+
+                def migrate(ext):
+                    importlib.import_module(f"{ext}.migrations")
+
+                if __name__ == "__main__":
+                    migrate(sys.argv[1])
+            """,
+            "app/shop/__init__.py": "",
+            "app/shop/migrations.py": "import alembic\n",
+            "app/old.py": "import reportlab\n",
+        },
+    )
+    result = analyze_imports(root, {}, PY, use_cache=False)
+
+    [site] = result.open_loading
+    assert (site.suffix, site.line) == (".migrations", 5)
+    assert result.dead_modules == ("app.old",)
+    scopes = {s.module: s.scope for s in result.sites if not s.first_party}
+    assert scopes == {"alembic": "unknown", "reportlab": "dead"}
+
+
+def test_exec_in_live_code__open_site_that_loads_nothing_by_name(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "main.py": "def run(code):\n    exec(code, {})\n\nif __name__ == '__main__':\n"
+            "    run('')\n",
+            "plugins/extra.py": "import yaml\n",
+        },
+    )
+    result = analyze_imports(root, {}, PY, use_cache=False)
+
+    [site] = result.open_loading
+    assert (site.line, site.by_name) == (2, False)
+    assert result.dead_modules == ()
+
+
+def test_build_system_of_pyproject__names_no_configured_package(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "pyproject.toml": """
+                [build-system]
+                requires = ["setuptools"]
+                build-backend = "setuptools.build_meta"
+
+                [tool.mypy]
+                plugins = ["pydantic.mypy"]
+            """,
+            "main.py": "",
+        },
+    )
+    dists = dists_of(make_dist("setuptools", ["setuptools"]), make_dist("pydantic", ["pydantic"]))
+    result = analyze_imports(root, dists, PY, use_cache=False)
+
+    # the fake dists list no files: a dotted name must resolve to a module in a dist's files
+    assert [c.dist for c in result.configured] == []
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ('df = pd.read_excel(path, engine="openpyxl")\n', ["openpyxl"]),
+        ('uvicorn.run(app, loop="uvloop")\n', ["uvloop"]),
+        ('soup = BeautifulSoup(html, "lxml")\n', ["lxml"]),
+        ('extensions = [\n    "myst_parser",\n    "sphinx_copybutton",\n]\n', None),
+        ('html_theme = "furo"\n', ["furo"]),
+        ("THIRD_PARTY_APPS = (\n    'corsheaders',\n)\n", ["corsheaders"]),
+        ('name = "openpyxl"\n', []),
+    ],
+)
+def test_spelled_in_code__words_a_library_loads__found(code: str, words: list[str] | None) -> None:
+    found = [w for w, _line in spelled_in_code(code).words]
+    assert found == (words if words is not None else ["myst_parser", "sphinx_copybutton"])
+
+
+def test_spelled_in_config__dotted_names_urls_and_drivers__with_lines() -> None:
+    text = (
+        "services:\n  web:\n    command: gunicorn -k uvicorn.workers.UvicornWorker app:app\n"
+        "    environment:\n      DATABASE_URL: postgres://db/app\n"
+        "      ENGINE: mysql+pymysql\n      README: docs/readme.md\n"
+    )
+    spelled = spelled_in_config(text)
+
+    assert ("uvicorn.workers.UvicornWorker", 3) in spelled.dotted
+    assert not [d for d, _ in spelled.dotted if d.endswith(".md")]
+    assert set(spelled.drivers) == {("postgres://", 5), ("mysql+pymysql", 6)}
+
+
+def test_spelled_in_code__a_long_settings_list__read_once_linear() -> None:
+    text = "X_APPS = [\n" * 2000 + "]\n" * 2000
+    assert spelled_in_code(text).words == ()
+
+
+def test_ci_yaml__block_with_backslash_continuations__one_command(tmp_path: Path) -> None:
+    path = tmp_path / ".circleci" / "config.yml"
+    path.parent.mkdir()
+    path.write_text(
+        "jobs:\n  test:\n    steps:\n      - run:\n          command: |\n"
+        "            pytest tests \\\n              --cov=app \\\n              -n 4\n"
+        "            cat README.rst | rst2html.py > out.html\n",
+        encoding="utf-8",
+    )
+    commands = [(c.argv, c.line) for c in read_commands(path)]
+
+    assert commands == [
+        (("pytest", "tests", "--cov=app", "-n", "4"), 6),
+        (("cat", "README.rst"), 9),
+        (("rst2html.py", ">", "out.html"), 9),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("files", "roots"),
+    [
+        ({"pyproject.toml": '[tool.setuptools]\npackage-dir = {"" = "app-src"}\n'}, ["app-src"]),
+        (
+            {"pyproject.toml": '[tool.setuptools.packages.find]\nwhere = ["lib"]\n'},
+            ["lib"],
+        ),
+        ({"setup.cfg": "[options]\npackage_dir =\n    = source\n"}, ["source"]),
+        ({"setup.py": 'setup(package_dir={"": "lib"}, packages=find_packages("lib"))\n'}, ["lib"]),
+        (
+            {"pyproject.toml": '[tool.poetry]\npackages = [{include = "app", from = "code"}]\n'},
+            ["code"],
+        ),
+        (
+            {"pyproject.toml": '[tool.hatch.build.targets.wheel]\npackages = ["pkgs/app"]\n'},
+            ["pkgs"],
+        ),
+        ({"pyproject.toml": '[tool.pdm.build]\npackage-dir = "py"\n'}, ["py"]),
+        ({"pyproject.toml": '[tool.setuptools]\npackage-dir = {"" = "../outside"}\n'}, []),
+    ],
+)
+def test_source_roots__build_backend_settings__folders_found(
+    tmp_path: Path, files: dict[str, str], roots: list[str]
+) -> None:
+    project = tmp_path / "project"
+    _write(project, files)
+    for folder in ("app-src", "lib", "source", "code", "pkgs", "py"):
+        (project / folder).mkdir()
+    (tmp_path / "outside").mkdir()
+    warnings: list[ScanWarning] = []
+
+    found = source_roots(project, warnings)
+
+    assert [p.relative_to(project).as_posix() for p in found] == roots
+    assert warnings == []
