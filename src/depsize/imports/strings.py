@@ -81,10 +81,10 @@ _THEME = re.compile(r"""^[ \t]*html_theme[ \t]*=[ \t]*['"]([A-Za-z_]\w*)['"]""",
 """Sphinx's ``html_theme = "furo"``: a theme is loaded by its package name."""
 _ENGINE_WORD = re.compile(
     r"""\b(?:engine|backend|driver|loop|parser|features|flavor|http|ws|interface|library)"""
-    r"""[ \t]*=[ \t]*['"]([A-Za-z_]\w*)['"]"""
-    r"""|\bBeautifulSoup\([^()\n]*?,[ \t]*['"]([A-Za-z_]\w*)['"]"""
+    r"""[ \t]*=(?!=)|\bBeautifulSoup\([^()\n]*?,"""
 )
-"""A package picked by name for a library to load: ``read_excel(engine="openpyxl")``,
+"""Where a package may be picked by name for a library to load, the quoted words to the end of
+the line: ``read_excel(engine="openpyxl")``, ``engine = "xlrd" if xls else "openpyxl"``,
 ``uvicorn.run(loop="uvloop")``, ``BeautifulSoup(html, "lxml")``."""
 _QUOTED_WORD = re.compile(r"""['"]([A-Za-z_]\w*)['"]""")
 _DIALECTS = "|".join(sorted({s.split("+")[0] for s in SCHEME_DRIVERS}, key=len, reverse=True))
@@ -171,7 +171,11 @@ def _setting_words(text: str, lines: _Lines) -> tuple[tuple[str, int], ...]:
         [(m[1], lines.at(m.start())) for m in _THEME.finditer(text)] if "html_theme" in text else []
     )
     if "=" in text or "BeautifulSoup" in text:
-        found.extend((m[1] or m[2], lines.at(m.start())) for m in _ENGINE_WORD.finditer(text))
+        for match in _ENGINE_WORD.finditer(text):
+            end = text.find("\n", match.end())
+            line = lines.at(match.start())
+            words = _QUOTED_WORD.finditer(text, match.end(), len(text) if end < 0 else end)
+            found.extend((w[1], line) for w in words)
     covered = 0  # each character is read once however many settings start inside a list
     for match in _LOADING_SETTING.finditer(text):
         if match.end() < covered:

@@ -118,6 +118,7 @@ def test_build_system_of_pyproject__names_no_configured_package(tmp_path: Path) 
     ("code", "words"),
     [
         ('df = pd.read_excel(path, engine="openpyxl")\n', ["openpyxl"]),
+        ('engine = "xlrd" if xls else "openpyxl"\n', ["xlrd", "openpyxl"]),
         ('uvicorn.run(app, loop="uvloop")\n', ["uvloop"]),
         ('soup = BeautifulSoup(html, "lxml")\n', ["lxml"]),
         ('extensions = [\n    "myst_parser",\n    "sphinx_copybutton",\n]\n', None),
