@@ -319,10 +319,11 @@ def _confidence(
         return "likely", f"{files} project file{'s' * (files != 1)} could not be read"
     open_sites = data.imports.open_loading
     if status == "dead-code-only" and any(e.scope == "unknown" for e in evidence) and open_sites:
-        where = open_sites[0].describe(data.imports.root)
+        widest = [s for s in open_sites if not s.suffix] or list(open_sites)
+        where = widest[0].describe(data.imports.root)
         return "likely", f"the code may still run: {where}"
     dist = data.scan.dists.get(name)
-    modules = module_names(dist.files) if dist is not None else ()
+    modules = tuple(module_names(dist.files)) if dist is not None else ()
     loaders = [s for s in open_sites if s.by_name and any(s.may_load(m) for m in modules)]
     if status == "unused" and loaders:
         return "likely", f"a computed import may load it: {loaders[0].describe(data.imports.root)}"

@@ -442,3 +442,35 @@ def test_pep758_file_with_target_314__imports_kept_and_removals_certain(tmp_path
         "pandas": ("used", None),
         "unusedpkg": ("unused", "certain"),
     }
+
+
+def test_open_sites__suffix_one_then_any__unused_likely_but_stubs_certain(tmp_path: Path) -> None:
+    files = {
+        "svc/__init__.py": "",
+        "svc/main.py": """
+            import importlib
+            import sys
+
+            def run(name):
+                importlib.import_module(f"{name}.migrations")
+                importlib.import_module(name)
+
+            if __name__ == "__main__":
+                run(sys.argv[1])
+        """,
+        "requirements.txt": "unusedpkg\ntypes-unusedpkg\n",
+    }
+    dists = [
+        _dist("unusedpkg", "unusedpkg/__init__.py"),
+        _dist("types-unusedpkg", "unusedpkg-stubs/__init__.pyi"),
+    ]
+    analysis = _run(tmp_path, files, dists)
+
+    assert analysis.judgement is not None
+    verdicts = {v.requirement.name: v for v in analysis.judgement.verdicts}
+    unused = verdicts["unusedpkg"]
+    assert (unused.status, unused.confidence) == ("unused", "likely")
+    assert unused.confidence_reason is not None
+    assert "svc/main.py:6" in unused.confidence_reason  # the site that can load it
+    stubs = verdicts["types-unusedpkg"]
+    assert (stubs.status, stubs.confidence) == ("unused", "certain")  # stubs are never imported

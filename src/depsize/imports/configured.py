@@ -49,6 +49,8 @@ def module_names(files: Iterable[tuple[str, int]]) -> Iterator[str]:
         if rel.startswith("../") or not rel.endswith(_MODULE_SUFFIXES):
             continue
         parts = rel.split("/")
+        if any(not p.isidentifier() for p in parts[:-1]):
+            continue  # not importable: ``mock-stubs/``, ``pkg-1.0.data/``
         stem = parts[-1].split(".", 1)[0]
         dotted = [*parts[:-1], stem] if stem != "__init__" else parts[:-1]
         for end in range(1, len(dotted) + 1):

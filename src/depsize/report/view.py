@@ -89,7 +89,8 @@ def _label(verdict: Verdict) -> str:
 def _row(v: Verdict, project: Path) -> Row:
     s = v.sizes
     status = v.status + (" (pin)" if v.pin else "") + (" (ignored)" if v.ignored else "")
-    status += "" if v.evidence_complete else " ?"
+    status += " (likely)" if v.confidence == "likely" else ""
+    status += "" if v.evidence_complete or v.confidence == "likely" else " ?"
     return Row(
         _label(v),
         status,
@@ -251,7 +252,9 @@ def _summary(analysis: Analysis) -> str:
     if j is None:
         return text
     removable = [v for v in j.verdicts if v.status in REMOVABLE and not v.ignored]
+    likely = sum(v.confidence == "likely" for v in removable)
     text += f" · {len(analysis.judged)} declared · {len(removable)} unused or dead-code-only"
+    text += f" ({likely} likely, not certain)" if likely else ""
     if j.removable:
         text += f" · {human(j.removable_freed)} can be freed"
     return text
