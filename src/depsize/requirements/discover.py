@@ -3,7 +3,9 @@
 Auto-detection looks in the project folder for ``requirements*.txt``, ``*-requirements.txt``,
 ``requirements/*.txt``, ``pyproject.toml``, ``setup.cfg`` and ``Pipfile``. Requirements files
 whose name mentions constraints are left to the ``-c`` lines that name them. Files given explicitly
-replace auto-detection. A file included by another (``-r``/``-c``) is read once.
+replace auto-detection. A file included by another (``-r``/``-c``) is read once. A generated lock
+(:mod:`~depsize.requirements.locks`) whose source is present is read for its versions, and its
+source is read as the declaration.
 """
 
 from __future__ import annotations
@@ -50,14 +52,19 @@ def load_declared(
     or invalid TOML, and :class:`~depsize.errors.IncludeCycleError` for an include cycle.
     ``environ`` is used for ``${VAR}`` expansion (``os.environ`` by default).
     """
-    reader = RequirementsReader(environ)
+    reader = RequirementsReader(environ, project)
     results: list[FormatResult] = []
+    manifests: list[Path] = []
     for path in files or find_sources(project):
-        manifest = _MANIFESTS.get(path.name)
-        if manifest is not None:
-            results.append(manifest(path))
+        if path.name in _MANIFESTS:
+            manifests.append(path)
         elif not reader.has_read(path):
             reader.read(path)
+    read: set[Path] = set()
+    for path in [*manifests, *reader.manifests]:
+        if path.resolve() not in read:
+            read.add(path.resolve())
+            results.append(_MANIFESTS[path.name](path))
     requirements = list(reader.requirements)
     sources = list(reader.sources)
     warnings = list(reader.warnings)
@@ -72,4 +79,6 @@ def load_declared(
         warnings=tuple(warnings),
         requirements_files=tuple(reader.files),
         group_includes=tuple(edge for r in results for edge in r.group_includes),
+        locked=tuple(reader.locked),
+        locks=tuple(reader.locks),
     )
