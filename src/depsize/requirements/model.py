@@ -8,7 +8,7 @@ last line, raw text) and its group, so later stages can judge it and ``trim`` ca
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -287,6 +287,20 @@ class DeclaredSet:
     def is_lock(self, path: Path) -> bool:
         """Whether ``path`` is a lock whose entries are versions, not declarations."""
         return any(lock.path == path and lock.generated_from for lock in self.locks)
+
+    def judged(
+        self, groups: frozenset[str], installed: Collection[NormalizedName]
+    ) -> tuple[DeclaredRequirement, ...]:
+        """The requirements to judge: those of ``groups`` (and the groups they include) when
+        given; else the main group, every dev group, and each requirement of an extra or other
+        dependency group whose distribution is ``installed``."""
+        if groups:
+            return self.in_groups(groups)
+        return tuple(
+            r
+            for r in self.requirements
+            if r.group == MAIN_GROUP or is_dev_group(r.group) or r.name in installed
+        )
 
     def requirements_file(self, path: Path) -> RequirementsFile | None:
         for rfile in self.requirements_files:

@@ -280,7 +280,7 @@ class RequirementsReader:
         including it, or its content (:func:`dev_file_reason`)."""
         named = group_from_filename(path)
         if named is not None:
-            return named, f"its name ({path.name}) says {named}"
+            return named, f"its name says {named}"
         if _main_by_name(path):
             return MAIN_GROUP, None
         if inherited is not None:

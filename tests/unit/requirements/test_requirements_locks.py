@@ -163,8 +163,8 @@ def test_load_declared__cookiecutter_local_txt__dev_file_with_its_rule(project: 
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("dev-requirements.txt", "its name (dev-requirements.txt) says dev"),
-        ("requirements-test.txt", "its name (requirements-test.txt) says test"),
+        ("dev-requirements.txt", "its name says dev"),
+        ("requirements-test.txt", "its name says test"),
     ],
 )
 def test_load_declared__dev_file_by_name__rule_says_so(
