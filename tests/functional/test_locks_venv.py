@@ -104,5 +104,6 @@ def test_cli_trim__unused_name_in_source_and_lock__both_lines_removed(
     lock = (project / "requirements.txt").read_text()
     assert '# depsize: removed "rich==13.9.4" (unused' in lock
     assert "markdown-it-py==" in lock  # its dependencies stay until the lock is regenerated
-    assert re.search(r"^requirements\.in:2: removed rich \(unused", result.stderr, re.MULTILINE)
-    assert re.search(r"^requirements\.txt:\d+: removed rich \(unused", result.stderr, re.MULTILINE)
+    said = result.stderr
+    assert re.search(r"^depsize: requirements\.in:2: removed rich \(unused", said, re.MULTILINE)
+    assert re.search(r"^depsize: requirements\.txt:\d+: removed rich \(unused", said, re.MULTILINE)
