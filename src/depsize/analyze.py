@@ -139,7 +139,10 @@ def _with_project(base: Analysis) -> Analysis:
     mapper = ImportMapper(base.scan.dists, config.mapping)
 
     judged_names = {r.name for r in judged}
-    elsewhere = tuple(r for r in declared.requirements if r.name not in judged_names)
+    own = declared.project_name
+    elsewhere = tuple(
+        r for r in declared.requirements if r.name not in judged_names and r.name != own
+    )
     declared_names = {r.name for r in declared.requirements}
 
     def resolve(site: ImportSite) -> tuple[NormalizedName, ...]:

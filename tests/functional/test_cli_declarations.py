@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
@@ -32,6 +33,9 @@ DISTS = [
 ]
 
 
+SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "schema.json").read_text())
+
+
 def _env(tmp_path: Path) -> Path:
     return make_site_packages(tmp_path / "env", DISTS).prefix
 
@@ -52,6 +56,7 @@ def _scan(project: Path, env: Path, *extra: str) -> dict[str, Any]:
     result = _run("scan", project, "--env", env, "--no-cache", "--format", "json", *extra)
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
+    jsonschema.validate(data, SCHEMA)
     return data
 
 
@@ -258,3 +263,40 @@ def test_cli_trim__runtime_and_dev_lines_tests_import__dev_line_kept(tmp_path: P
     assert "-oldclient" in result.stdout
     assert "a/requirements-dev.txt" not in result.stdout
     assert "requirements-dev.txt:1: oldclient kept in group dev: tests import it" in result.stderr
+
+
+def test_cli_scan__project_named_in_its_own_extra_and_editable__never_judged(
+    tmp_path: Path,
+) -> None:
+    project = _write(
+        tmp_path / "project",
+        {
+            "pyproject.toml": '[project]\nname = "App"\nversion = "0"\n'
+            'dependencies = ["webframe"]\n[project.optional-dependencies]\n'
+            'all = ["app[pdf]"]\npdf = ["reportlib"]\n',
+            "requirements.txt": "-e .\nwebframe\n",
+            "app/__init__.py": "import webframe\n",
+            "main.py": "import app\nimport reportlib\n",
+        },
+    )
+    specs = [
+        *DISTS,
+        DistSpec(
+            "app",
+            files={"__editable__.app-0.pth": 40},
+            direct_url={"url": project.as_uri(), "dir_info": {"editable": True}},
+        ),
+    ]
+    env = make_site_packages(tmp_path / "env", specs).prefix
+    data = _scan(project, env)
+    assert {r["name"]: r["status"] for r in data["requirements"]} == {
+        "webframe": "used",
+        "reportlib": "used",
+    }
+    assert data["declarations"]["project_itself"] == [
+        {"file": "requirements.txt", "line": 1, "raw": "-e ."},
+        {"file": "pyproject.toml", "line": 6, "raw": '"app[pdf]"'},
+    ]
+    trimmed = _run("trim", project, "--env", env, "--no-cache")
+    assert trimmed.exit_code == 0, trimmed.output
+    assert "nothing to change" in trimmed.stderr

@@ -119,6 +119,10 @@ def _declarations(analysis: Analysis) -> dict[str, Any]:
             for s in (declared.sources if declared else ())
             if s.group_reason
         ],
+        "project_itself": [
+            {"file": _path(r.source, project), "line": r.line, "raw": r.raw}
+            for r in (declared.self_references if declared else ())
+        ],
     }
 
 

@@ -242,6 +242,9 @@ def _declaration_sections(analysis: Analysis) -> list[Section]:
         for s in declared.sources
         if s.group_reason
     ]
+    if declared.self_references:
+        where = ", ".join(_where(r.source, r.line, project) for r in declared.self_references)
+        lines.append(f"{where}: the project itself ({declared.project_name}), not judged")
     return [Section("How the declarations were read", tuple(lines))] if lines else []
 
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from packaging.utils import NormalizedName, canonicalize_name
+
 from depsize.requirements.model import MAIN_GROUP, DeclaredSet, FormatResult
 from depsize.requirements.pipfile import read_pipfile
 from depsize.requirements.pyproject import read_pyproject
 from depsize.requirements.setup_cfg import read_setup_cfg
+from depsize.requirements.tomlfile import read_project_name
 from depsize.requirements.txt import RequirementsReader, group_for_file
 
 _MANIFESTS: dict[str, Callable[[Path], FormatResult]] = {
@@ -81,4 +84,10 @@ def load_declared(
         group_includes=tuple(edge for r in results for edge in r.group_includes),
         locked=tuple(reader.locked),
         locks=tuple(reader.locks),
+        project_name=_project_name(project),
     )
+
+
+def _project_name(project: Path) -> NormalizedName | None:
+    name = read_project_name(project)
+    return canonicalize_name(name) if name else None

@@ -267,6 +267,14 @@ class DeclaredSet:
     """Entries of lock files whose source is present: versions, not declarations."""
     locks: tuple[LockFile, ...] = ()
     """Every requirements file taken as a lock, and what was judged instead."""
+    project_name: NormalizedName | None = None
+    """The project's own name (pyproject.toml, setup.cfg): ``-e .`` and ``app[extra]`` in
+    another extra name the project itself, not a dependency."""
+
+    @property
+    def self_references(self) -> tuple[DeclaredRequirement, ...]:
+        """Declarations of the project itself; never judged."""
+        return tuple(r for r in self.requirements if r.name == self.project_name)
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -293,13 +301,14 @@ class DeclaredSet:
     ) -> tuple[DeclaredRequirement, ...]:
         """The requirements to judge: those of ``groups`` (and the groups they include) when
         given; else the main group, every dev group, and each requirement of an extra or other
-        dependency group whose distribution is ``installed``."""
-        if groups:
-            return self.in_groups(groups)
+        dependency group whose distribution is ``installed``. The project itself is never
+        judged."""
+        chosen = self.in_groups(groups) if groups else self.requirements
         return tuple(
             r
-            for r in self.requirements
-            if r.group == MAIN_GROUP or is_dev_group(r.group) or r.name in installed
+            for r in chosen
+            if r.name != self.project_name
+            and (groups or r.group == MAIN_GROUP or is_dev_group(r.group) or r.name in installed)
         )
 
     def requirements_file(self, path: Path) -> RequirementsFile | None:
