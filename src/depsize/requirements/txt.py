@@ -21,7 +21,7 @@ from packaging.utils import canonicalize_name
 
 from depsize.errors import IncludeCycleError, InputError
 from depsize.models import ScanWarning
-from depsize.requirements.locks import Requirement, detect_lock
+from depsize.requirements.locks import HEADER_LINES, Requirement, detect_lock
 from depsize.requirements.model import (
     MAIN_GROUP,
     DeclaredRequirement,
@@ -263,7 +263,7 @@ class RequirementsReader:
         self, path: Path, rfile: RequirementsFile, lines: Sequence[LogicalLine]
     ) -> LockFile | None:
         requirements = [Requirement(*split_arguments(line.text)) for line in lines if line.text]
-        header = [line.text for line in rfile.lines]
+        header = [line.text for line in rfile.lines[:HEADER_LINES]]
         lock = detect_lock(path, header, requirements, self.project)
         if lock is not None:
             self.locks.append(lock)
