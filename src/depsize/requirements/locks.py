@@ -101,18 +101,22 @@ def _header_command(header: Sequence[str]) -> tuple[str, list[str]] | None:
         tool = "uv export" if tokens[1:2] == ["export"] else "uv pip compile"
         return tool, tokens
     if _PIP_COMPILE.search(joined):
-        return "pip-compile", _command_tokens(comments, "pip-compile")
+        return "pip-compile", _command_tokens(comments, "pip-compile", "piptools")
     return None
 
 
-def _command_tokens(comments: Sequence[str], program: str) -> list[str]:
+def _command_tokens(comments: Sequence[str], *programs: str) -> list[str]:
+    """The command a header comment shows, from the program's name on (``python -m piptools
+    compile …`` gives ``piptools compile …``); just the first program's name if none does."""
     for comment in comments:
-        if comment.split(" ", 1)[0] == program:
-            try:
-                return shlex.split(comment)
-            except ValueError:
-                return comment.split()
-    return [program]
+        try:
+            words = shlex.split(comment)
+        except ValueError:
+            words = comment.split()
+        for index, word in enumerate(words):
+            if word in programs and (index == 0 or words[index - 1] == "-m"):
+                return words[index:]
+    return [programs[0]]
 
 
 def _all_pinned_with_hashes(requirements: Sequence[Requirement]) -> bool:

@@ -171,24 +171,27 @@ def group_for_file(path: Path, inherited: str | None) -> str:
 
 
 def dev_file_reason(lines: Sequence[LogicalLine]) -> str | None:
-    """Why a requirements file is a dev file by its content: it ``-r``-includes another file
-    and adds development tools (``includes base.txt and adds pytest, ruff``); ``None`` if not."""
+    """Why a requirements file is a dev file by its content, ``None`` if it is not: it
+    ``-r``-includes another file and adds development tools (``includes base.txt and adds
+    pytest, ruff``), or most of its packages are development tools."""
     includes: list[str] = []
-    tools: list[str] = []
+    names: list[str] = []
     for logical in lines:
         target, option_text = split_arguments(logical.text)
         match = _NAME.match(target)
-        if match and is_dev_tool(canonicalize_name(match.group(0))):
-            tools.append(match.group(0))
+        names += [match.group(0)] if match else []
         try:
             options = parse_options(option_text) if option_text and not target else []
         except TargetError:
             continue
         includes += [v for n, v in options if n == "requirement" and v is not None]
-    if not includes or not tools:
-        return None
+    tools = [name for name in names if is_dev_tool(canonicalize_name(name))]
     shown = ", ".join(tools[:4]) + (", …" if len(tools) > 4 else "")
-    return f"includes {', '.join(includes)} and adds {shown}"
+    if includes and tools:
+        return f"includes {', '.join(includes)} and adds {shown}"
+    if tools and len(tools) * 2 > len(names):
+        return f"{len(tools)} of its {len(names)} packages are development tools: {shown}"
+    return None
 
 
 @dataclass(frozen=True)
