@@ -46,6 +46,12 @@ _VALUE_OPTIONS = frozenset(
         "--build-constraints",
         "--project",
         "--directory",
+        "--format",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
     }
 )
 _PROJECT_OPTIONS = ("--project", "--directory")
@@ -139,7 +145,12 @@ def _command_sources(
         elif not word.startswith("-") and word.endswith(_SOURCE_SUFFIXES):
             files.append(word)
     bases = _bases(path, project, folder)
-    named = [found for name in files for found in _first_existing(bases, name)]
+    named = [
+        found
+        for name in files
+        for found in _first_existing(bases, name)
+        if found.resolve() != path.resolve()
+    ]
     if named:
         return named, True
     return _default_sources(path, project, tool=tool, bases=bases), False
