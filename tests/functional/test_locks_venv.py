@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from click.testing import CliRunner, Result
 
 from depsize.cli import main
 
-from .conftest import RealVenv
+from .conftest import RealVenv, build_venv, run
 
 pytestmark = pytest.mark.venv
 
@@ -107,3 +108,29 @@ def test_cli_trim__unused_name_in_source_and_lock__both_lines_removed(
     said = result.stderr
     assert re.search(r"^depsize: requirements\.in:2: removed rich \(unused", said, re.MULTILINE)
     assert re.search(r"^depsize: requirements\.txt:\d+: removed rich \(unused", said, re.MULTILINE)
+
+
+def test_cli_trim__hashed_uv_lock__fresh_venv_from_trimmed_lock_runs_app(
+    tmp_path: Path, real_venv: RealVenv
+) -> None:
+    """rich is unused: trim removes it from pyproject.toml and from the hashed lock; pip then
+    installs the trimmed lock in hash-checking mode and the app runs without rich."""
+    project = _project(tmp_path, "uv-export")
+    (project / "app.py").write_text("import requests\n\nprint(requests.utils.quote('a b'))\n")
+    result = _run("trim", project, "--env", real_venv.prefix, "--no-cache", "--in-place")
+    assert result.exit_code == 0, result.output
+    lock = (project / "requirements.txt").read_text()
+    assert "\nrich==" not in lock
+    assert '# depsize: removed "rich==13.9.4 --hash=sha256:' in lock
+    pyproject = (project / "pyproject.toml").read_text()
+    assert '    "rich==13.9.4",\n' not in pyproject
+    assert '    # depsize: removed "rich==13.9.4" (unused' in pyproject
+
+    fresh = build_venv(
+        Path(sys.executable),
+        tmp_path / "fresh",
+        ("--require-hashes", "-r", str(project / "requirements.txt")),
+    )
+    assert run([str(fresh.python), str(project / "app.py")]) == "a%20b\n"
+    missing = "import importlib.util as u; print(u.find_spec('rich') is None)"
+    assert run([str(fresh.python), "-c", missing]) == "True\n"
