@@ -170,7 +170,7 @@ def test_scan__pre_commit_at_repository_root__command_with_root_evidence(tmp_pat
     found = {r["name"]: r for r in data["requirements"]}
     assert found["pre-commit"]["status"] == "command"
     assert found["pre-commit"]["evidence"][0]["line"] == 1
-    assert found["pre-commit"]["evidence"][0]["file"].endswith("repo/.pre-commit-config.yaml")
+    assert found["pre-commit"]["evidence"][0]["file"] == "../.pre-commit-config.yaml"
     assert found["black"]["status"] == "command"
     assert found["black"]["evidence"][0]["text"] == "configured by pre-commit hook black"
 
