@@ -7,6 +7,7 @@ project imports (AST, reachability, commands) ────────┘
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -113,12 +114,10 @@ def _replace(analysis: Analysis, **changes: object) -> Analysis:
     return replace(analysis, **changes)  # type: ignore[arg-type]
 
 
-def _judged(declared: DeclaredSet, groups: tuple[str, ...]) -> tuple[DeclaredRequirement, ...]:
-    from depsize.requirements.model import MAIN_GROUP, is_dev_group
-
-    if groups:
-        return declared.in_groups(frozenset(groups))
-    return tuple(r for r in declared.requirements if r.group == MAIN_GROUP or is_dev_group(r.group))
+def _judged(
+    declared: DeclaredSet, groups: tuple[str, ...], installed: Collection[NormalizedName]
+) -> tuple[DeclaredRequirement, ...]:
+    return declared.judged(frozenset(groups), installed)
 
 
 def _with_project(base: Analysis) -> Analysis:
@@ -129,7 +128,7 @@ def _with_project(base: Analysis) -> Analysis:
     settings, config = base.settings, base.config
     files = settings.requirements or tuple(settings.project / f for f in config.requirements)
     declared = load_declared(settings.project, files)
-    judged = _judged(declared, settings.groups or config.groups)
+    judged = _judged(declared, settings.groups or config.groups, base.scan.dists)
     imports = _imports(base)
     warnings = base.warnings + declared.warnings + imports.warnings
     if not judged:
@@ -139,7 +138,12 @@ def _with_project(base: Analysis) -> Analysis:
         )
     mapper = ImportMapper(base.scan.dists, config.mapping)
 
-    declared_names = {r.name for r in judged}
+    judged_names = {r.name for r in judged}
+    own = declared.project_name
+    elsewhere = tuple(
+        r for r in declared.requirements if r.name not in judged_names and r.name != own
+    )
+    declared_names = {r.name for r in declared.requirements}
 
     def resolve(site: ImportSite) -> tuple[NormalizedName, ...]:
         """Installed providers; for a missing module, a guessed name only if it is declared."""
@@ -165,6 +169,8 @@ def _with_project(base: Analysis) -> Analysis:
                 {w.file for w in imports.warnings if w.file is not None}
                 - set(imports.lenient_files)
             ),
+            locked=declared.locked,
+            elsewhere=elsewhere,
         )
     )
     removal = removal_recommendation(judgement, base.scan.total_bytes)

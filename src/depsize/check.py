@@ -205,15 +205,24 @@ class _Index:
         return ([dist] if dist in self.entries else []) + sorted(names)
 
     def lines(self, name: str, bytes_: int | None = None, detail: str = "") -> list[Contributor]:
+        """One line per place the requirement is declared (``sources``, else ``source``)."""
         return [
-            Contributor(name, bytes_, _source(req)[0], _source(req)[1], detail)
+            Contributor(name, bytes_, file, line, detail)
             for req in self.entries.get(name, ())
+            for file, line in _sources(req)
         ]
 
 
 def _source(entry: Mapping[str, Any]) -> tuple[str | None, int | None]:
     source = entry.get("source") or {}
     return source.get("file"), source.get("line")
+
+
+def _sources(entry: Mapping[str, Any]) -> list[tuple[str | None, int | None]]:
+    sources = entry.get("sources")
+    if isinstance(sources, list) and sources:
+        return [(s.get("file"), s.get("line")) for s in sources if isinstance(s, dict)]
+    return [_source(entry)]
 
 
 def _outcome(

@@ -80,7 +80,8 @@ def _project_options(func: F) -> F:
             "groups",
             multiple=True,
             help="Judge only this group (repeatable): main, an extra's name or a "
-            "dependency group. Default: main and the dev/test groups.",
+            "dependency group. Default: main, the dev/test groups, and the requirements of "
+            "other extras and groups that are installed.",
         ),
         click.option(
             "--entry",

@@ -50,6 +50,16 @@ class Verdict:
     confidence: Confidence | None = None
     """On removable statuses: ``certain``, or ``likely`` with :attr:`confidence_reason`."""
     confidence_reason: str | None = None
+    also: tuple[DeclaredRequirement, ...] = ()
+    """The other declarations of the same name (other files, groups, lock lines): one row."""
+    kept: tuple[DeclaredRequirement, ...] = ()
+    """Declarations a removal must keep: the dev-group lines of a name tests import, when its
+    runtime lines are removable."""
+
+    @property
+    def declarations(self) -> tuple[DeclaredRequirement, ...]:
+        """Every declaration of the name, :attr:`requirement` first."""
+        return (self.requirement, *self.also)
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,19 @@ class Undeclared:
 
 
 @dataclass(frozen=True)
+class DeclaredElsewhere:
+    """An import a declaration satisfies in an extra or group that was not judged (its
+    distribution is not installed here, or ``--group`` left it out): not undeclared."""
+
+    module: str
+    evidence: tuple[Evidence, ...]
+    dists: tuple[NormalizedName, ...]
+    declared_in: tuple[str, ...]
+    """``extra `postgres```, ``group `docs```."""
+    installed: bool
+
+
+@dataclass(frozen=True)
 class Judgement:
     verdicts: tuple[Verdict, ...]
     undeclared: tuple[Undeclared, ...]
@@ -77,6 +100,7 @@ class Judgement:
     removable_freed: int = 0
     removable_exclusive_sum: int = 0
     ignored: tuple[str, ...] = field(default=())
+    elsewhere: tuple[DeclaredElsewhere, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -234,6 +258,25 @@ class JudgeInput:
     """Status (or ``"*"`` for all) → names whose finding is ignored."""
     unreadable_files: int = 0
     """Project files that could not be parsed: a status resting on an absence may be wrong."""
+    locked: tuple[DeclaredRequirement, ...] = ()
+    """Lock lines (versions, not declarations): shown with their name's row, trimmed with it."""
+    elsewhere: tuple[DeclaredRequirement, ...] = ()
+    """Declarations that are not judged: an import they satisfy is not undeclared."""
+
+
+def declaration_rows(
+    declared: Iterable[DeclaredRequirement], marker_env: Mapping[str, str]
+) -> list[tuple[DeclaredRequirement, ...]]:
+    """The declarations grouped by name, in first-declared order: one verdict row each. Each
+    row starts with the declaration that stands for it: a runtime one if any (a name declared
+    for run time is judged as such), an applicable one if any."""
+    rows: dict[NormalizedName, list[DeclaredRequirement]] = {}
+    for req in declared:
+        rows.setdefault(req.name, []).append(req)
+    return [
+        tuple(sorted(row, key=lambda r: (r.is_dev, not is_applicable(r, marker_env))))
+        for row in rows.values()
+    ]
 
 
 def judge(data: JudgeInput) -> Judgement:
@@ -241,7 +284,13 @@ def judge(data: JudgeInput) -> Judgement:
     attribution = attribute(data.scan, data.graph, roots)
     sizes = attribution.by_name()
     usage = collect_usage(data.imports, data.resolve)
-    verdicts = [_verdict(req, data, usage, sizes) for req in data.declared]
+    locked: dict[NormalizedName, list[DeclaredRequirement]] = {}
+    for line in data.locked:
+        locked.setdefault(line.name, []).append(line)
+    verdicts = [
+        _verdict(row, data, usage, sizes, tuple(locked.get(row[0].name, ())))
+        for row in declaration_rows(data.declared, data.marker_env)
+    ]
     removable = tuple(
         sorted(
             {
@@ -254,7 +303,8 @@ def judge(data: JudgeInput) -> Judgement:
     freed_bytes, _ = freed(data.scan, data.graph, roots, set(removable))
     return Judgement(
         verdicts=tuple(verdicts),
-        undeclared=tuple(_undeclared(data, usage, sizes)),
+        undeclared=tuple(_undeclared(data, sizes)),
+        elsewhere=tuple(_elsewhere(data)),
         roots=tuple(roots),
         attribution=attribution,
         removable=removable,
@@ -265,22 +315,24 @@ def judge(data: JudgeInput) -> Judgement:
 
 
 def _verdict(
-    req: DeclaredRequirement,
+    row: tuple[DeclaredRequirement, ...],
     data: JudgeInput,
     usage: Usage,
     sizes: Mapping[NormalizedName, RootSizes],
+    locked: tuple[DeclaredRequirement, ...],
 ) -> Verdict:
+    req, also = row[0], (*row[1:], *locked)
     dist = data.scan.dists.get(req.name)
     version = dist.version if dist else None
     if not is_applicable(req, data.marker_env):
-        return Verdict(req, "not-applicable", version=version)
+        return Verdict(req, "not-applicable", version=version, also=also)
     if dist is None:
-        return Verdict(
-            req, "not-installed", evidence=_site_evidence(usage.imports.get(req.name, []))
-        )
+        evidence = _site_evidence(usage.imports.get(req.name, []))
+        return Verdict(req, "not-installed", evidence=evidence, also=also)
     requirers = tuple(sorted(n for n, r in sizes.items() if n != req.name and req.name in r.reach))
     status, evidence = _judge_one(req, usage, requirers)
-    pin = status == "transitive-only" and _is_pin(req, data.graph, _closure_of(requirers, sizes))
+    closure = _closure_of(requirers, sizes)
+    pin = status == "transitive-only" and any(_is_pin(r, data.graph, closure) for r in row)
     ignored = req.name in data.ignore.get(status, frozenset()) or req.name in data.ignore.get(
         "*", frozenset()
     )
@@ -298,7 +350,19 @@ def _verdict(
         complete,
         confidence,
         reason,
+        also=also,
+        kept=_kept(row, status, usage.imports.get(req.name, [])),
     )
+
+
+def _kept(
+    row: Sequence[DeclaredRequirement], status: Status, sites: Sequence[ImportSite]
+) -> tuple[DeclaredRequirement, ...]:
+    """The dev-group declarations of a runtime row that tests import: removing the runtime
+    lines must leave them."""
+    if status not in REMOVABLE or row[0].is_dev or not any(s.scope == "test" for s in sites):
+        return ()
+    return tuple(r for r in row if r.is_dev)
 
 
 def _confidence(
@@ -339,24 +403,31 @@ def _closure_of(
     return out
 
 
-def _undeclared(
-    data: JudgeInput, usage: Usage, sizes: Mapping[NormalizedName, RootSizes]
-) -> list[Undeclared]:
-    declared = {r.name for r in data.declared}
-    modules: dict[str, list[ImportSite]] = {}
+def _by_module(
+    data: JudgeInput, keep: Callable[[ImportSite, tuple[NormalizedName, ...]], bool]
+) -> dict[tuple[str, tuple[NormalizedName, ...]], list[ImportSite]]:
+    """Third-party import sites ``keep`` accepts, by (top-level module, providing dists)."""
+    modules: dict[tuple[str, tuple[NormalizedName, ...]], list[ImportSite]] = {}
     for site in data.imports.third_party_sites():
         if site.guess:
             continue  # a loader table's string proves use, never a need
         dists = data.resolve(site)
-        if dists and not set(dists) & declared:
-            modules.setdefault(site.module.split(".")[0] + "|" + ",".join(dists), []).append(site)
-        elif not dists and site.kind in ("runtime", "dynamic"):
-            modules.setdefault(site.module.split(".")[0] + "|", []).append(site)
+        if keep(site, dists):
+            modules.setdefault((site.module.split(".")[0], dists), []).append(site)
+    return dict(sorted(modules.items()))
+
+
+def _undeclared(data: JudgeInput, sizes: Mapping[NormalizedName, RootSizes]) -> list[Undeclared]:
+    declared = {r.name for r in data.declared} | {r.name for r in data.elsewhere}
+
+    def keep(site: ImportSite, dists: tuple[NormalizedName, ...]) -> bool:
+        if dists:
+            return not set(dists) & declared
+        return site.kind in ("runtime", "dynamic")
+
     out = []
-    for key, sites in sorted(modules.items()):
-        module, _, names = key.partition("|")
-        dists = tuple(NormalizedName(n) for n in names.split(",") if n)
-        ignored = data.ignore.get("undeclared", frozenset()) | data.ignore.get("*", frozenset())
+    ignored = data.ignore.get("undeclared", frozenset()) | data.ignore.get("*", frozenset())
+    for (module, dists), sites in _by_module(data, keep).items():
         if set(dists) & ignored or module in ignored:
             continue
         required_by = tuple(sorted(n for n, r in sizes.items() if set(dists) & r.reach))
@@ -369,6 +440,25 @@ def _undeclared(
                 None if dists else data.hint(module),
             )
         )
+    return out
+
+
+def _elsewhere(data: JudgeInput) -> list[DeclaredElsewhere]:
+    """Imports only a declaration that is not judged satisfies (an extra not installed)."""
+    judged = {r.name for r in data.declared}
+    where: dict[NormalizedName, list[str]] = {}
+    for req in data.elsewhere:
+        label = f"{'extra' if req.group_kind == 'extra' else 'group'} `{req.group}`"
+        where.setdefault(req.name, []).append(label)
+
+    def keep(_site: ImportSite, dists: tuple[NormalizedName, ...]) -> bool:
+        return bool(set(dists) & set(where)) and not set(dists) & judged
+
+    out = []
+    for (module, dists), sites in _by_module(data, keep).items():
+        declared_in = tuple(dict.fromkeys(g for d in dists for g in where.get(d, ())))
+        installed = any(d in data.scan.dists for d in dists)
+        out.append(DeclaredElsewhere(module, _site_evidence(sites), dists, declared_in, installed))
     return out
 
 

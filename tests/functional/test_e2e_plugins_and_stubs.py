@@ -170,7 +170,7 @@ def test_scan__pre_commit_at_repository_root__command_with_root_evidence(tmp_pat
     found = {r["name"]: r for r in data["requirements"]}
     assert found["pre-commit"]["status"] == "command"
     assert found["pre-commit"]["evidence"][0]["line"] == 1
-    assert found["pre-commit"]["evidence"][0]["file"].endswith("repo/.pre-commit-config.yaml")
+    assert found["pre-commit"]["evidence"][0]["file"] == "../.pre-commit-config.yaml"
     assert found["black"]["status"] == "command"
     assert found["black"]["evidence"][0]["text"] == "configured by pre-commit hook black"
 
@@ -198,3 +198,24 @@ def test_scan__workspace_member_linted_by_root_workflow__command(tmp_path: Path)
     assert found["ruff"]["evidence"][0]["line"] == 5
     # nothing configures or runs isort, up to the repository root
     assert found["isort"]["status"] == "unused"
+
+
+@pytest.mark.venv
+def test_cli_scan__plugin_acting_on_install__evidence_shown_from_site_packages(
+    plugin_venv: RealVenv, tmp_path: Path
+) -> None:
+    project = _write(tmp_path / "svc", PROJECT)
+    module = plugin_venv.site_packages / "pytest_sugar.py"
+    assert module.is_file()
+
+    data = _scan_json(project, plugin_venv.prefix)
+
+    sugar = next(r for r in data["requirements"] if r["name"] == "pytest-sugar")
+    assert sugar["evidence"][0]["file"] == "site-packages/pytest_sugar.py"
+    text = CliRunner().invoke(
+        main, ["scan", str(project), "--env", str(plugin_venv.prefix), "--no-cache"]
+    )
+    assert (
+        "pytest-sugar (requirements-dev.txt:5): used as a plugin — site-packages/pytest_sugar.py"
+        in (text.stdout)
+    )

@@ -14,7 +14,8 @@ from depsize.analyze import Analysis
 from depsize.models import REPORT_SCHEMA_VERSION
 from depsize.recommend import Recommendation
 from depsize.report.view import project_relative, site_relative
-from depsize.verdicts import Evidence, Undeclared, Verdict
+from depsize.requirements.model import DeclaredRequirement
+from depsize.verdicts import DeclaredElsewhere, Evidence, Undeclared, Verdict
 
 SCHEMA_VERSION = REPORT_SCHEMA_VERSION
 
@@ -36,7 +37,19 @@ def _evidence(items: tuple[Evidence, ...], project: Path) -> list[dict[str, Any]
     ]
 
 
-def _verdict(v: Verdict, project: Path) -> dict[str, Any]:
+def _declaration(req: DeclaredRequirement, project: Path, lock: bool) -> dict[str, Any]:
+    return {
+        "file": _path(req.source, project),
+        "line": req.line,
+        "end_line": req.end_line,
+        "group": req.group,
+        "specifier": req.specifier,
+        "raw": req.raw,
+        "lock": lock,
+    }
+
+
+def _verdict(v: Verdict, project: Path, locks: frozenset[Path]) -> dict[str, Any]:
     req, sizes = v.requirement, v.sizes
     return {
         "name": req.name,
@@ -46,6 +59,7 @@ def _verdict(v: Verdict, project: Path) -> dict[str, Any]:
         "marker": req.marker,
         "group": req.group,
         "source": {"file": _path(req.source, project), "line": req.line, "end_line": req.end_line},
+        "sources": [_declaration(r, project, r.source in locks) for r in v.declarations],
         "raw": req.raw,
         "status": v.status,
         "pin": v.pin,
@@ -74,6 +88,41 @@ def _undeclared(u: Undeclared, project: Path) -> dict[str, Any]:
         "required_by": list(u.required_by),
         "hint": u.hint,
         "evidence": _evidence(u.evidence, project),
+    }
+
+
+def _elsewhere(e: DeclaredElsewhere, project: Path) -> dict[str, Any]:
+    return {
+        "module": e.module,
+        "dists": list(e.dists),
+        "declared_in": list(e.declared_in),
+        "installed": e.installed,
+        "evidence": _evidence(e.evidence, project),
+    }
+
+
+def _declarations(analysis: Analysis) -> dict[str, Any]:
+    declared, project = analysis.declared, analysis.settings.project
+    locks = declared.locks if declared else ()
+    return {
+        "locks": [
+            {
+                "file": _path(lock.path, project),
+                "reason": lock.reason,
+                "generated_from": [_path(p, project) for p in lock.generated_from],
+                "note": lock.note,
+            }
+            for lock in locks
+        ],
+        "dev_files": [
+            {"file": _path(s.path, project), "reason": s.group_reason}
+            for s in (declared.sources if declared else ())
+            if s.group_reason
+        ],
+        "project_itself": [
+            {"file": _path(r.source, project), "line": r.line, "raw": r.raw}
+            for r in (declared.self_references if declared else ())
+        ],
     }
 
 
@@ -112,7 +161,7 @@ def _summary(analysis: Analysis) -> dict[str, Any]:
     for verdict in judgement.verdicts if judgement else ():
         statuses[verdict.status] = statuses.get(verdict.status, 0) + 1
     return {
-        "declared": len(analysis.judged),
+        "declared": len(judgement.verdicts) if judgement else 0,
         "statuses": statuses,
         "removable": list(judgement.removable) if judgement else [],
         "removable_freed_bytes": judgement.removable_freed if judgement else 0,
@@ -125,6 +174,12 @@ def to_data(analysis: Analysis) -> dict[str, Any]:
     """The JSON document as plain data."""
     scan, attribution, project = analysis.scan, analysis.attribution, analysis.settings.project
     judgement = analysis.judgement
+    declared = analysis.declared
+    locks = (
+        frozenset(lock.path for lock in declared.locks if lock.generated_from)
+        if declared
+        else frozenset()
+    )
     return {
         "schema_version": SCHEMA_VERSION,
         "depsize_version": __version__,
@@ -144,8 +199,14 @@ def to_data(analysis: Analysis) -> dict[str, Any]:
             }
             for r in attribution.roots
         ],
-        "requirements": [_verdict(v, project) for v in judgement.verdicts] if judgement else [],
+        "requirements": (
+            [_verdict(v, project, locks) for v in judgement.verdicts] if judgement else []
+        ),
         "undeclared": [_undeclared(u, project) for u in judgement.undeclared] if judgement else [],
+        "declared_elsewhere": (
+            [_elsewhere(e, project) for e in judgement.elsewhere] if judgement else []
+        ),
+        "declarations": _declarations(analysis),
         "distributions": [
             {
                 "name": d.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,12 +52,26 @@ class View:
     has_status: bool = True
 
 
+_SITE_DIRS = frozenset({"site-packages", "dist-packages"})
+
+
 def project_relative(path: Path, project: Path) -> str:
-    """A path inside the project relative to it (stable across machines); others as they are."""
+    """A path as reports show it, the same on every machine: an installed file as
+    ``site-packages/<dist>/…``, a project file relative to the project, a file above it
+    (a repository root's workflow) as ``../…``; a path sharing nothing with the project as is."""
+    resolved, root = path.resolve(), project.resolve()
+    parts = resolved.parts
+    sites = [i for i, part in enumerate(parts) if part in _SITE_DIRS]
+    if sites:
+        return "/".join(("site-packages", *parts[sites[-1] + 1 :]))
     try:
-        return path.resolve().relative_to(project.resolve()).as_posix()
+        return resolved.relative_to(root).as_posix()
     except ValueError:
+        pass
+    common = Path(os.path.commonpath([resolved, root]))
+    if common == Path(common.anchor):
         return str(path)
+    return Path(os.path.relpath(resolved, root)).as_posix()
 
 
 def _where(path: Path | None, line: int | None, project: Path) -> str:
@@ -81,6 +96,11 @@ def _evidence(items: tuple[Evidence, ...], project: Path, limit: int = 3) -> str
     return ", ".join(shown) + more
 
 
+def _sources(verdict: Verdict, project: Path) -> str:
+    """Every place the name is declared, ``file:line`` each."""
+    return ", ".join(_where(r.source, r.line, project) for r in verdict.declarations)
+
+
 def _label(verdict: Verdict) -> str:
     req = verdict.requirement
     return req.display_name + (f"[{','.join(sorted(req.extras))}]" if req.extras else "")
@@ -98,7 +118,7 @@ def _row(v: Verdict, project: Path) -> Row:
         s.closure if s else 0,
         s.exclusive if s else 0,
         s.share if s else 0,
-        _where(v.requirement.source, v.requirement.line, project),
+        _sources(v, project),
     )
 
 
@@ -114,8 +134,7 @@ def _sort(rows: list[Row], key: str) -> list[Row]:
 
 
 def _verdict_line(v: Verdict, project: Path) -> str:
-    req = v.requirement
-    where = _where(req.source, req.line, project)
+    where = _sources(v, project)
     text = f"{_label(v)} ({where}): {STATUS_TABLE[v.status].finding}"
     if v.evidence:
         text += f" — {_evidence(v.evidence, project)}"
@@ -133,7 +152,7 @@ def _verdict_line(v: Verdict, project: Path) -> str:
 
 
 def _transitive_line(v: Verdict, project: Path) -> str:
-    where = _where(v.requirement.source, v.requirement.line, project)
+    where = _sources(v, project)
     by = ", ".join(v.required_by[:3]) + (" …" if len(v.required_by) > 3 else "")
     if v.pin:
         return (
@@ -159,6 +178,8 @@ def _sections(analysis: Analysis) -> list[Section]:
         if trans:
             out.append(Section("Only needed transitively", tuple(trans)))
         out += _undeclared_sections(analysis)
+        out += _elsewhere_sections(analysis)
+    out += _declaration_sections(analysis)
     out += _env_sections(analysis)
     return out
 
@@ -186,6 +207,46 @@ def _undeclared_sections(analysis: Analysis) -> list[Section]:
     if missing:
         out.append(Section("Imported but not declared (not installed)", tuple(missing)))
     return out
+
+
+def _elsewhere_sections(analysis: Analysis) -> list[Section]:
+    j = analysis.judgement
+    assert j is not None
+    project = analysis.settings.project
+    lines = []
+    for e in j.elsewhere:
+        state = "not installed" if not e.installed else "not judged (pick it with --group)"
+        where = _evidence(e.evidence, project, limit=2)
+        declared = ", ".join(e.declared_in)
+        lines.append(
+            f"{e.module} ({', '.join(e.dists)}) — {where}: declared in {declared}, {state}"
+        )
+    title = "Imported, declared in an extra or group that is not judged"
+    return [Section(title, tuple(lines))] if lines else []
+
+
+def _declaration_sections(analysis: Analysis) -> list[Section]:
+    """Which files were taken as locks and which as dev files, and the rule that decided."""
+    declared = analysis.declared
+    if declared is None:
+        return []
+    project = analysis.settings.project
+    lines = []
+    for lock in declared.locks:
+        text = f"{project_relative(lock.path, project)}: a generated lock ({lock.reason})"
+        if lock.generated_from:
+            names = ", ".join(project_relative(p, project) for p in lock.generated_from)
+            text += f"; {names} judged instead, the lock gives the versions"
+        lines.append(text + (f"; {lock.note}" if lock.note else ""))
+    lines += [
+        f"{project_relative(s.path, project)}: a dev file ({s.group_reason})"
+        for s in declared.sources
+        if s.group_reason
+    ]
+    if declared.self_references:
+        where = ", ".join(_where(r.source, r.line, project) for r in declared.self_references)
+        lines.append(f"{where}: the project itself ({declared.project_name}), not judged")
+    return [Section("How the declarations were read", tuple(lines))] if lines else []
 
 
 def _env_sections(analysis: Analysis) -> list[Section]:
@@ -253,7 +314,7 @@ def _summary(analysis: Analysis) -> str:
         return text
     removable = [v for v in j.verdicts if v.status in REMOVABLE and not v.ignored]
     likely = sum(v.confidence == "likely" for v in removable)
-    text += f" · {len(analysis.judged)} declared · {len(removable)} unused or dead-code-only"
+    text += f" · {len(j.verdicts)} declared · {len(removable)} unused or dead-code-only"
     text += f" ({likely} likely, not certain)" if likely else ""
     if j.removable:
         text += f" · {human(j.removable_freed)} can be freed"

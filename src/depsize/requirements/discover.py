@@ -3,7 +3,9 @@
 Auto-detection looks in the project folder for ``requirements*.txt``, ``*-requirements.txt``,
 ``requirements/*.txt``, ``pyproject.toml``, ``setup.cfg`` and ``Pipfile``. Requirements files
 whose name mentions constraints are left to the ``-c`` lines that name them. Files given explicitly
-replace auto-detection. A file included by another (``-r``/``-c``) is read once.
+replace auto-detection. A file included by another (``-r``/``-c``) is read once. A generated lock
+(:mod:`~depsize.requirements.locks`) whose source is present is read for its versions, and its
+source is read as the declaration.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from packaging.utils import NormalizedName, canonicalize_name
+
 from depsize.requirements.model import MAIN_GROUP, DeclaredSet, FormatResult
 from depsize.requirements.pipfile import read_pipfile
 from depsize.requirements.pyproject import read_pyproject
 from depsize.requirements.setup_cfg import read_setup_cfg
+from depsize.requirements.tomlfile import read_project_name
 from depsize.requirements.txt import RequirementsReader, group_for_file
 
 _MANIFESTS: dict[str, Callable[[Path], FormatResult]] = {
@@ -50,14 +55,19 @@ def load_declared(
     or invalid TOML, and :class:`~depsize.errors.IncludeCycleError` for an include cycle.
     ``environ`` is used for ``${VAR}`` expansion (``os.environ`` by default).
     """
-    reader = RequirementsReader(environ)
+    reader = RequirementsReader(environ, project)
     results: list[FormatResult] = []
+    manifests: list[Path] = []
     for path in files or find_sources(project):
-        manifest = _MANIFESTS.get(path.name)
-        if manifest is not None:
-            results.append(manifest(path))
+        if path.name in _MANIFESTS:
+            manifests.append(path)
         elif not reader.has_read(path):
             reader.read(path)
+    read: set[Path] = set()
+    for path in [*manifests, *reader.manifests]:
+        if path.resolve() not in read:
+            read.add(path.resolve())
+            results.append(_MANIFESTS[path.name](path))
     requirements = list(reader.requirements)
     sources = list(reader.sources)
     warnings = list(reader.warnings)
@@ -72,4 +82,12 @@ def load_declared(
         warnings=tuple(warnings),
         requirements_files=tuple(reader.files),
         group_includes=tuple(edge for r in results for edge in r.group_includes),
+        locked=tuple(reader.locked),
+        locks=tuple(reader.locks),
+        project_name=_project_name(project),
     )
+
+
+def _project_name(project: Path) -> NormalizedName | None:
+    name = read_project_name(project)
+    return canonicalize_name(name) if name else None

@@ -15,15 +15,22 @@ import shlex
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
+
+from packaging.utils import canonicalize_name
 
 from depsize.errors import IncludeCycleError, InputError
 from depsize.models import ScanWarning
+from depsize.requirements.locks import HEADER_LINES, Requirement, detect_lock
 from depsize.requirements.model import (
     MAIN_GROUP,
     DeclaredRequirement,
+    LockFile,
     SourceFile,
     SourceFormat,
     group_from_filename,
+    is_dev_group,
+    is_dev_tool,
 )
 from depsize.requirements.roundtrip import (
     Entry,
@@ -37,6 +44,15 @@ from depsize.requirements.targets import Origin, TargetError, build, is_url, pip
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _ENV_VAR = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)\}")
 _MAIN_WORDS = frozenset({"base", "main", "prod", "production", "common", "runtime", "core"})
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
+_MANIFEST_SUFFIXES = (".toml", ".cfg")
+Role = Literal["requirement", "constraint", "lock"]
+_SEEN_AS: dict[Role, tuple[Role, ...]] = {
+    "requirement": ("requirement", "lock"),
+    "constraint": ("constraint", "lock"),
+    "lock": ("lock", "requirement"),
+}
+"""A file read in one role is not read again in the roles that map to it."""
 
 # option as written -> (long name, takes a value)
 _OPTIONS: dict[str, tuple[str, bool]] = {
@@ -149,16 +165,39 @@ def group_for_file(path: Path, inherited: str | None) -> str:
     named = group_from_filename(path)
     if named is not None:
         return named
-    words = set(re.split(r"[-_.]+", path.stem.lower())) - {"requirements", ""}
-    if not words or words & _MAIN_WORDS or inherited is None:
+    if _main_by_name(path) or inherited is None:
         return MAIN_GROUP
     return inherited
+
+
+def dev_file_reason(lines: Sequence[LogicalLine]) -> str | None:
+    """Why a requirements file is a dev file by its content, ``None`` if it is not: it
+    ``-r``-includes another file and adds development tools (``includes base.txt and adds
+    pytest, ruff``), or most of its packages are development tools."""
+    includes: list[str] = []
+    names: list[str] = []
+    for logical in lines:
+        target, option_text = split_arguments(logical.text)
+        match = _NAME.match(target)
+        names += [match.group(0)] if match else []
+        try:
+            options = parse_options(option_text) if option_text and not target else []
+        except TargetError:
+            continue
+        includes += [v for n, v in options if n == "requirement" and v is not None]
+    tools = [name for name in names if is_dev_tool(canonicalize_name(name))]
+    shown = ", ".join(tools[:4]) + (", …" if len(tools) > 4 else "")
+    if includes and tools:
+        return f"includes {', '.join(includes)} and adds {shown}"
+    if tools and len(tools) * 2 > len(names):
+        return f"{len(tools)} of its {len(names)} packages are development tools: {shown}"
+    return None
 
 
 @dataclass(frozen=True)
 class _Context:
     path: Path
-    constraint: bool
+    role: Role
     group: str
     chain: tuple[Path, ...]
 
@@ -166,33 +205,40 @@ class _Context:
 class RequirementsReader:
     """Reads requirements files and what they include; each file is read once."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, environ: Mapping[str, str] | None = None, project: Path | None = None
+    ) -> None:
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
+        self.project = project
         self.requirements: list[DeclaredRequirement] = []
         self.constraints: list[DeclaredRequirement] = []
+        self.locked: list[DeclaredRequirement] = []
+        self.locks: list[LockFile] = []
+        self.manifests: list[Path] = []
+        """Manifests (pyproject.toml, setup.cfg) a lock was generated from, to be read."""
         self.sources: list[SourceFile] = []
         self.warnings: list[ScanWarning] = []
         self.files: list[RequirementsFile] = []
-        self._seen: set[tuple[Path, bool]] = set()
+        self._seen: set[tuple[Path, Role]] = set()
 
     def has_read(self, path: Path) -> bool:
         resolved = path.resolve()
-        return (resolved, False) in self._seen or (resolved, True) in self._seen
+        return any((resolved, role) in self._seen for role in _SEEN_AS)
 
     def read(self, path: Path, *, constraint: bool = False, group: str | None = None) -> None:
         """Read a top-level file; :class:`InputError` if it cannot be read."""
-        self._read(path, constraint, group, (), None)
+        self._read(path, "constraint" if constraint else "requirement", group, (), None)
 
     def _read(
         self,
         path: Path,
-        constraint: bool,
+        role: Role,
         inherited: str | None,
         chain: tuple[Path, ...],
         included_from: tuple[Path, int] | None,
     ) -> None:
         resolved = path.resolve()
-        if (resolved, constraint) in self._seen:
+        if any((resolved, seen) in self._seen for seen in _SEEN_AS[role]):
             return
         try:
             data = path.read_bytes()
@@ -200,15 +246,67 @@ class RequirementsReader:
             where = included_from or (path, None)
             reason = exc.strerror or str(exc)
             raise InputError(f"cannot read {path}: {reason}", where[0], where[1]) from None
-        self._seen.add((resolved, constraint))
         rfile = read_requirements_bytes(path, data)
-        kind: SourceFormat = "constraints" if constraint else "requirements"
-        self.sources.append(SourceFile(path, kind, rfile.sha256, included_from))
-        group = group_for_file(path, inherited)
-        ctx = _Context(path, constraint, group, (*chain, resolved))
+        lines = list(logical_lines(rfile.lines))
+        lock = self._lock(path, rfile, lines) if role == "requirement" else None
+        if lock is not None and lock.generated_from:
+            lock_ctx = _Context(path, "lock", group_for_file(path, inherited), ())
+            self._parse(rfile, lines, lock_ctx, included_from)
+            for source in lock.generated_from:
+                if source.suffix in _MANIFEST_SUFFIXES:
+                    self.manifests.append(source)
+                else:
+                    self._read(source, "requirement", inherited, chain, included_from)
+            return
+        group, group_reason = self._group(path, lines, inherited, included_from)
+        ctx = _Context(path, role, group, (*chain, resolved))
+        self._parse(rfile, lines, ctx, included_from, group_reason)
+
+    def _lock(
+        self, path: Path, rfile: RequirementsFile, lines: Sequence[LogicalLine]
+    ) -> LockFile | None:
+        requirements = [Requirement(*split_arguments(line.text)) for line in lines if line.text]
+        header = [line.text for line in rfile.lines[:HEADER_LINES]]
+        lock = detect_lock(path, header, requirements, self.project)
+        if lock is not None:
+            self.locks.append(lock)
+        return lock
+
+    def _group(
+        self,
+        path: Path,
+        lines: Sequence[LogicalLine],
+        inherited: str | None,
+        included_from: tuple[Path, int] | None,
+    ) -> tuple[str, str | None]:
+        """The file's group and, for a dev group, the rule that decided it: its name, the file
+        including it, or its content (:func:`dev_file_reason`)."""
+        named = group_from_filename(path)
+        if named is not None:
+            return named, f"its name says {named}"
+        if _main_by_name(path):
+            return MAIN_GROUP, None
+        if inherited is not None:
+            parent = included_from[0].name if included_from else "another file"
+            return inherited, f"included by {parent}" if is_dev_group(inherited) else None
+        content = dev_file_reason(lines)
+        return ("dev", content) if content is not None else (MAIN_GROUP, None)
+
+    def _parse(
+        self,
+        rfile: RequirementsFile,
+        lines: Sequence[LogicalLine],
+        ctx: _Context,
+        included_from: tuple[Path, int] | None,
+        group_reason: str | None = None,
+    ) -> None:
+        self._seen.add((ctx.path.resolve(), ctx.role))
+        kind: SourceFormat = "constraints" if ctx.role == "constraint" else "requirements"
+        source = SourceFile(ctx.path, kind, rfile.sha256, included_from, group_reason)
+        self.sources.append(source)
         index = len(self.files)
         self.files.append(rfile)
-        entries = [self._entry(line, ctx) for line in logical_lines(rfile.lines)]
+        entries = [self._entry(line, ctx) for line in lines]
         self.files[index] = replace(rfile, entries=tuple(entries))
 
     def _entry(self, logical: LogicalLine, ctx: _Context) -> Entry:
@@ -260,7 +358,8 @@ class RequirementsReader:
         parts = replace(parts, hashes=hashes, options=others)
         origin = Origin(ctx.path, logical.start, logical.end, logical.raw, ctx.group)
         declared = build(parts, origin)
-        (self.constraints if ctx.constraint else self.requirements).append(declared)
+        targets = {"requirement": self.requirements, "constraint": self.constraints}
+        targets.get(ctx.role, self.locked).append(declared)
         if note is not None:
             self._warn(note, ctx.path, logical.start)
 
@@ -273,10 +372,16 @@ class RequirementsReader:
             names = [*ctx.chain[ctx.chain.index(target.resolve()) :], target.resolve()]
             cycle = " -> ".join(_short(p, ctx.chain[0].parent) for p in names)
             raise IncludeCycleError(f"include cycle: {cycle}", ctx.path, logical.start)
-        self._read(target, constraint, ctx.group, ctx.chain, (ctx.path, logical.start))
+        role: Role = "constraint" if constraint else "lock" if ctx.role == "lock" else "requirement"
+        self._read(target, role, ctx.group, ctx.chain, (ctx.path, logical.start))
 
     def _warn(self, message: str, path: Path, line: int) -> None:
         self.warnings.append(ScanWarning(message, path, line))
+
+
+def _main_by_name(path: Path) -> bool:
+    words = set(re.split(r"[-_.]+", path.stem.lower())) - {"requirements", ""}
+    return not words or bool(words & _MAIN_WORDS)
 
 
 def _short(path: Path, base: Path) -> str:

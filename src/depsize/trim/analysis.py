@@ -63,12 +63,14 @@ def plan_from_analysis(
     cpu = _cpu_torch(analysis) if cpu_torch else None
     if cpu_torch and cpu is None:
         notes.append("--cpu-torch: the environment holds no CUDA payload; nothing to change")
+    removals = select_removals(judgement, remove, keep, include_likely=include_likely)
+    notes += _kept_notes(analysis, {r.requirement.name for r in removals})
     roots = judgement.roots
     reach = analysis.graph.reach(s for root in roots for s in root.states())
     reachable = sum(analysis.scan.dists[n].own_bytes for n in reach if n in analysis.scan.dists)
     plan = plan_trim(
         declared,
-        select_removals(judgement, remove, keep, include_likely=include_likely),
+        removals,
         comments=comments,
         additions=additions,
         cpu_torch=cpu,
@@ -77,6 +79,19 @@ def plan_from_analysis(
         freed_bytes=lambda names: freed(analysis.scan, analysis.graph, roots, names)[0],
     )
     return replace(plan, notes=plan.notes + tuple(notes))
+
+
+def _kept_notes(analysis: Analysis, removed: Collection[str]) -> list[str]:
+    """The dev-group lines a removal leaves, because tests import the name."""
+    judgement = analysis.judgement
+    project = analysis.settings.project
+    return [
+        f"{_relative(req.source, project)}:{req.line}: {req.display_name} kept in group "
+        f"{req.group}: tests import it"
+        for verdict in (judgement.verdicts if judgement else ())
+        if verdict.requirement.name in removed
+        for req in verdict.kept
+    ]
 
 
 def _cpu_torch(analysis: Analysis) -> CpuTorch | None:

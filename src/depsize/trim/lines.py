@@ -39,7 +39,8 @@ def select_removals(
     include_likely: bool = False,
 ) -> list[Removal]:
     """The verdicts to act on: not ignored, not a version pin, not kept with ``--keep``, and
-    ``certain`` unless ``include_likely``."""
+    ``certain`` unless ``include_likely``; one removal for each of their declarations (every
+    file and lock line that names it) but the ones the verdict keeps."""
     kept = {canonicalize_name(name) for name in keep}
     removals = []
     for verdict in judgement.verdicts:
@@ -51,9 +52,12 @@ def select_removals(
         if verdict.confidence == "likely" and not include_likely:
             continue
         freed = verdict.sizes.exclusive if verdict.sizes else 0
-        removals.append(
-            Removal(req, verdict.status, 0 if verdict.status == "transitive-only" else freed)
-        )
+        freed = 0 if verdict.status == "transitive-only" else freed
+        removals += [
+            Removal(declaration, verdict.status, freed)
+            for declaration in verdict.declarations
+            if declaration not in verdict.kept
+        ]
     return removals
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.errors import InputError
+from depsize.models import REMOVABLE
 from depsize.recommend import CPU_TORCH_INDEX
 from depsize.requirements.model import DeclaredRequirement, DeclaredSet
 from depsize.trim.lines import _comment_on, _LineEditor, readable, removal_comment
@@ -33,6 +34,11 @@ from depsize.trim.model import (
     TrimSummary,
 )
 from depsize.units import human
+
+_LOCK_KEEPS = (
+    "a generated lock keeps every distribution the env needs, and others need this one; "
+    "regenerate the lock from its source"
+)
 
 
 def plan_trim(
@@ -62,11 +68,11 @@ def plan_trim(
         planner.cpu_torch(cpu_torch)
     files = planner.finish()
     removed = {r.requirement for r in removals} & set(planner.removed)
-    remaining = [r for r in declared.requirements if r not in removed]
-    names = frozenset({r.name for r in declared.requirements} - {r.name for r in remaining})
+    before = {r.name for r in declared.requirements}
+    names = frozenset(before - {r.name for r in declared.requirements if r not in removed})
     summary = TrimSummary(
-        declared_before=len(declared.requirements),
-        declared_after=len(remaining) + planner.added,
+        declared_before=len(before),
+        declared_after=len(before) - len(names) + planner.added,
         reachable_before=reachable_bytes,
         freed=freed_bytes(names) if freed_bytes is not None else None,
         removed_names=tuple(sorted(names)),
@@ -122,6 +128,9 @@ class _Planner:
 
     def remove(self, removal: Removal) -> None:
         req = removal.requirement
+        if self.declared.is_lock(req.source) and removal.status not in REMOVABLE:
+            self.skip_requirement(req, _LOCK_KEEPS)
+            return
         fmt = self.formats.get(req.source)
         editor = self.editor(req.source) if fmt == "requirements" else None
         if editor is not None:
@@ -155,6 +164,8 @@ class _Planner:
 
     def main_file(self) -> Path | None:
         for source in self.declared.sources:
+            if self.declared.is_lock(source.path):
+                continue
             if source.format == "requirements" and source.included_from is None:
                 return source.path
         return None
