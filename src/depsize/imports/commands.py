@@ -194,6 +194,9 @@ def _tox_commands(text: str) -> list[tuple[int, str]]:
             command = match[1].strip()
         elif line[:1].isspace() and inside:
             command = line.strip()
+            if found and found[-1][1].endswith("\\"):  # a continued command
+                found[-1] = (found[-1][0], found[-1][1][:-1] + " " + command)
+                continue
         else:
             inside = False
             continue
