@@ -262,7 +262,8 @@ class _Walker:
         kind = "dynamic" if kind == "runtime" else kind
         literal_tail = isinstance(tail, ast.Constant) and isinstance(tail.value, str)
         suffix = tail.value if literal_tail and tail is not head else ""  # type: ignore[union-attr]
-        self.opens.append(OpenLoad(node.lineno, prefix, kind, ctx.lazy, call, suffix))
+        setting = _setting_name(first)
+        self.opens.append(OpenLoad(node.lineno, prefix, kind, ctx.lazy, call, suffix, setting))
 
     def _maybe_url(self, value: str, line: int) -> None:
         match = URL_VALUE.match(value)
@@ -273,6 +274,17 @@ class _Walker:
         self, module: str, level: int, names: tuple[str, ...], line: int, ctx: _Context
     ) -> None:
         self.imports.append(RawImport(module, level, names, line, ctx.kind(), ctx.lazy))
+
+
+def _setting_name(node: ast.expr | None) -> str:
+    """``X`` of ``settings.X`` / ``conf.X`` / ``getattr(settings, "X")``: an upper-case setting."""
+    name = ""
+    if isinstance(node, ast.Attribute):
+        name = node.attr
+    elif isinstance(node, ast.Call) and _dotted(node.func) == "getattr" and len(node.args) >= 2:
+        key = node.args[1]
+        name = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else ""
+    return name if name.isupper() and name.isidentifier() else ""
 
 
 def _dotted(node: ast.AST) -> str:

@@ -26,7 +26,7 @@ from depsize.imports.model import (
 )
 from depsize.imports.strings import Spelled
 
-FORMAT = 3
+FORMAT = 4
 Key = tuple[int, int]
 
 
@@ -125,7 +125,9 @@ def encode_scan(scan: FileScan) -> dict[str, Any]:
     if scan.lenient:
         data["l"] = True
     if scan.open_loads:
-        data["o"] = [[o.line, o.prefix, o.kind, o.lazy, o.call, o.suffix] for o in scan.open_loads]
+        data["o"] = [
+            [o.line, o.prefix, o.kind, o.lazy, o.call, o.suffix, o.setting] for o in scan.open_loads
+        ]
     _encode_strings(scan, data)
     return data
 
@@ -144,6 +146,8 @@ def _encode_strings(scan: FileScan, data: dict[str, Any]) -> None:
         data["sf"] = sorted(spelled.flags)
     if spelled.exec_lines:
         data["sx"] = list(spelled.exec_lines)
+    if spelled.settings:
+        data["ss"] = [list(s) for s in spelled.settings]
 
 
 def _pairs(data: dict[str, Any], key: str) -> tuple[tuple[str, int], ...]:
@@ -166,10 +170,11 @@ def decode_scan(data: dict[str, Any]) -> FileScan:
         _pairs(data, "sv"),
         frozenset(str(f) for f in data.get("sf", ())),
         tuple(int(n) for n in data.get("sx", ())),
+        tuple((str(n), str(v), int(ln)) for n, v, ln in data.get("ss", ())),
     )
     opens = tuple(
-        OpenLoad(int(ln), str(p), _kind(k), bool(lz), str(call), str(sfx))
-        for ln, p, k, lz, call, sfx in data.get("o", ())
+        OpenLoad(int(ln), str(p), _kind(k), bool(lz), str(call), str(sfx), str(setting))
+        for ln, p, k, lz, call, sfx, setting in data.get("o", ())
     )
     return FileScan(
         imports=imports,

@@ -156,6 +156,10 @@ def link(
     """
     links = Links()
     index = _Index(layout.by_module)
+    settings: dict[str, list[tuple[Path, str, int]]] = {}
+    for path, scan in scans.items():
+        for name, value, line in scan.spelled.settings:
+            settings.setdefault(name, []).append((path, value, line))
     for path, scan in scans.items():
         info = layout.by_path[path]
         out = links.edges.setdefault(info.module, [])
@@ -167,7 +171,7 @@ def link(
             package = layout.package_of(info)
             out.extend(index.under(f"{package}.") if package else layout.by_module)
             links.package_scans.append(info.module)
-        _computed(_Site(layout, index, info, scan), links, known)
+        _computed(_Site(layout, index, info, scan, settings), links, known)
     for config in configs:
         for value, line in config.spelled.dotted:
             found = target(layout, value)
@@ -183,6 +187,8 @@ class _Site:
     index: _Index
     info: ModuleFile
     scan: FileScan
+    settings: Mapping[str, list[tuple[Path, str, int]]]
+    """Upper-case names assigned anywhere in the project: (file, dotted literal or "", line)."""
 
 
 def _computed(site: _Site, links: Links, known: Callable[[str], bool]) -> None:
@@ -195,20 +201,50 @@ def _computed(site: _Site, links: Links, known: Callable[[str], bool]) -> None:
             if layout.is_first_party(module):
                 out.extend(index.under(load.prefix))
             continue  # a prefix outside the project: it loads nothing of ours
-        resolved = False
-        for value, line in scan.table:
-            found = target(layout, value + load.suffix)
-            if found is not None:
-                out.append(found)
-                resolved = True
-            elif known(value.split(":", 1)[0]):
-                raw = RawImport(value.split(":", 1)[0], 0, (), line, load.kind, load.lazy)
-                links.table_imports.setdefault(info.path, []).append(raw)
-                resolved = True
-        if not resolved and not scanned:
+        if load.setting:
+            if not _by_setting(site, load, links, known):
+                links.open_loads.append((info, load))
+            continue
+        if not _by_table(site, load, links, known) and not scanned:
             links.open_loads.append((info, load))
     for line in scan.spelled.exec_lines:
         links.open_loads.append((info, OpenLoad(line, "", "dynamic", False, "exec(...)")))
+
+
+def _by_table(site: _Site, load: OpenLoad, links: Links, known: Callable[[str], bool]) -> bool:
+    """Resolve a computed import by the name-like strings of its own file (a loader table)."""
+    resolved = False
+    for value, line in site.scan.table:
+        found = target(site.layout, value + load.suffix)
+        if found is not None:
+            links.edges.setdefault(site.info.module, []).append(found)
+            resolved = True
+        elif known(value.split(":", 1)[0]):
+            raw = RawImport(value.split(":", 1)[0], 0, (), line, load.kind, load.lazy)
+            links.table_imports.setdefault(site.info.path, []).append(raw)
+            resolved = True
+    return resolved
+
+
+def _by_setting(site: _Site, load: OpenLoad, links: Links, known: Callable[[str], bool]) -> bool:
+    """Resolve ``import_module(settings.X)`` by the project's own assignments of ``X``.
+
+    Never assigned: the framework's default (``django.contrib.sessions.backends.db``), nothing
+    of the project's requirements. Assigned dotted literals: those modules. Assigned anything
+    else (``env("X")``): not resolved.
+    """
+    assigned = site.settings.get(load.setting, [])
+    if any(not value for _path, value, _line in assigned):
+        return False
+    for path, value, line in assigned:
+        module = value.split(":", 1)[0]
+        found = target(site.layout, module)
+        if found is not None:
+            links.edges.setdefault(site.info.module, []).append(found)
+        elif known(module):
+            raw = RawImport(module, 0, (), line, load.kind, load.lazy)
+            links.table_imports.setdefault(path, []).append(raw)
+    return True
 
 
 def _conventions(

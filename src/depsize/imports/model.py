@@ -64,6 +64,8 @@ class OpenLoad:
     """How it is written, shortened: ``import_module(name)``."""
     suffix: str = ""
     """The literal end of the name (``f"{ext}.migrations"`` → ``".migrations"``), if any."""
+    setting: str = ""
+    """The setting that holds the name (``import_module(settings.SESSION_ENGINE)``), if any."""
 
 
 @dataclass(frozen=True)

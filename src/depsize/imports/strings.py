@@ -26,6 +26,11 @@ from depsize.imports.schemes import SCHEME_DRIVERS, URL_VALUE
 
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_][\w.]*)?"
 _QUOTED_DOTTED = re.compile(rf"""(?<![\w'"])[rRuU]?(['"])({_DOTTED})\1""")
+_IMPORT_STRING = re.compile(
+    r"""['"](?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+[\w, \t*]+"""
+    r"""|import[ \t]+([A-Za-z_][\w.]*))['"]"""
+)
+"""An import statement kept in a string (django-extensions' ``SHELL_PLUS_IMPORTS``)."""
 _BARE_DOTTED = re.compile(rf"""(?<![\w./@-])({_DOTTED})(?![\w/@-])""")
 _FILE_SUFFIXES = frozenset(
     [
@@ -96,6 +101,12 @@ _PACKAGE_SCAN = re.compile(
 )
 _AUTODISCOVER = re.compile(r"\bautodiscover_tasks\s*\(")
 _EXEC = re.compile(r"(?<![\w.])exec\s*\(")
+_ASSIGNMENT = re.compile(
+    r"^[ \t]*([A-Z][A-Z0-9_]*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*"
+    rf"""(?:[rRuU]?['"]({_DOTTED})['"][ \t]*(?:#[^\n]*)?$)?""",
+    re.MULTILINE,
+)
+"""An upper-case setting assigned, with its value when that is one dotted literal."""
 _MAX_LIST = 50_000
 """Characters of a setting's list read at most (a longer one is read that far)."""
 
@@ -114,6 +125,9 @@ class Spelled:
     """``package-scan``, ``autodiscover``."""
     exec_lines: tuple[int, ...] = ()
     """Lines of ``exec(...)`` calls: code that may load anything."""
+    settings: tuple[tuple[str, str, int], ...] = ()
+    """Upper-case names assigned at the start of a line (``SESSION_ENGINE = "x.y"``): the name,
+    the dotted literal assigned ("" when it is something else) and the line."""
 
 
 class _Lines:
@@ -128,6 +142,9 @@ def spelled_in_code(text: str) -> Spelled:
     """Names a Python file spells in string literals."""
     lines = _Lines(text)
     dotted = tuple((m[2], lines.at(m.start())) for m in _QUOTED_DOTTED.finditer(text))
+    if "import" in text:
+        found = _IMPORT_STRING.finditer(text)
+        dotted += tuple((m[1] or m[2], lines.at(m.start())) for m in found)
     return _with_common(text, lines, dotted)
 
 
@@ -163,7 +180,8 @@ def _with_common(text: str, lines: _Lines, dotted: tuple[tuple[str, int], ...]) 
             (f"{m[1]}+{m[2]}", lines.at(m.start())) for m in _DRIVER_TOKEN.finditer(text)
         )
     words = _setting_words(text, lines)
-    return Spelled(dotted, words, drivers, frozenset(flags), exec_lines)
+    settings = tuple((m[1], m[2] or "", lines.at(m.start())) for m in _ASSIGNMENT.finditer(text))
+    return Spelled(dotted, words, drivers, frozenset(flags), exec_lines, settings)
 
 
 def _setting_words(text: str, lines: _Lines) -> tuple[tuple[str, int], ...]:

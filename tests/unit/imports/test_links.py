@@ -243,3 +243,55 @@ def test_lock_of_a_lock__pinned_generated_in_file__pyproject_is_the_source(
     assert [p.name for p in lock.generated_from] == ["pyproject.toml"]
     judged = {r.name for r in declared.requirements if not declared.is_lock(r.source)}
     assert judged == {"rich"}
+
+
+@pytest.mark.parametrize(
+    ("settings", "open_sites", "redis_scope"),
+    [
+        ("", 0, "dead"),  # never assigned: the framework's default, nothing of the project's
+        ('SESSION_ENGINE = "app.sessions"\n', 0, "live"),  # assigned a literal: that module
+        ('SESSION_ENGINE = env("ENGINE")\n', 1, "unknown"),  # assigned something else: open
+    ],
+)
+def test_import_module_of_a_setting__resolved_by_its_assignments(
+    tmp_path: Path, settings: str, open_sites: int, redis_scope: str
+) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/settings.py": settings,
+            "app/sessions.py": "import redis\n",
+            "app/main.py": """
+                from importlib import import_module
+                from django.conf import settings
+                from app import settings as _local
+
+                engine = import_module(settings.SESSION_ENGINE)
+
+                if __name__ == "__main__":
+                    pass
+            """,
+        },
+    )
+    result = analyze_imports(root, {}, PY, use_cache=False)
+
+    assert len(result.open_loading) == open_sites
+    assert [s.scope for s in result.sites if s.module == "redis"] == [redis_scope]
+
+
+def test_import_statement_in_a_string__its_module_is_an_edge(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/settings.py": "SHELL_PLUS_IMPORTS = ['from app.shell.utils import print_qs']\n",
+            "app/shell/__init__.py": "",
+            "app/shell/utils.py": "import tabulate\n",
+            "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n",
+        },
+    )
+    result = analyze_imports(root, {}, PY, use_cache=False)
+
+    assert {s.module: s.scope for s in result.sites if not s.first_party} == {"tabulate": "live"}
+    assert result.dead_modules == ()
