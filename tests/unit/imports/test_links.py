@@ -288,7 +288,8 @@ def test_import_statement_in_a_string__its_module_is_an_edge(tmp_path: Path) -> 
             "app/settings.py": "SHELL_PLUS_IMPORTS = ['from app.shell.utils import print_qs']\n",
             "app/shell/__init__.py": "",
             "app/shell/utils.py": "import tabulate\n",
-            "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n",
+            "manage.py": "import os\n"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n",
         },
     )
     result = analyze_imports(root, {}, PY, use_cache=False)
