@@ -167,6 +167,11 @@ def _summary(analysis: Analysis) -> dict[str, Any]:
         "removable_freed_bytes": judgement.removable_freed if judgement else 0,
         "removable_exclusive_sum_bytes": judgement.removable_exclusive_sum if judgement else 0,
         "entry_points_found": bool(analysis.imports and analysis.imports.entry_found),
+        "dead_modules": list(analysis.imports.dead_modules) if analysis.imports else [],
+        "open_loading": [
+            {"file": _path(s.file, analysis.settings.project), "line": s.line, "what": s.what}
+            for s in (analysis.imports.open_loading if analysis.imports else ())
+        ],
     }
 
 

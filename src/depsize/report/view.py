@@ -179,9 +179,23 @@ def _sections(analysis: Analysis) -> list[Section]:
             out.append(Section("Only needed transitively", tuple(trans)))
         out += _undeclared_sections(analysis)
         out += _elsewhere_sections(analysis)
+        out += _open_sections(analysis)
     out += _declaration_sections(analysis)
     out += _env_sections(analysis)
     return out
+
+
+def _open_sections(analysis: Analysis) -> list[Section]:
+    """Where the module graph is open: the reasons behind the *likely* verdicts."""
+    imports = analysis.imports
+    if imports is None or not imports.open_loading:
+        return []
+    project = analysis.settings.project
+    lines = [
+        f"{_where(s.file, s.line, project)}: {s.what}; modules it may load are not called dead"
+        for s in imports.open_loading
+    ]
+    return [Section("Code loaded in ways depsize cannot follow", tuple(lines))]
 
 
 def _undeclared_sections(analysis: Analysis) -> list[Section]:
