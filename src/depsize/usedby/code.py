@@ -112,7 +112,7 @@ class CodeSearch:
         names: set[NormalizedName],
     ) -> None:
         self.files_scanned += 1
-        result = scan_bytes(data)
+        result = scan_bytes(data, spelled=False)
         if result.error is not None:
             for name in names:
                 self.unreadable.setdefault(name, []).append(path)
