@@ -2,13 +2,15 @@
 
 discover env → scan distributions → dependency graph ─┐
 declared requirements ────────────────────────────────┼─► verdicts + sizes → Analysis
-project imports (AST, reachability, commands) ────────┘
+project imports (AST, reachability, commands) ────────┤
+used distributions' code read for the rest (usedby) ──┘
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -123,6 +125,7 @@ def _judged(
 def _with_project(base: Analysis) -> Analysis:
     from depsize.mapping import ImportMapper
     from depsize.requirements import load_declared
+    from depsize.usedby import find_dependency_uses
     from depsize.verdicts import JudgeInput, judge, removal_recommendation
 
     settings, config = base.settings, base.config
@@ -171,6 +174,7 @@ def _with_project(base: Analysis) -> Analysis:
             ),
             locked=declared.locked,
             elsewhere=elsewhere,
+            used_by=partial(find_dependency_uses, base.scan, base.graph),
         )
     )
     removal = removal_recommendation(judgement, base.scan.total_bytes)

@@ -124,7 +124,7 @@ STATUS_TABLE: dict[Status, StatusInfo] = {
         proven=True,
     ),
     "used-by-dependency": StatusInfo(
-        "not imported, but a used distribution's own code imports it or lists it in an extra",
+        "not imported, but a used distribution's code imports it, or its metadata lists it",
         "Used by a dependency",
         "loaded by a distribution the project uses",
         "green",
@@ -275,6 +275,20 @@ class InstalledDist:
                 name = rel.rsplit("/", 1)[-1]
                 names.append(name[:-4] if name.endswith(".exe") else name)
         return tuple(dict.fromkeys(names))
+
+
+ENV_FOLDERS = frozenset({"site-packages", "dist-packages"})
+"""Folders of installed packages."""
+
+
+def from_env_folder(path: Path) -> str | None:
+    """``site-packages/<path there>`` for a file under a folder of installed packages (the last
+    one in the path), the same on every machine; ``None`` for any other path."""
+    parts = path.parts
+    for index in range(len(parts) - 1, -1, -1):
+        if parts[index] in ENV_FOLDERS:
+            return "/".join(("site-packages", *parts[index + 1 :]))
+    return None
 
 
 @dataclass(frozen=True)

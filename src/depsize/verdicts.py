@@ -6,7 +6,7 @@ Pure functions of the scan, the graph, the declared requirements and the import 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -14,13 +14,14 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName
 
 from depsize.attribute import Attribution, Root, RootSizes, attribute, freed
-from depsize.graph import DepGraph
+from depsize.graph import DepGraph, State
 from depsize.imports.configured import module_names
 from depsize.imports.model import ImportSite, ProjectImports, StubUse
-from depsize.models import REMOVABLE, STATUS_TABLE, Confidence, EnvScan, Status
+from depsize.models import REMOVABLE, STATUS_TABLE, Confidence, EnvScan, Status, from_env_folder
 from depsize.recommend import Recommendation
 from depsize.requirements.model import DeclaredRequirement, is_applicable
 from depsize.units import human
+from depsize.usedby import DependencyUse, DependencyUses
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,18 @@ class Usage:
     doubts: dict[NormalizedName, str] = field(default_factory=dict)
     """Why an absence of use is not certain for a distribution (an unproven plugin, stubs
     of an imported module with no type checker to read them)."""
+    dependency: dict[NormalizedName, list[Evidence]] = field(default_factory=dict)
+    """Declared requirements a used distribution imports, lists in an extra or requires."""
+
+    def used_directly(self) -> set[NormalizedName]:
+        """Distributions whose code the project runs: loaded by its code (not only for type
+        checking, not only from dead code), run as commands, plugged in, named by config."""
+        loaded = {
+            name
+            for name, sites in self.imports.items()
+            if any(s.scope != "dead" and s.kind != "type-checking" for s in sites)
+        }
+        return loaded | set(self.commands) | set(self.plugins) | set(self.configured)
 
 
 def collect_usage(
@@ -157,6 +170,10 @@ def _stub_evidence(stub: StubUse) -> tuple[Evidence, ...] | None:
     return (*sites, Evidence(checker.file, checker.line, checker.text, "type-checker"))
 
 
+def _dependency_evidence(uses: Iterable[DependencyUse]) -> list[Evidence]:
+    return [Evidence(u.file, u.line, u.describe(), "dependency") for u in uses]
+
+
 def _site_evidence(sites: Iterable[ImportSite]) -> tuple[Evidence, ...]:
     return tuple(Evidence(s.file, s.line, f"import {s.module}", s.kind, s.scope) for s in sites)
 
@@ -183,18 +200,24 @@ def _import_status(
 
 
 def _without_import(
-    name: NormalizedName, usage: Usage
+    name: NormalizedName, usage: Usage, requirers: Collection[NormalizedName] = ()
 ) -> tuple[Status, tuple[Evidence, ...]] | None:
-    """A use that is no import: a command run or configured, a plugin in use, stubs read."""
-    if name in usage.commands:
-        return "command", tuple(usage.commands[name])
-    if name in usage.plugins:
-        return "plugin", tuple(usage.plugins[name])
-    if name in usage.configured:
-        return "configured", tuple(usage.configured[name])
+    """A use that is no import: a command run or configured, a plugin in use, stubs read, a
+    used distribution that loads it (unless another declared requirement pulls it in)."""
+    for status, found in (
+        ("command", usage.commands),
+        ("plugin", usage.plugins),
+        ("configured", usage.configured),
+    ):
+        if name in found:
+            return status, tuple(found[name])  # type: ignore[return-value]
     stub = usage.stubs.get(name)
     evidence = _stub_evidence(stub) if stub else None
-    return ("types", evidence) if evidence else None
+    if evidence:
+        return "types", evidence
+    if name in usage.dependency and not requirers:
+        return "used-by-dependency", tuple(usage.dependency[name])
+    return None
 
 
 def _judge_one(
@@ -204,7 +227,7 @@ def _judge_one(
     by_import = _import_status(sites, req.is_dev)
     if by_import and by_import[0] == "used":
         return "used", _site_evidence(by_import[1])
-    found = _without_import(req.name, usage)
+    found = _without_import(req.name, usage, requirers)
     if found is not None:
         return found
     if by_import:
@@ -262,6 +285,10 @@ class JudgeInput:
     """Lock lines (versions, not declarations): shown with their name's row, trimmed with it."""
     elsewhere: tuple[DeclaredRequirement, ...] = ()
     """Declarations that are not judged: an import they satisfy is not undeclared."""
+    used_by: Callable[[frozenset[NormalizedName], frozenset[State]], DependencyUses] | None = None
+    """Finds the candidates' uses by the distributions reached from the given states (reads
+    their files: :func:`depsize.usedby.find_dependency_uses` bound to the scan and graph);
+    ``None`` skips the pass."""
 
 
 def declaration_rows(
@@ -283,7 +310,7 @@ def judge(data: JudgeInput) -> Judgement:
     roots = declared_roots(data.declared, data.scan, data.marker_env)
     attribution = attribute(data.scan, data.graph, roots)
     sizes = attribution.by_name()
-    usage = collect_usage(data.imports, data.resolve)
+    usage = _with_dependency_uses(collect_usage(data.imports, data.resolve), data, roots, sizes)
     locked: dict[NormalizedName, list[DeclaredRequirement]] = {}
     for line in data.locked:
         locked.setdefault(line.name, []).append(line)
@@ -314,6 +341,54 @@ def judge(data: JudgeInput) -> Judgement:
     )
 
 
+def _requirers(
+    name: NormalizedName, sizes: Mapping[NormalizedName, RootSizes]
+) -> tuple[NormalizedName, ...]:
+    """Declared requirements (roots) other than ``name`` whose closure holds it."""
+    return tuple(sorted(n for n, r in sizes.items() if n != name and name in r.reach))
+
+
+def _with_dependency_uses(
+    usage: Usage, data: JudgeInput, roots: Sequence[Root], sizes: Mapping[NormalizedName, RootSizes]
+) -> Usage:
+    """``usage`` plus the uses, by distributions the project uses, of the requirements it does
+    not import, run, plug in or configure and that no other declared requirement pulls in
+    (that one stays ``transitive-only``: pip installs it either way)."""
+    if data.used_by is None:
+        return usage
+    candidates = frozenset(
+        row[0].name
+        for row in declaration_rows(data.declared, data.marker_env)
+        if row[0].name in data.scan.dists
+        and is_applicable(row[0], data.marker_env)
+        and not _is_used_by_project(row[0], usage)
+        and not _requirers(row[0].name, sizes)
+    )
+    if not candidates:
+        return usage
+    extras = {root.name: root.extras for root in roots}
+    starts = frozenset(
+        state
+        for name in usage.used_directly()
+        for state in Root(name, extras.get(name, frozenset())).states()
+    )
+    found = data.used_by(candidates, starts)
+    doubts = dict(usage.doubts)
+    for name, paths in found.unreadable.items():
+        where = from_env_folder(paths[0]) or str(paths[0])
+        doubts.setdefault(
+            name, f"a used distribution's file names it but could not be parsed: {where}"
+        )
+    dependency = {name: _dependency_evidence(uses) for name, uses in found.uses.items()}
+    return replace(usage, dependency=dependency, doubts=doubts)
+
+
+def _is_used_by_project(req: DeclaredRequirement, usage: Usage) -> bool:
+    by_import = _import_status(usage.imports.get(req.name, []), req.is_dev)
+    used = by_import is not None and by_import[0] == "used"
+    return used or _without_import(req.name, usage) is not None
+
+
 def _verdict(
     row: tuple[DeclaredRequirement, ...],
     data: JudgeInput,
@@ -329,7 +404,7 @@ def _verdict(
     if dist is None:
         evidence = _site_evidence(usage.imports.get(req.name, []))
         return Verdict(req, "not-installed", evidence=evidence, also=also)
-    requirers = tuple(sorted(n for n, r in sizes.items() if n != req.name and req.name in r.reach))
+    requirers = _requirers(req.name, sizes)
     status, evidence = _judge_one(req, usage, requirers)
     closure = _closure_of(requirers, sizes)
     pin = status == "transitive-only" and any(_is_pin(r, data.graph, closure) for r in row)

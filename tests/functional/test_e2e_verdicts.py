@@ -44,6 +44,13 @@ pytestmark = pytest.mark.venv
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "projects" / "e2e"
 SCHEMA = Path(__file__).parents[2] / "docs" / "schema.json"
 
+RENDER = b"""def render_page(name):
+    import pagekit
+
+    return pagekit.render(name)
+"""
+"""webcore loads pagekit only when a page is rendered: the project never imports pagekit."""
+
 WHEELS = (
     WheelSpec(
         "webcore",
@@ -55,8 +62,10 @@ WHEELS = (
             "webcore/tests/__init__.py": 200,
             "webcore/tests/test_core.py": 1800,
         },
+        contents={"webcore/render.py": RENDER},
         requires=("sharedlib>=1.0", "corelib", "innerdep"),
     ),
+    WheelSpec("pagekit", "1.1", files={"pagekit/__init__.py": 1600}),
     WheelSpec("sharedlib", "1.2.0", files={"sharedlib/__init__.py": 1500}),
     WheelSpec("corelib", "0.9", files={"corelib/__init__.py": 2500}),
     WheelSpec("innerdep", "1.0", files={"innerdep/__init__.py": 900}),
@@ -123,6 +132,7 @@ EXPECTED_STATUS = {
     "winlib": "not-applicable",
     "checklib": "used",
     "types-webcore": "types",
+    "pagekit": "used-by-dependency",
 }
 
 REACH = {
@@ -141,6 +151,7 @@ REACH = {
     "imgkit-headless": {"imgkit-headless"},
     "checklib": {"checklib"},
     "types-webcore": {"types-webcore"},
+    "pagekit": {"pagekit"},
 }
 """Closure of each installed, applicable declared requirement, read off the WHEELS above."""
 
@@ -260,8 +271,8 @@ def test_analyze__e2e_project__every_status_once_or_more_as_expected(analysis: A
     statuses = {name: v.status for name, v in _verdicts(analysis).items()}
 
     assert statuses == EXPECTED_STATUS
-    # used-by-dependency and plugin (which needs proof of use) have their own tests
-    assert set(statuses.values()) == set(STATUSES) - {"used-by-dependency", "plugin"}
+    # plugin (which needs proof of use) has its own tests
+    assert set(statuses.values()) == set(STATUSES) - {"plugin"}
     assert analysis.roots_from == "declared"
 
 
@@ -293,10 +304,27 @@ def test_analyze__e2e_project__evidence_is_the_proving_file_and_line(
         ]
         assert found == where, name
     assert verdicts["psycopg2-binary"].evidence[0].text == "URL scheme postgresql+psycopg2://"
+
     assert verdicts["legacylib"].evidence[0].scope == "dead"
     assert verdicts["testlib"].evidence[0].scope == "test"
     for name in ("gone-a", "gone-b", "sharedlib", "corelib", "winlib"):
         assert verdicts[name].evidence == (), name
+
+
+def test_analyze__e2e_lazily_imported_by_used_wheel__evidence_in_its_installed_file(
+    analysis: Analysis, e2e_env: E2EEnv
+) -> None:
+    verdict = _verdicts(analysis)["pagekit"]
+
+    assert [
+        (e.file.relative_to(e2e_env.site).as_posix() if e.file else None, e.line, e.kind)
+        for e in verdict.evidence
+    ] == [("webcore/render.py", 2, "dependency")]
+    assert verdict.evidence[0].text == (
+        "pagekit imported by webcore, for webcore's render_page (inside a function)"
+    )
+    assert verdict.confidence is None
+    assert "pagekit" not in (analysis.judgement.removable if analysis.judgement else ())
 
 
 def test_analyze__e2e_transitive_requirements__pin_only_when_narrower_than_requirer(

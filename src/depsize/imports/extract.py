@@ -49,8 +49,12 @@ def scan_file(path: str, *, fast: bool = True) -> tuple[Key | None, FileScan]:
     return (stat.st_size, stat.st_mtime_ns), scan_bytes(data, notebook=notebook, fast=fast)
 
 
-def scan_bytes(data: bytes, *, notebook: bool = False, fast: bool = True) -> FileScan:
-    """Imports, ``__main__`` guard and URL literals of one file's bytes."""
+def scan_bytes(
+    data: bytes, *, notebook: bool = False, fast: bool = True, spelled: bool = True
+) -> FileScan:
+    """Imports, ``__main__`` guard and URL literals of one file's bytes; with ``spelled``, the
+    names its string literals spell too (an installed library read for its imports alone,
+    :mod:`depsize.usedby`, does without)."""
     try:
         text = notebook_source(data) if notebook else decode_source(data)
     except (UnicodeDecodeError, LookupError) as exc:
@@ -69,7 +73,7 @@ def scan_bytes(data: bytes, *, notebook: bool = False, fast: bool = True) -> Fil
             return result
         # the running parser rejects it, the import statements read fine: newer syntax, maybe
         result = replace(lenient, error=result.error, error_line=result.error_line, lenient=True)
-    return replace(result, spelled=spelled_in_code(text))
+    return replace(result, spelled=spelled_in_code(text)) if spelled else result
 
 
 def scan_text_ast(text: str) -> FileScan:

@@ -9,7 +9,7 @@ from pathlib import Path
 from depsize.analyze import Analysis
 from depsize.attribute import RootSizes
 from depsize.imports.model import IMPORT_KINDS
-from depsize.models import REMOVABLE, STATUS_TABLE
+from depsize.models import REMOVABLE, STATUS_TABLE, from_env_folder
 from depsize.units import human
 from depsize.verdicts import Evidence, Verdict
 
@@ -52,18 +52,14 @@ class View:
     has_status: bool = True
 
 
-_SITE_DIRS = frozenset({"site-packages", "dist-packages"})
-
-
 def project_relative(path: Path, project: Path) -> str:
     """A path as reports show it, the same on every machine: an installed file as
     ``site-packages/<dist>/…``, a project file relative to the project, a file above it
     (a repository root's workflow) as ``../…``; a path sharing nothing with the project as is."""
     resolved, root = path.resolve(), project.resolve()
-    parts = resolved.parts
-    sites = [i for i, part in enumerate(parts) if part in _SITE_DIRS]
-    if sites:
-        return "/".join(("site-packages", *parts[sites[-1] + 1 :]))
+    installed = from_env_folder(resolved)
+    if installed is not None:
+        return installed
     try:
         return resolved.relative_to(root).as_posix()
     except ValueError:

@@ -1,0 +1,84 @@
+"""Requirements the project never imports but a distribution it uses loads: used-by-dependency.
+
+FastAPI imports python-multipart inside a function, the first time a route takes a form; uvicorn
+imports websockets for WebSocket endpoints; pandas imports openpyxl in ``read_excel``. The
+project's code never names them, yet removing them breaks the app. This pass reads the installed
+``.py`` files of the distributions the project uses (the ones its imports, commands and plugins
+map to, and everything those reach in the dependency graph, extras included) for imports of the
+candidates' import names: lazy ones inside functions, under ``try/except ImportError``,
+``importlib.import_module("x")`` (:mod:`.code`). It also reads the used distributions' extras
+(python-multipart in ``fastapi[standard]``) and requirements (:mod:`.metadata`). Nothing scanned
+is imported; the cost grows with the candidates' matches, the files are only read and
+byte-matched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from packaging.utils import NormalizedName
+
+from depsize.graph import DepGraph, State
+from depsize.models import EnvScan
+from depsize.usedby.code import CodeSearch
+from depsize.usedby.metadata import extra_uses, requirement_uses
+from depsize.usedby.model import DependencyUse, DependencyUses, UseHow
+
+__all__ = ["DependencyUse", "DependencyUses", "UseHow", "find_dependency_uses"]
+
+
+def find_dependency_uses(
+    scan: EnvScan,
+    graph: DepGraph,
+    candidates: Collection[NormalizedName],
+    starts: Iterable[State],
+) -> DependencyUses:
+    """Uses of ``candidates`` by the distributions reached from ``starts``.
+
+    ``starts`` are the states (distribution, extra) the project uses directly. Their extras are
+    read for the candidates; every reached distribution's code is read for imports of them.
+    """
+    wanted = {c for c in candidates if c in scan.dists}
+    start_states = [s for s in starts if s[0] in scan.dists]
+    if not wanted or not start_states:
+        return DependencyUses()
+    reached = graph.reach_states(start_states)
+    direct = {name for name, _ in start_states}
+    found: dict[NormalizedName, list[DependencyUse]] = {}
+    for use in (
+        *requirement_uses(scan, graph, wanted, reached),
+        *extra_uses(scan, graph, wanted, direct),
+    ):
+        found.setdefault(use.candidate, []).append(use)
+    code = CodeSearch(scan.dists, wanted)
+    for name in sorted({name for name, _ in reached}):
+        code.search(scan.dists[name])
+    for use in code.uses:
+        found.setdefault(use.candidate, []).append(use)
+    return DependencyUses(
+        uses={name: _ordered(uses, direct) for name, uses in sorted(found.items())},
+        unreadable={name: tuple(paths) for name, paths in sorted(code.unreadable.items())},
+        files_read=code.files_read,
+        files_scanned=code.files_scanned,
+    )
+
+
+def _ordered(
+    uses: list[DependencyUse], direct: Collection[NormalizedName]
+) -> tuple[DependencyUse, ...]:
+    """Code imports first, those of the directly used distributions and inside a named
+    function first; then base requirements, then extras."""
+    rank = {"import": 0, "requirement": 1, "extra": 2}
+    return tuple(
+        sorted(
+            uses,
+            key=lambda u: (
+                rank[u.how],
+                u.source not in direct,
+                u.function is None,
+                u.source,
+                str(u.file),
+                u.line or 0,
+            ),
+        )
+    )

@@ -1,0 +1,238 @@
+"""The used distributions' code: imports of the candidates' names in their installed files.
+
+A top-level name (``multipart``) is looked for in the lines that hold ``import`` (see
+:func:`import_lines`) or, when the names are few, first as a plain substring of the file; the
+last part of a dotted one (``storage`` of ``google.cloud.storage``, which ``from google.cloud
+import (storage,)`` may put on a line of its own) in the whole file. Only the files that match go
+to the exact scanner (:func:`depsize.imports.extract.scan_bytes`), and only the ones with a lazy
+import of a candidate are parsed again, to name the function it sits in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from pathlib import Path
+
+from packaging.utils import NormalizedName
+
+from depsize.imports.extract import decode_source, scan_bytes
+from depsize.imports.model import RawImport
+from depsize.models import InstalledDist
+from depsize.usedby.model import DependencyUse
+
+FILES_PER_SOURCE = 3
+"""Files kept per (candidate, used distribution): one proves the use and a few say where; the
+rest of that distribution's files are not scanned for that candidate."""
+
+_FEW_NAMES = 3
+"""Up to this many top-level names, a plain ``name in data`` per name (about 1 GB/s each) rules
+most files out before :func:`import_lines` (about 0.4 GB/s) is built for them."""
+
+_TEST_FOLDERS = frozenset({"tests", "test", "testing", "_testing"})
+"""Folders of a distribution's test suite or test helpers (``numpy.testing``): what they import
+(pytest, hypothesis) is what tests need, not what the library needs to run."""
+
+
+def is_library_code(rel: str) -> bool:
+    """A ``.py`` file inside site-packages that is part of the library, not its tests."""
+    if not rel.endswith(".py") or rel.startswith("../"):
+        return False
+    *folders, name = rel.split("/")
+    if "__pycache__" in folders or _TEST_FOLDERS.intersection(folders):
+        return False
+    return not (name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"))
+
+
+class CodeSearch:
+    """Reads source files, byte-matches the candidates' names, scans only the matching files."""
+
+    def __init__(
+        self, dists: Mapping[NormalizedName, InstalledDist], wanted: Collection[NormalizedName]
+    ) -> None:
+        self.owners: dict[str, set[NormalizedName]] = {}
+        """Import name (dotted for namespace packages) → the candidates that provide it."""
+        for name in wanted:
+            for module in dists[name].import_names:
+                self.owners.setdefault(module, set()).add(name)
+        self.by_word: dict[bytes, set[NormalizedName]] = {}
+        for module, names in self.owners.items():
+            self.by_word.setdefault(module.rsplit(".", 1)[-1].encode(), set()).update(names)
+        self.top_words = sorted({m.encode() for m in self.owners if "." not in m})
+        self.top = _words_pattern(m for m in self.owners if "." not in m)
+        self.dotted = _words_pattern(m.rsplit(".", 1)[-1] for m in self.owners if "." in m)
+        self.uses: list[DependencyUse] = []
+        self.unreadable: dict[NormalizedName, list[Path]] = {}
+        self.files_with_use: dict[tuple[NormalizedName, NormalizedName], int] = {}
+        """(candidate, source) → files of the source found to import the candidate."""
+        self.files_read = 0
+        self.files_scanned = 0
+
+    def search(self, dist: InstalledDist) -> None:
+        if not self.owners or dist.editable:
+            return
+        own = set(dist.import_names)
+        site = os.fspath(dist.site_packages)
+        for rel, _size in dist.files:
+            if not is_library_code(rel):
+                continue
+            try:
+                with open(f"{site}/{rel}", "rb") as handle:  # RECORD paths are POSIX
+                    data = handle.read()
+            except OSError:
+                continue
+            self.files_read += 1
+            names = self._open_names(dist.name, self._words(data))
+            if names:
+                self._scan(dist, own, dist.site_packages / rel, data, names)
+
+    def _words(self, data: bytes) -> set[bytes]:
+        """The candidates' names ``data`` may import."""
+        words: set[bytes] = set()
+        if self.top is not None and b"import" in data:
+            few = len(self.top_words) <= _FEW_NAMES
+            if not few or any(word in data for word in self.top_words):
+                words.update(m.group() for m in self.top.finditer(import_lines(data)))
+        if self.dotted is not None:
+            words.update(m.group() for m in self.dotted.finditer(data))
+        return words
+
+    def _open_names(self, source: NormalizedName, words: set[bytes]) -> set[NormalizedName]:
+        """The candidates behind ``words`` that ``source`` may still give evidence for."""
+        names = {name for word in words for name in self.by_word[word]} - {source}
+        return {n for n in names if self.files_with_use.get((n, source), 0) < FILES_PER_SOURCE}
+
+    def _scan(
+        self,
+        dist: InstalledDist,
+        own: set[str],
+        path: Path,
+        data: bytes,
+        names: set[NormalizedName],
+    ) -> None:
+        self.files_scanned += 1
+        result = scan_bytes(data, spelled=False)
+        if result.error is not None:
+            for name in names:
+                self.unreadable.setdefault(name, []).append(path)
+            return
+        hits: list[tuple[NormalizedName, str, RawImport]] = []
+        for raw in result.imports:
+            if raw.level or raw.kind == "type-checking":
+                continue
+            for name, module in self._match(raw):
+                if name in names and module not in own:
+                    hits.append((name, module, raw))
+        if hits:
+            self._record(dist, path, data, hits)
+
+    def _match(self, raw: RawImport) -> Iterator[tuple[NormalizedName, str]]:
+        """(candidate, import name it provides) for the most specific name ``raw`` loads."""
+        dotted = [f"{raw.module}.{n}" for n in raw.names if n != "*"] + [raw.module]
+        for module in dotted:
+            parts = module.split(".")
+            for end in range(len(parts), 0, -1):
+                prefix = ".".join(parts[:end])
+                if prefix in self.owners:
+                    for name in sorted(self.owners[prefix]):
+                        yield name, prefix
+                    return
+
+    def _record(
+        self,
+        dist: InstalledDist,
+        path: Path,
+        data: bytes,
+        hits: list[tuple[NormalizedName, str, RawImport]],
+    ) -> None:
+        functions = _function_spans(data) if any(raw.lazy for _, _, raw in hits) else []
+        seen: set[tuple[NormalizedName, str | None]] = set()
+        for name in {name for name, _, _ in hits}:
+            key = (name, dist.name)
+            self.files_with_use[key] = self.files_with_use.get(key, 0) + 1
+        for name, module, raw in hits:
+            function = _enclosing(functions, raw.line) if raw.lazy else None
+            if (name, function) in seen:
+                continue  # one site per function (or per module top level) is enough
+            seen.add((name, function))
+            self.uses.append(
+                DependencyUse(
+                    name,
+                    dist.name,
+                    path,
+                    raw.line,
+                    "import",
+                    module,
+                    function=function,
+                    lazy=raw.lazy,
+                    optional=raw.kind == "conditional",
+                    dynamic=raw.kind == "dynamic",
+                )
+            )
+
+
+def _words_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
+    unique = sorted(set(words))
+    if not unique:
+        return None
+    return re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in unique) + rb")\b")
+
+
+def import_lines(data: bytes) -> bytes:
+    """The lines of ``data`` that hold ``import``, joined by newlines: where any import of a
+    top-level name shows the name (``import x``, ``from x import y``, ``import_module("x")``).
+
+    A line that opens a bracket or ends with a backslash brings the two lines after it
+    (``import_module(`` with its literal on the next line), and one that follows a backslash
+    continuation brings the line before it (``from x \\`` above ``import y``).
+    """
+    parts: list[bytes] = []
+    pos = data.find(b"import")
+    while pos != -1:
+        start = data.rfind(b"\n", 0, pos) + 1
+        end = _line_end(data, pos)
+        if start >= 2 and data[max(start - 3, 0) : start - 1].rstrip(b"\r").endswith(b"\\"):
+            start = data.rfind(b"\n", 0, start - 1) + 1
+        if b"(" in data[pos:end] or data[start:end].rstrip().endswith(b"\\"):
+            end = _line_end(data, _line_end(data, end + 1) + 1)
+        parts.append(data[start:end])
+        pos = data.find(b"import", end)
+    return b"\n".join(parts)
+
+
+def _line_end(data: bytes, pos: int) -> int:
+    end = data.find(b"\n", pos)
+    return len(data) if end == -1 else end
+
+
+def _function_spans(data: bytes) -> list[tuple[int, int, str]]:
+    """(first line, last line, qualified name) of every function of a source file."""
+    import ast  # lazy: only files with a lazy import of a candidate need it
+
+    try:
+        tree = ast.parse(decode_source(data))
+    except (SyntaxError, ValueError, UnicodeDecodeError, LookupError, RecursionError):
+        return []
+    spans: list[tuple[int, int, str]] = []
+    stack: list[tuple[list[ast.AST], str]] = [(list(tree.body), "")]
+    while stack:  # statements only: expressions hold no function worth naming
+        body, prefix = stack.pop()
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = f"{prefix}{node.name}"
+                if not isinstance(node, ast.ClassDef):
+                    spans.append((node.lineno, node.end_lineno or node.lineno, name))
+                stack.append((list(node.body), f"{name}."))
+                continue
+            for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+                children = getattr(node, block, None)
+                if isinstance(children, list):
+                    stack.append((children, prefix))
+    return spans
+
+
+def _enclosing(spans: list[tuple[int, int, str]], line: int) -> str | None:
+    """The innermost function whose lines hold ``line``."""
+    inside = [s for s in spans if s[0] <= line <= s[1]]
+    return max(inside, key=lambda s: s[0])[2] if inside else None
