@@ -367,9 +367,10 @@ def _with_dependency_uses(
     if not candidates:
         return usage
     extras = {root.name: root.extras for root in roots}
+    own = _project_dists(data)
     starts = frozenset(
         state
-        for name in usage.used_directly()
+        for name in usage.used_directly() - own
         for state in Root(name, extras.get(name, frozenset())).states()
     )
     found = data.used_by(candidates, starts)
@@ -467,6 +468,21 @@ def _confidence(
     if status == "unused" and loaders:
         return "likely", f"a computed import may load it: {loaders[0].describe(data.imports.root)}"
     return "certain", None
+
+
+def _project_dists(data: JudgeInput) -> set[NormalizedName]:
+    """The project's own distributions installed in the env (``pip install -e .``): their
+    metadata repeats the project's requirements, which says nothing about their use."""
+    root = data.imports.root
+    first_party = data.imports.first_party
+    own = set()
+    for dist in data.scan.dists.values():
+        location = dist.editable_location
+        inside = location is not None and (location == root or location.is_relative_to(root))
+        tops = {n.partition(".")[0] for n in dist.import_names}
+        if inside or (tops and tops <= first_party):
+            own.add(dist.name)
+    return own
 
 
 def _closure_of(

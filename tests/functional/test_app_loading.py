@@ -474,3 +474,19 @@ def test_open_sites__suffix_one_then_any__unused_likely_but_stubs_certain(tmp_pa
     assert "svc/main.py:6" in unused.confidence_reason  # the site that can load it
     stubs = verdicts["types-unusedpkg"]
     assert (stubs.status, stubs.confidence) == ("unused", "certain")  # stubs are never imported
+
+
+def test_project_installed_into_its_env__its_metadata_is_no_evidence(tmp_path: Path) -> None:
+    # pip install -e . puts the project's own METADATA in the env, repeating its requirements;
+    # `python -m myapp` runs it: that says nothing about ocpp, which nothing imports
+    files = {
+        "myapp/__init__.py": "",
+        "myapp/__main__.py": "import requests\n",
+        "Dockerfile": 'CMD ["python", "-m", "myapp"]\n',
+        "requirements.txt": "requests\nocpp\n",
+    }
+    own = DistSpec("myapp", requires=("requests", "ocpp"), files={"myapp/__init__.py": 10})
+    dists = [own, _dist("requests", "requests/__init__.py"), _dist("ocpp", "ocpp/__init__.py")]
+    analysis = _run(tmp_path, files, dists)
+
+    assert _statuses(analysis) == {"requests": ("used", None), "ocpp": ("unused", "certain")}

@@ -45,16 +45,17 @@ def find_dependency_uses(
     reached = graph.reach_states(start_states)
     direct = {name for name, _ in start_states}
     found: dict[NormalizedName, list[DependencyUse]] = {}
-    for use in (
-        *requirement_uses(scan, graph, wanted, reached),
-        *extra_uses(scan, graph, wanted, direct),
-    ):
+    for use in requirement_uses(scan, graph, wanted, reached):
         found.setdefault(use.candidate, []).append(use)
     code = CodeSearch(scan.dists, wanted)
     for name in sorted({name for name, _ in reached}):
         code.search(scan.dists[name])
     for use in code.uses:
         found.setdefault(use.candidate, []).append(use)
+    # an extra that lists it is context for a use found above, never a use on its own:
+    # pytest-xdist in pytest[dev] says nothing of this project
+    for use in extra_uses(scan, graph, {c for c in wanted if c in found}, direct):
+        found[use.candidate].append(use)
     return DependencyUses(
         uses={name: _ordered(uses, direct) for name, uses in sorted(found.items())},
         unreadable={name: tuple(paths) for name, paths in sorted(code.unreadable.items())},
