@@ -19,17 +19,21 @@ from definitions import Truth
 from tools import ToolRun
 
 VARIANTS = {
-    "depsize": ("depsize", False),
-    "depsize +likely": ("depsize", True),
-    "deptry": ("deptry", False),
-    "fawltydeps": ("fawltydeps", False),
-    "creosote": ("creosote", False),
-    "chokkin": ("chokkin", False),
-    "chokkin +likely": ("chokkin", True),
+    "depsize": ("depsize", False, False),
+    "depsize +likely": ("depsize", True, False),
+    "depsize +transitive": ("depsize", False, True),
+    "deptry": ("deptry", False, False),
+    "fawltydeps": ("fawltydeps", False, False),
+    "creosote": ("creosote", False, False),
+    "chokkin": ("chokkin", False, False),
+    "chokkin +likely": ("chokkin", True, False),
 }
-"""Scored rows: ``name -> (tool, include likely claims)``. The plain names score only what the
-tool would remove by default (depsize: ``certain``; chokkin: ``certain``, what ``--fix``
-removes); ``+likely`` adds the claims each reports at ``likely`` confidence."""
+"""Scored rows: ``name -> (tool, include likely claims, include transitive-only lines)``. The
+plain names score only what the tool would remove by default (depsize: ``certain``; chokkin:
+``certain``, what ``--fix`` removes); ``+likely`` adds the claims each reports at ``likely``
+confidence; ``depsize +transitive`` adds the ``transitive-only`` lines that are no version pin
+(what ``depsize trim --remove unused,dead-code-only,transitive-only`` removes: another declared
+requirement keeps the package installed, so the line frees 0 B)."""
 
 
 def _ratio(num: int, den: int) -> float | None:
@@ -94,19 +98,21 @@ def status_score(statuses: dict[str, list[str]], truth: Truth) -> dict[str, Any]
 def score_project(runs: dict[str, ToolRun], truth: Truth) -> dict[str, Any]:
     """Every variant's scores on one project; ``None`` for a tool that did not run usably."""
     scores: dict[str, Any] = {}
-    for variant, (tool, with_likely) in VARIANTS.items():
+    for variant, (tool, with_likely, with_transitive) in VARIANTS.items():
         run = runs.get(tool)
         if run is None or not run.usable():
             scores[variant] = None
             continue
         claims = sorted(
-            set(run.removal_claims) | (set(run.likely_claims) if with_likely else set())
+            set(run.removal_claims)
+            | (set(run.likely_claims) if with_likely else set())
+            | (set(run.line_claims) if with_transitive else set())
         )
         scores[variant] = {
             "removal": removal_score(claims, truth),
             "undeclared": undeclared_score(run.undeclared_claims, truth),
         }
-        if tool == "depsize" and not with_likely:
+        if tool == "depsize" and not with_likely and not with_transitive:
             scores[variant]["statuses"] = status_score(run.statuses, truth)
     return scores
 

@@ -56,6 +56,8 @@ class ToolRun:
     problem: str | None = None
     removal_claims: list[str] = field(default_factory=list)
     likely_claims: list[str] = field(default_factory=list)
+    line_claims: list[str] = field(default_factory=list)
+    """depsize only: ``transitive-only`` lines that are no version pin (removable, frees 0 B)."""
     undeclared_claims: list[str] = field(default_factory=list)
     statuses: dict[str, list[str]] = field(default_factory=dict)
     """depsize only: every status each requirement got (a name can have several rows)."""
@@ -166,7 +168,7 @@ def run_depsize(ctx: Context) -> ToolRun:
 def parse_depsize(run: ToolRun, report: dict[str, Any]) -> None:
     run.version = report.get("depsize_version")
     run.env_total_bytes = report.get("env", {}).get("total_bytes")
-    removal, likely = set(), set()
+    removal, likely, lines = set(), set(), set()
     for row in report.get("requirements", []):
         name = canonical(row["name"])
         run.statuses.setdefault(name, [])
@@ -175,7 +177,10 @@ def parse_depsize(run: ToolRun, report: dict[str, Any]) -> None:
         if row["status"] in REMOVABLE_STATUSES and not row.get("ignored", False):
             # no confidence field (a depsize before confidences existed) means certain
             (likely if row.get("confidence", "certain") == "likely" else removal).add(name)
+        if row["status"] == "transitive-only" and not row.get("pin") and not row.get("ignored"):
+            lines.add(name)
     run.removal_claims = sorted(removal)
+    run.line_claims = sorted(lines - removal)
     run.likely_claims = sorted(likely - removal)
     run.undeclared_claims = sorted({u["module"] for u in report.get("undeclared", [])})
     run.statuses = {k: sorted(v) for k, v in sorted(run.statuses.items())}

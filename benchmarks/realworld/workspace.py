@@ -129,6 +129,9 @@ def export(git_dir: Path, commit: str, into: Path) -> list[str]:
         archive.stdout.close()
     if archive.wait() != 0 or untar.returncode != 0:
         raise SetupError(f"git archive {commit} from {git_dir} failed")
+    # a checkout has a .git folder: tools find the repository root by it (workflows and
+    # pre-commit configurations of a monorepo member live there)
+    subprocess.run(["git", "init", "-q", str(into)], check=True, env=clean_env())
     listed = (
         subprocess.run(
             [*git, "ls-tree", "-r", "--name-only", "-z", commit],
