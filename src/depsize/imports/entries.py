@@ -20,8 +20,9 @@ from depsize.imports.model import EntryPointFound, FileScan
 from depsize.models import ScanWarning
 
 ENTRY_FILE_NAMES = frozenset(
-    {"__main__.py", "main.py", "app.py", "manage.py", "wsgi.py", "asgi.py"}
+    {"__main__.py", "main.py", "app.py", "manage.py", "wsgi.py", "asgi.py", "gunicorn.conf.py"}
 )
+"""``gunicorn.conf.py`` is the configuration gunicorn reads from its working folder."""
 _APP_SPEC = re.compile(r"^([A-Za-z_][\w.]*)(?::[A-Za-z_][\w.]*(?:\(.*\))?)?$")
 PYTHON_PROGRAM = re.compile(r"^(?:.*/)?python(?:\d+(?:\.\d+)?)?$")
 _APP_SERVERS = frozenset(
@@ -93,6 +94,12 @@ def pyproject_entries(root: Path, warnings: list[ScanWarning]) -> Iterator[Entry
 def command_entries(commands: Iterable[Command], root: Path) -> Iterator[EntryPointFound]:
     """Entries named by commands: a module (``pkg.main``) or a script path made a module name."""
     for command in commands:
+        config = _server_config(command.argv)
+        if config is not None:
+            script = (command.file.parent / config).resolve()
+            script = script if script.exists() else (root / config).resolve()
+            how = f"{command.file.name}:{command.line}"
+            yield EntryPointFound(f"file:{script}", how, command.file, command.line)
         target = command_target(command.argv)
         if target is None:
             continue
@@ -127,6 +134,18 @@ def command_target(argv: tuple[str, ...]) -> tuple[str, str] | None:  # noqa: PL
         return ("file", scripts[0]) if scripts else None
     if program.endswith(".py"):
         return "file", argv[0]
+    return None
+
+
+def _server_config(argv: tuple[str, ...]) -> str | None:
+    """The Python configuration file an app server is told to read (``gunicorn -c conf.py``)."""
+    if argv[0].rsplit("/", 1)[-1] not in _APP_SERVERS:
+        return None
+    for i, arg in enumerate(argv[1:], start=1):
+        value = argv[i + 1] if arg in ("-c", "--config") and i + 1 < len(argv) else ""
+        value = arg.split("=", 1)[1] if arg.startswith("--config=") else value
+        if value.endswith(".py"):
+            return value.removeprefix("python:")
     return None
 
 

@@ -41,8 +41,11 @@ DJANGO_SUBMODULES = (
     "checks",
     "translation",
     "tasks",
+    "wagtail_hooks",
+    "search_indexes",
 )
-"""Modules of a Django app that Django, its contrib apps or common add-ons load by convention."""
+"""Modules of a Django app that Django, its contrib apps or common add-ons (Celery, Wagtail,
+django-modeltranslation, Haystack) load by convention."""
 DJANGO_SUBPACKAGES = ("management.commands", "templatetags", "migrations")
 """Packages of a Django app whose every module Django loads by name."""
 CONFIG_SUFFIXES = (".ini", ".cfg", ".toml", ".yml", ".yaml", ".env", ".conf", ".json")
@@ -250,6 +253,7 @@ def _by_setting(site: _Site, load: OpenLoad, links: Links, known: Callable[[str]
 def _conventions(
     layout: ProjectLayout, index: _Index, scans: Mapping[Path, FileScan], links: Links
 ) -> None:
+    _alembic(layout, index, links)
     django = any(r.module.partition(".")[0] == "django" for s in scans.values() for r in s.imports)
     autodiscover = any("autodiscover" in s.spelled.flags for s in scans.values())
     if not django and not autodiscover:
@@ -261,4 +265,19 @@ def _conventions(
         out.extend(f"{package}.{n}" for n in names if layout.exists(f"{package}.{n}"))
         if django:
             for sub in DJANGO_SUBPACKAGES:
+                if layout.exists(f"{package}.{sub}"):
+                    out.append(f"{package}.{sub}")
                 out.extend(index.under(f"{package}.{sub}."))
+
+
+def _alembic(layout: ProjectLayout, index: _Index, links: Links) -> None:
+    """An Alembic script folder (``env.py`` beside ``versions/``): ``alembic upgrade`` (or
+    ``flask db upgrade``) runs ``env.py`` and every revision file, by path."""
+    for module, info in layout.by_module.items():
+        if module.rpartition(".")[2] != "env" or info.is_package:
+            continue
+        folder = module.rpartition(".")[0]
+        versions = f"{folder}.versions" if folder else "versions"
+        if layout.exists(versions) or (info.path.parent / "script.py.mako").is_file():
+            for started in (module, *index.under(f"{versions}.")):
+                links.starts.append((started, info.path, 1))

@@ -31,6 +31,8 @@ _IMPORT_STRING = re.compile(
     r"""|import[ \t]+([A-Za-z_][\w.]*))['"]"""
 )
 """An import statement kept in a string (django-extensions' ``SHELL_PLUS_IMPORTS``)."""
+_FSTRING_PREFIX = re.compile(r"""(?<![\w'"])[fF][rR]?['"]([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\.\{""")
+"""The literal dotted start of an f-string (``enqueue(f"app.tasks.{name}")``, an RQ job)."""
 _BARE_DOTTED = re.compile(rf"""(?<![\w./@-])({_DOTTED})(?![\w/@-])""")
 _FILE_SUFFIXES = frozenset(
     [
@@ -145,6 +147,8 @@ def spelled_in_code(text: str) -> Spelled:
     if "import" in text:
         found = _IMPORT_STRING.finditer(text)
         dotted += tuple((m[1] or m[2], lines.at(m.start())) for m in found)
+    if ".{" in text:
+        dotted += tuple((m[1], lines.at(m.start())) for m in _FSTRING_PREFIX.finditer(text))
     return _with_common(text, lines, dotted)
 
 

@@ -296,3 +296,50 @@ def test_import_statement_in_a_string__its_module_is_an_edge(tmp_path: Path) -> 
 
     assert {s.module: s.scope for s in result.sites if not s.first_party} == {"tabulate": "live"}
     assert result.dead_modules == ()
+
+
+def test_app_conventions__alembic_migrations_wagtail_gunicorn_rq__nothing_dead(
+    tmp_path: Path,
+) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "manage.py": "import django\n",
+            "site/__init__.py": "",
+            "site/settings.py": "INSTALLED_APPS = ['shop']\n",
+            "shop/__init__.py": "",
+            "shop/migrations/__init__.py": "",
+            "shop/wagtail_hooks.py": "from shop import filters\n",
+            "shop/filters.py": "import django_filters\n",
+            "migrations/env.py": "from alembic import context\n",
+            "migrations/script.py.mako": "",
+            "migrations/versions/1a_init.py": "import sqlalchemy\n",
+            "gunicorn.conf.py": "import multiprocessing\nworkers = 2\n",
+            "conf/prod_gunicorn.py": "import gevent\n",
+            "Procfile": "web: gunicorn -c conf/prod_gunicorn.py site.wsgi\n",
+            "site/wsgi.py": "import os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'site.settings'\n",
+            "site/jobs.py": "def enqueue(name):\n    queue.enqueue(f'site.tasks.{name}')\n",
+            "site/tasks.py": "import rq\n",
+            "site/old.py": "import reportlab\n",
+        },
+    )
+    result = analyze_imports(root, {}, PY, use_cache=False)
+
+    assert result.dead_modules == ("site.jobs", "site.old")
+    live = {s.module for s in result.sites if not s.first_party and s.scope == "live"}
+    assert live >= {"django_filters", "alembic", "sqlalchemy", "gevent"}
+
+
+def test_rq_job_named_by_fstring_prefix__the_tasks_module_is_an_edge(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/main.py": "def run(name):\n    q.enqueue(f'app.tasks.{name}')\n\n"
+            "if __name__ == '__main__':\n    run('x')\n",
+            "app/tasks.py": "import rq\n",
+        },
+    )
+    result = analyze_imports(root, {}, PY, use_cache=False)
+
+    assert result.dead_modules == ()
