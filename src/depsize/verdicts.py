@@ -380,8 +380,26 @@ def _with_dependency_uses(
         doubts.setdefault(
             name, f"a used distribution's file names it but could not be parsed: {where}"
         )
-    dependency = {name: _dependency_evidence(uses) for name, uses in found.uses.items()}
+    dependency: dict[NormalizedName, list[Evidence]] = {}
+    for name, uses in found.uses.items():
+        if any(_needs(use) for use in uses):
+            dependency[name] = _dependency_evidence(uses)
+        else:  # only optional imports at a module's top: the library works without it
+            where = from_env_folder(uses[0].file) or str(uses[0].file)
+            doubts.setdefault(
+                name,
+                f"{uses[0].describe()} at {where}:{uses[0].line}: the library runs without it, "
+                "but a feature of it may not",
+            )
     return replace(usage, dependency=dependency, doubts=doubts)
+
+
+def _needs(use: DependencyUse) -> bool:
+    """Whether a use says the source needs the candidate when that code runs: a requirement,
+    a hard import, or an import inside a function (``ensure_multipart_is_installed``). An
+    import at a module's top under ``try/except ImportError`` (``try: import lz4 except
+    ImportError: lz4 = None``) says the library copes without it."""
+    return use.how == "requirement" or (use.how == "import" and (use.lazy or not use.optional))
 
 
 def _is_used_by_project(req: DeclaredRequirement, usage: Usage) -> bool:
@@ -452,7 +470,7 @@ def _confidence(
     if status not in REMOVABLE:
         return None, None
     doubt = doubts.get(name)
-    if status == "unused" and doubt:
+    if doubt:
         return "likely", doubt
     if data.unreadable_files:
         files = data.unreadable_files

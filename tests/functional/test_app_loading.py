@@ -490,3 +490,33 @@ def test_project_installed_into_its_env__its_metadata_is_no_evidence(tmp_path: P
     analysis = _run(tmp_path, files, dists)
 
     assert _statuses(analysis) == {"requests": ("used", None), "ocpp": ("unused", "certain")}
+
+
+def test_library_optional_imports__reraised_needed__fallback_only_likely(tmp_path: Path) -> None:
+    files = {
+        "main.py": "import webfw\n",
+        "requirements.txt": "webfw\nhttpish\nfastcodec\n",
+    }
+    webfw = DistSpec(
+        "webfw",
+        contents={
+            "webfw/__init__.py": b"from webfw import client, codec\n",
+            "webfw/client.py": (
+                b"try:\n    import httpish\nexcept ImportError as exc:  # a clearer error\n"
+                b"    raise RuntimeError('pip install httpish') from exc\n"
+            ),
+            "webfw/codec.py": (
+                b"try:\n    import fastcodec\nexcept ImportError:\n    fastcodec = None\n"
+            ),
+        },
+    )
+    dists = [webfw, _dist("httpish", "httpish/__init__.py"), _dist("fastcodec", "fastcodec.py")]
+    analysis = _run(tmp_path, files, dists)
+
+    assert analysis.judgement is not None
+    verdicts = {v.requirement.name: v for v in analysis.judgement.verdicts}
+    assert verdicts["httpish"].status == "used-by-dependency"  # webfw fails to import without it
+    codec = verdicts["fastcodec"]
+    assert (codec.status, codec.confidence) == ("unused", "likely")  # webfw copes without it
+    assert codec.confidence_reason is not None
+    assert "site-packages/webfw/codec.py:2" in codec.confidence_reason

@@ -147,6 +147,7 @@ class CodeSearch:
         hits: list[tuple[NormalizedName, str, RawImport]],
     ) -> None:
         functions = _function_spans(data) if any(raw.lazy for _, _, raw in hits) else []
+        text = data.decode("utf-8", "replace").splitlines()
         seen: set[tuple[NormalizedName, str | None]] = set()
         for name in {name for name, _, _ in hits}:
             key = (name, dist.name)
@@ -166,10 +167,40 @@ class CodeSearch:
                     module,
                     function=function,
                     lazy=raw.lazy,
-                    optional=raw.kind == "conditional",
+                    optional=raw.kind == "conditional" and not _handler_raises(text, raw.line),
                     dynamic=raw.kind == "dynamic",
                 )
             )
+
+
+def _handler_raises(lines: list[str], line: int) -> bool:
+    """Whether the ``except`` clause after the import on ``line`` raises: ``try: import httpx
+    except ImportError: raise RuntimeError(...)`` needs the package as much as a plain import."""
+    start = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = len(start) - len(start.lstrip())
+    for j in range(line, min(len(lines), line + 40)):
+        text = lines[j].strip()
+        if not text or text.startswith("#"):
+            continue
+        level = len(lines[j]) - len(lines[j].lstrip())
+        if level >= indent:
+            continue
+        if not text.startswith("except"):
+            return False
+        return _body_raises(lines, j, level)
+    return False
+
+
+def _body_raises(lines: list[str], header: int, level: int) -> bool:
+    for k in range(header + 1, min(len(lines), header + 15)):
+        text = lines[k].strip()
+        if not text or text.startswith("#"):
+            continue
+        if len(lines[k]) - len(lines[k].lstrip()) <= level:
+            return False
+        if text.startswith("raise"):
+            return True
+    return False
 
 
 def _words_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
