@@ -179,8 +179,11 @@ def _open_output(output: Path | None) -> IO[str]:
     return open(output, "w", encoding="utf-8")
 
 
-@click.group(epilog=_EPILOG)
-@click.version_option(__version__, prog_name="depsize")
+_CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(epilog=_EPILOG, context_settings=_CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="depsize")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short error messages.")
 def main(debug: bool) -> None:
     """Why is your Python deployment so big, and what can you safely cut?
@@ -224,6 +227,29 @@ Figures (bytes on disk; apparent size unless --disk-usage):
     help="Output format.",
 )
 @click.option(
+    "--by",
+    type=click.Choice(["requirement", "distribution"]),
+    default="requirement",
+    show_default=True,
+    help="The table to show: declared requirements (with the largest distributions "
+    "below), or only the installed distributions by their own size.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the table: auto colours a terminal unless NO_COLOR is set (FORCE_COLOR "
+    "forces it).",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    metavar="STATUS,...",
+    help="Exit 1 when a requirement has one of these statuses (e.g. unused,dead-code-only); "
+    "requirements ignored by [tool.depsize] never count.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -243,6 +269,9 @@ Figures (bytes on disk; apparent size unless --disk-usage):
 def scan(
     project: Path,
     fmt: str,
+    by: str,
+    color: str,
+    fail_on: str | None,
     output: Path | None,
     top: int | None,
     sort: str,
@@ -250,6 +279,9 @@ def scan(
     verbose: int,
     **env_options: Any,
 ) -> None:
+    from depsize.failon import parse_fail_on
+
+    failing = parse_fail_on(fail_on) if fail_on is not None else None
     analysis = _analyze(_settings(project, **env_options))
     if fmt != "table" or output is not None:  # the table has its own "Could not read" section
         _emit_warnings(analysis, quiet, verbose)
@@ -262,15 +294,38 @@ def scan(
         elif fmt == "markdown":
             from depsize.report import markdown
 
-            stream.write(markdown.render(analysis, top=top, sort=sort))
+            stream.write(markdown.render(analysis, top=top, sort=sort, by=by))
         else:
             from depsize.report import console
 
-            color = output is None and stream.isatty() and "NO_COLOR" not in os.environ
-            console.render(analysis, stream, color=color, top=top, sort=sort, verbose=verbose)
+            console.render(
+                analysis,
+                stream,
+                color=console.use_color(color, stream, os.environ),
+                width=console.terminal_width(stream, os.environ),
+                top=top,
+                sort=sort,
+                verbose=verbose,
+                by=by,
+            )
     finally:
         if output is not None:
             stream.close()
+    if failing is not None:
+        _fail_on(analysis, failing)
+
+
+def _fail_on(analysis: Analysis, statuses: frozenset[str]) -> None:
+    """``--fail-on``: name every requirement with one of *statuses* on stderr and exit 1."""
+    from depsize.errors import EXIT_POLICY
+    from depsize.failon import failing
+
+    hits = failing(analysis.judgement, statuses)
+    if not hits:
+        return
+    names = ", ".join(f"{v.requirement.display_name} ({v.status})" for v in hits)
+    click.echo(f"depsize: --fail-on: {len(hits)} requirement(s) found: {names}", err=True)
+    sys.exit(EXIT_POLICY)
 
 
 @main.command(epilog=_EPILOG)
