@@ -166,7 +166,7 @@ def _print_dropped(console: Console, dropped: tuple[str, ...], width: int) -> No
     if shown:
         console.print(
             f"Columns left out to fit {width} columns: {', '.join(shown)} "
-            "(a wider terminal or COLUMNS=… shows them; --format json has every figure)",
+            "(a wider terminal or COLUMNS=N shows them; --format json has every figure)",
             markup=False,
         )
 
@@ -215,17 +215,19 @@ def _columns(view: View, color: bool, dropped: tuple[str, ...]) -> list[str]:
 
 
 def _table(view: View, color: bool, total: int, dropped: tuple[str, ...]) -> Table:
+    """The requirements table without the *dropped* columns. Figures never wrap; names,
+    statuses and places wrap (never cut) only when even the narrowest table does not fit."""
     from rich.table import Table
 
     table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold" if color else "")
     columns = _columns(view, color, dropped)
     for name in columns:
         if name == "name":
-            table.add_column("requirement" if view.has_status else "root", no_wrap=True)
+            table.add_column("requirement" if view.has_status else "root", overflow="fold")
         elif name in _FIGURES:
             table.add_column(name, justify="right", no_wrap=True)
         else:
-            table.add_column("" if name == "bar" else name, no_wrap=True)
+            table.add_column("" if name == "bar" else name, overflow="fold")
     for row in view.rows:
         table.add_row(*(_cell(row, name, color, total) for name in columns))
     return table
@@ -249,9 +251,9 @@ def _dist_table(view: View, color: bool) -> Table:
     from rich.text import Text
 
     table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold" if color else "")
-    table.add_column("distribution", no_wrap=True)
+    table.add_column("distribution", overflow="fold")
     table.add_column("own", justify="right", no_wrap=True)
-    table.add_column("pulled in by (status)", overflow="fold")
+    table.add_column("pulled in by (status)", overflow="fold", min_width=20)
     for row in view.dists:
         table.add_row(Text(row.name), human(row.own), Text(row.pulled_in_by))
     return table
