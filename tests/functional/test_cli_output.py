@@ -1,0 +1,144 @@
+"""The scan command's output options: --fail-on, --color, --by, COLUMNS, -h and -V."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from depsize import __version__
+from depsize.cli import main
+from depsize.report.console import terminal_width, use_color
+from support.site_packages import DistSpec, make_site_packages
+
+DISTS = [
+    DistSpec("webframe", files={"webframe/__init__.py": 1000}, requires=("netcore",)),
+    DistSpec("netcore", files={"netcore/__init__.py": 2000}),
+    DistSpec("oldclient", files={"oldclient/__init__.py": 3000}),
+    DistSpec("bigblob", files={"bigblob/__init__.py": 90_000}),
+]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    make_site_packages(tmp_path, DISTS)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "requirements.txt").write_text("webframe\noldclient\nbigblob\n")
+    (project / "main.py").write_text("import webframe\nimport bigblob\n")
+    return project
+
+
+def _scan(project: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    argv = ["scan", str(project), "--env", str(project.parent / "env"), "--no-cache", *args]
+    return CliRunner().invoke(main, argv, env={"DEPSIZE_PROGRESS": "0", **(env or {})})
+
+
+def test_scan__fail_on_unused_with_an_unused_requirement__exits_1_naming_it(
+    project: Path,
+) -> None:
+    result = _scan(project, "--fail-on", "unused,dead-code-only")
+
+    assert result.exit_code == 1, result.output
+    assert "depsize: --fail-on: 1 requirement(s) found: oldclient (unused)" in result.stderr
+    assert "requirements.txt:2: oldclient (unused)" in result.stdout  # the report still prints
+
+
+def test_scan__fail_on_a_status_nobody_has__exits_0(project: Path) -> None:
+    result = _scan(project, "--fail-on", "not-installed", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert "--fail-on" not in result.stderr
+
+
+def test_scan__fail_on_unknown_status__exits_2_listing_the_statuses(project: Path) -> None:
+    result = _scan(project, "--fail-on", "unused,bogus")
+
+    assert result.exit_code == 2
+    assert (
+        "--fail-on accepts statuses separated by commas (unused, dead-code-only, " in result.stderr
+    )
+    assert "got 'unused,bogus'" in result.stderr
+
+
+def test_scan__plain_output__every_finding_line_starts_with_file_and_line(project: Path) -> None:
+    result = _scan(project)
+
+    assert result.exit_code == 0, result.output
+    findings = result.stdout.split("Unused:\n")[1].split("\n\n")[0].splitlines()
+    assert len(findings) == 1
+    assert re.fullmatch(
+        r"requirements\.txt:2: oldclient \(unused\): nothing imports it, runs it, configures "
+        r"it or needs it; removing it alone frees \d\.\d kB",
+        findings[0],
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "env", "escapes"),
+    [
+        ("auto", {}, False),  # CliRunner's stdout is no terminal
+        ("auto", {"FORCE_COLOR": "1"}, True),
+        ("always", {"NO_COLOR": "1"}, True),
+        ("never", {"FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_scan__color_option_and_environment__colour_as_asked(
+    project: Path, option: str, env: dict[str, str], escapes: bool
+) -> None:
+    result = _scan(project, "--color", option, env=env)
+
+    assert result.exit_code == 0, result.output
+    assert ("\x1b[" in result.stdout) is escapes
+
+
+def test_scan__columns_40__table_fits_and_names_the_columns_left_out(project: Path) -> None:
+    result = _scan(project, env={"COLUMNS": "40"})
+
+    assert result.exit_code == 0, result.output
+    table = result.stdout.split("\n\n")[1].splitlines()
+    assert table[0].split() == ["requirement", "status", "exclusive"]
+    assert max(len(line) for line in table) <= 40
+    assert "…" not in result.stdout
+    assert "Columns left out to fit 40 columns: share, own, closure, declared at" in " ".join(table)
+
+
+def test_scan__by_distribution__only_the_distributions_largest_first(project: Path) -> None:
+    result = _scan(project, "--by", "distribution")
+
+    assert result.exit_code == 0, result.output
+    table = result.stdout.split("\n\n")[1].splitlines()
+    assert table[0].split() == ["distribution", "own", "pulled", "in", "by", "(status)"]
+    assert [line.split()[0] for line in table[1:]] == [
+        "bigblob",
+        "oldclient",
+        "netcore",
+        "webframe",
+    ]
+    assert re.match(r"netcore 1\.0 +\d\.\d kB  webframe \(used\)$", table[3])
+    assert "requirement  status" not in result.stdout
+
+
+def test_cli__short_help_and_version__work_like_the_long_ones() -> None:
+    assert CliRunner().invoke(main, ["-V"]).stdout == f"depsize, version {__version__}\n"
+    short, long = (
+        CliRunner().invoke(main, ["scan", "-h"]),
+        CliRunner().invoke(main, ["scan", "--help"]),
+    )
+    assert short.exit_code == 0
+    assert short.stdout == long.stdout
+    assert "--fail-on STATUS,..." in short.stdout
+
+
+def test_use_color__no_color_empty__ignored_as_no_color_org_says() -> None:
+    assert use_color("auto", io.StringIO(), {"NO_COLOR": "", "FORCE_COLOR": "1"}) is True
+    assert use_color("auto", io.StringIO(), {"NO_COLOR": "1"}) is False
+
+
+def test_terminal_width__columns_set_or_piped__columns_or_none() -> None:
+    assert terminal_width(io.StringIO(), {"COLUMNS": "132"}) == 132
+    assert terminal_width(io.StringIO(), {"COLUMNS": "wide"}) is None
+    assert terminal_width(io.StringIO(), {}) is None
