@@ -71,30 +71,73 @@ def _path(file: str, prefix: str) -> str:
     return posixpath.normpath(posixpath.join(prefix, file))
 
 
-def _violation_commands(violation: Outcome, prefix: str) -> list[str]:
+MAX_ERRORS = 10
+"""GitHub shows at most 10 error annotations of a step; the rest are summarised in one."""
+_ONE_PER_CONTRIBUTOR = ("max-unused", "fail-on-warnings")
+"""Budgets whose contributors are each a finding of their own (a requirement, a warning)."""
+
+
+def _budget_command(violation: Outcome, prefix: str) -> str:
+    """A size budget is one finding: one annotation on its first contributor's line that
+    names the others, or without a file when no contributor has a line."""
     title = f"depsize check: {violation.budget}"
+    at = next((c for c in violation.contributors if c.file is not None), None)
+    if at is None:
+        return workflow_command(violation.message, title=title)
+    if violation.budget.startswith(("max-dist:", "max-requirement:")):
+        message = f"{at.describe(where=False)}: {violation.message}"
+    else:
+        named = ", ".join(c.describe() for c in violation.contributors)
+        message = f"{violation.message}; {violation.label}: {named}"
+    assert at.file is not None
+    return workflow_command(message, file=_path(at.file, prefix), line=at.line, title=title)
+
+
+def _finding_commands(violation: Outcome, prefix: str) -> list[str]:
+    """One annotation for each contributor that is a finding (a removable requirement, by
+    the bytes it frees, largest first; a warning), on its first declaration's line."""
+    title = f"depsize check: {violation.budget}"
+    by_name = violation.budget == "max-unused"  # a requirement declared twice is one finding
+    located = [c for c in violation.contributors if c.file is not None]
+    first = {(c.name if by_name else c): c for c in reversed(located)}
+    ranked = sorted(first.values(), key=lambda c: (-c.frees, violation.contributors.index(c)))
     commands = [
         workflow_command(
             f"{c.describe(where=False)}: {violation.message}",
-            file=_path(c.file, prefix),
+            file=_path(c.file or "", prefix),
             line=c.line,
             title=title,
         )
-        for c in violation.contributors
-        if c.file is not None
+        for c in ranked
     ]
     return commands or [workflow_command(violation.message, title=title)]
 
 
 def annotations(result: CheckResult, prefix: str = "") -> list[str]:
-    """One ``::error`` per requirement line at fault, for every broken budget.
-
-    A broken budget with no line to point at (extraneous bytes, unowned files) still gets one
-    annotation without a file. *prefix* is prepended to relative paths (see
-    :func:`project_prefix`). Duplicates are dropped, order is kept.
+    """One ``::error`` per distinct finding, the most important first: broken size budgets
+    (one each, on the line of their largest contributor), then removable requirements by
+    bytes, then warnings. Never more than :data:`MAX_ERRORS`: the rest are counted in one
+    ``::warning`` that points at the step summary. *prefix* is prepended to relative paths
+    (see :func:`project_prefix`). Duplicates are dropped, order is kept.
     """
-    commands = (c for v in result.violations for c in _violation_commands(v, prefix))
-    return list(dict.fromkeys(commands))
+    sized = [v for v in result.violations if v.budget not in _ONE_PER_CONTRIBUTOR]
+    counted = sorted(
+        (v for v in result.violations if v.budget in _ONE_PER_CONTRIBUTOR),
+        key=lambda v: _ONE_PER_CONTRIBUTOR.index(v.budget),
+    )
+    commands = [_budget_command(v, prefix) for v in sized]
+    commands += [c for v in counted for c in _finding_commands(v, prefix)]
+    unique = list(dict.fromkeys(commands))
+    if len(unique) <= MAX_ERRORS:
+        return unique
+    rest = len(unique) - MAX_ERRORS
+    summary = workflow_command(
+        f"{rest} more depsize findings are not annotated (GitHub shows {MAX_ERRORS} errors a "
+        "step): see the job's step summary or the log",
+        title="depsize check: more findings",
+        level="warning",
+    )
+    return [*unique[:MAX_ERRORS], summary]
 
 
 def _cell(text: str) -> str:
