@@ -19,6 +19,7 @@ from depsize.errors import EXIT_CODES, EXIT_INTERNAL, DepsizeError
 
 if TYPE_CHECKING:
     from depsize.analyze import Analysis, Settings
+    from depsize.check import CheckResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -243,6 +244,12 @@ Figures (bytes on disk; apparent size unless --disk-usage):
     "forces it).",
 )
 @click.option(
+    "--binary-units",
+    is_flag=True,
+    help="Sizes in KiB, MiB, GiB (powers of 1024, as du and ncdu show them) instead of kB, "
+    "MB, GB. JSON always has exact bytes.",
+)
+@click.option(
     "--fail-on",
     "fail_on",
     metavar="STATUS,...",
@@ -272,6 +279,7 @@ def scan(
     by: str,
     color: str,
     fail_on: str | None,
+    binary_units: bool,
     output: Path | None,
     top: int | None,
     sort: str,
@@ -279,10 +287,26 @@ def scan(
     verbose: int,
     **env_options: Any,
 ) -> None:
+    from depsize import units
     from depsize.failon import parse_fail_on
 
     failing = parse_fail_on(fail_on) if fail_on is not None else None
-    analysis = _analyze(_settings(project, **env_options))
+    with units.binary_units(binary_units):
+        analysis = _analyze(_settings(project, **env_options))
+        _write_scan(analysis, fmt, output, quiet, verbose, top=top, sort=sort, by=by, color=color)
+    if failing is not None:
+        _fail_on(analysis, failing)
+
+
+def _write_scan(
+    analysis: Analysis,
+    fmt: str,
+    output: Path | None,
+    quiet: bool,
+    verbose: int,
+    **view: Any,
+) -> None:
+    top, sort, by, color = view["top"], view["sort"], view["by"], view["color"]
     if fmt != "table" or output is not None:  # the table has its own "Could not read" section
         _emit_warnings(analysis, quiet, verbose)
     stream = _open_output(output)
@@ -311,8 +335,6 @@ def scan(
     finally:
         if output is not None:
             stream.close()
-    if failing is not None:
-        _fail_on(analysis, failing)
 
 
 def _fail_on(analysis: Analysis, statuses: frozenset[str]) -> None:
@@ -434,29 +456,55 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
     default=None,
     help="Also fail when an input could not be read (e.g. a malformed requirement).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "github"]),
+    default="text",
+    show_default=True,
+    help="text: a line per budget; json: the outcome as data; markdown: the step summary; "
+    "github: text plus ::error annotations (added to text under GitHub Actions anyway).",
+)
+@click.option("--binary-units", is_flag=True, help="Sizes in KiB, MiB, GiB instead of kB, MB, GB.")
 @_handle_errors
 def check(project: Path, **options: Any) -> None:
+    from depsize import units
     from depsize.budget import CheckOptions, build_policy
-    from depsize.check import check_report, format_text
+    from depsize.check import check_report
     from depsize.config import load_config
-    from depsize.report import github
     from depsize.report.json import to_data
 
     names = CheckOptions.__dataclass_fields__
     flags = {k: options.pop(k) for k in list(options) if k in names}
-    policy = build_policy(CheckOptions(**flags), load_config(project).check, base_dir=project)
-    update = bool(options.pop("update_baseline"))
-    report = to_data(_analyze(_settings(project, **options)))
-    result = check_report(report, policy, update_baseline=update)
-    click.echo(format_text(result), nl=False)
-    if github.github_actions_enabled(os.environ):
+    fmt, binary = options.pop("fmt"), bool(options.pop("binary_units"))
+    with units.binary_units(binary):
+        policy = build_policy(CheckOptions(**flags), load_config(project).check, base_dir=project)
+        update = bool(options.pop("update_baseline"))
+        report = to_data(_analyze(_settings(project, **options)))
+        result = check_report(report, policy, update_baseline=update)
+        _write_check(project, fmt, result, report)
+    sys.exit(result.exit_code)
+
+
+def _write_check(project: Path, fmt: str, result: CheckResult, report: dict[str, Any]) -> None:
+    from depsize.check import format_text
+    from depsize.report import github
+    from depsize.report.json import check_to_json
+
+    on_actions = github.github_actions_enabled(os.environ)
+    if fmt == "json":
+        click.echo(check_to_json(result), nl=False)
+    elif fmt == "markdown":
+        click.echo(github.step_summary_markdown(result, report), nl=False)
+    else:
+        click.echo(format_text(result), nl=False)
+    if fmt == "github" or (fmt == "text" and on_actions):
         prefix = github.project_prefix(project, Path(os.environ.get("GITHUB_WORKSPACE", ".")))
         for line in github.annotations(result, prefix):
             click.echo(line)
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            github.append_step_summary(summary, github.step_summary_markdown(result, report))
-    sys.exit(result.exit_code)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if on_actions and summary:
+        github.append_step_summary(summary, github.step_summary_markdown(result, report))
 
 
 TRIM_HELP = """Write the requirements the project should have: without the unused lines.

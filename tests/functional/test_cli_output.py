@@ -1,8 +1,10 @@
-"""The scan command's output options: --fail-on, --color, --by, COLUMNS, -h and -V."""
+"""Output options: scan's --fail-on, --color, --by, --binary-units, COLUMNS; check's
+--format; -h and -V."""
 
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from click.testing import CliRunner, Result
 from depsize import __version__
 from depsize.cli import main
 from depsize.report.console import terminal_width, use_color
+from depsize.units import binary_units, human
 from support.site_packages import DistSpec, make_site_packages
 
 DISTS = [
@@ -142,3 +145,61 @@ def test_terminal_width__columns_set_or_piped__columns_or_none() -> None:
     assert terminal_width(io.StringIO(), {"COLUMNS": "132"}) == 132
     assert terminal_width(io.StringIO(), {"COLUMNS": "wide"}) is None
     assert terminal_width(io.StringIO(), {}) is None
+
+
+def _check(project: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    argv = ["check", str(project), "--env", str(project.parent / "env"), "--no-cache", *args]
+    return CliRunner().invoke(main, argv, env={"DEPSIZE_PROGRESS": "0", **(env or {})})
+
+
+def test_check__format_json__the_outcome_as_data(project: Path) -> None:
+    result = _check(project, "--max-unused", "0", "--format", "json")
+
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    assert data["failed"] is True
+    assert data["exit_code"] == 1
+    [violation] = data["violations"]
+    assert (violation["budget"], violation["measured"], violation["limit"]) == ("max-unused", 1, 0)
+    assert violation["contributors"][0]["name"] == "oldclient"
+    assert violation["contributors"][0]["file"] == "requirements.txt"
+    assert violation["contributors"][0]["line"] == 2
+
+
+def test_check__format_markdown__the_step_summary(project: Path) -> None:
+    result = _check(project, "--max-unused", "0", "--format", "markdown")
+
+    assert result.exit_code == 1, result.output
+    assert result.stdout.startswith("## depsize check: ❌ 1 of 1 budgets broken\n")
+    assert "| ❌ FAIL | `max-unused` |" in result.stdout
+
+
+def test_check__format_github_outside_actions__text_and_annotations(project: Path) -> None:
+    result = _check(project, "--max-unused", "0", "--format", "github", env={"GITHUB_ACTIONS": ""})
+
+    assert result.exit_code == 1, result.output
+    assert result.stdout.startswith("FAIL unused requirements")
+    assert result.stdout.splitlines()[-1].startswith(
+        "::error file=requirements.txt,line=2,title=depsize check%3A max-unused::oldclient"
+    )
+    plain = _check(project, "--max-unused", "0", env={"GITHUB_ACTIONS": ""})
+    assert "::error" not in plain.stdout
+
+
+def test_scan__binary_units__sizes_in_kib(project: Path) -> None:
+    result = _scan(project, "--binary-units")
+
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if line.startswith("bigblob "))
+    assert re.search(r" 88\.\d KiB ", row), row
+    assert " kB" not in result.stdout
+
+
+def test_human__binary_units__powers_of_1024() -> None:
+    assert human(1_234_567) == "1.2 MB"
+    with binary_units():
+        assert human(1_234_567) == "1.2 MiB"
+        assert human(1023) == "1023 B"
+        assert human(1024) == "1.0 KiB"
+        assert human(5 * 1024**3) == "5.0 GiB"
+    assert human(1024) == "1.0 kB"
