@@ -203,3 +203,13 @@ def test_human__binary_units__powers_of_1024() -> None:
         assert human(1024) == "1.0 KiB"
         assert human(5 * 1024**3) == "5.0 GiB"
     assert human(1024) == "1.0 kB"
+
+
+def test_cli__bash_completion_source__a_completion_script() -> None:
+    result = CliRunner().invoke(
+        main, [], prog_name="depsize", env={"_DEPSIZE_COMPLETE": "bash_source"}
+    )
+
+    assert result.exit_code == 0
+    assert "_depsize_completion()" in result.stdout
+    assert "complete -o nosort -F _depsize_completion depsize" in result.stdout
