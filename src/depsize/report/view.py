@@ -365,14 +365,14 @@ DEFAULT_TOP_DISTS = 10
 def _dist_rows(analysis: Analysis) -> list[DistRow]:
     """Every installed distribution, largest own size first, with the declared requirements
     (or roots) that reach it and their status: "what is big", beside "what can go"."""
-    status: dict[str, str] = {}
+    shown_as: dict[str, str] = {}
     if analysis.judgement is not None:
         for v in analysis.judgement.verdicts:
-            status.setdefault(v.requirement.name, v.status)
+            shown_as.setdefault(v.requirement.name, f"{_label(v)} ({v.status})")
     rows = []
     for name, dist in sorted(analysis.scan.dists.items(), key=lambda d: (-d[1].own_bytes, d[0])):
         by = [r.root.name for r in analysis.attribution.roots if name in r.reach]
-        shown = [f"{n} ({status[n]})" if n in status else n for n in dict.fromkeys(by)]
+        shown = [shown_as.get(n, n) for n in dict.fromkeys(by)]
         via = ", ".join(shown) if shown else "nothing declared (extraneous)"
         rows.append(DistRow(f"{dist.display_name} {dist.version}", dist.own_bytes, via))
     return rows
