@@ -91,6 +91,21 @@ def _project_options(func: F) -> F:
             help="An entry point of the project (module, file or `pkg.mod:app`); "
             "repeatable, added to the ones found automatically.",
         ),
+        click.option(
+            "--exclude",
+            "exclude",
+            multiple=True,
+            metavar="PATTERN",
+            help="A glob of project files or folders not to read (repeatable); replaces "
+            "[tool.depsize] exclude.",
+        ),
+        click.option(
+            "--extend-exclude",
+            "extend_exclude",
+            multiple=True,
+            metavar="PATTERN",
+            help="A glob not to read, added to [tool.depsize] exclude (repeatable).",
+        ),
         click.option("--no-cache", is_flag=True, help="Do not read or write the import cache."),
     ]
     for option in reversed(options):
@@ -113,6 +128,8 @@ def _settings(project: Path, *, env_only: bool = False, **options: Any) -> Setti
         entries=tuple(options.get("entries") or ()),
         use_cache=not options.get("no_cache"),
         env_only=env_only,
+        exclude=tuple(options["exclude"]) if options.get("exclude") else None,
+        extend_exclude=tuple(options.get("extend_exclude") or ()),
     )
 
 
@@ -325,7 +342,11 @@ def _write_scan(
             console.render(
                 analysis,
                 stream,
-                color=console.use_color(color, stream, os.environ),
+                color=console.use_color(
+                    "never" if output is not None and color == "auto" else color,
+                    stream,
+                    os.environ,
+                ),
                 width=console.terminal_width(stream, os.environ),
                 top=top,
                 sort=sort,

@@ -213,3 +213,21 @@ def test_cli__bash_completion_source__a_completion_script() -> None:
     assert result.exit_code == 0
     assert "_depsize_completion()" in result.stdout
     assert "complete -o nosort -F _depsize_completion depsize" in result.stdout
+
+
+def _undeclared(project: Path, *args: str) -> list[str]:
+    result = _scan(project, "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return sorted(item["module"] for item in json.loads(result.stdout)["undeclared"])
+
+
+def test_scan__exclude_flags__replace_or_extend_the_configured_globs(project: Path) -> None:
+    (project / "legacy").mkdir()
+    (project / "legacy" / "old.py").write_text("import netcore\n")
+    (project / "scripts").mkdir()
+    (project / "scripts" / "tool.py").write_text("import sentry_sdk\n")
+    (project / "pyproject.toml").write_text('[tool.depsize]\nexclude = ["legacy"]\n')
+
+    assert _undeclared(project) == ["sentry_sdk"]
+    assert _undeclared(project, "--extend-exclude", "scripts") == []
+    assert _undeclared(project, "--exclude", "scripts") == ["netcore"]
