@@ -112,12 +112,12 @@ def _render(
     console.print(f"depsize · {view.title}", markup=False)
     console.print(view.summary, markup=False, style=bold)
     if by == "distribution":
-        _print_dists(console, view, color, width, heading=False)
+        _print_dists(console, view, color, heading=False)
     else:
         console.print()
         _print_requirements(console, view, color, width)
         if view.dists:
-            _print_dists(console, view, color, width, heading=True)
+            _print_dists(console, view, color, heading=True)
     for section in view.sections:
         _print_section(console, section, color, verbose)
     if view.recommendations:
@@ -140,7 +140,7 @@ def _natural_width(probe: Console, view: View, color: bool, by: str) -> int:
 
 
 def _print_requirements(console: Console, view: View, color: bool, width: int) -> None:
-    dropped = _fit(console, width, lambda drop: _table(view, color, view.total, drop), color)
+    dropped = _fit(view, color, width)
     console.print(_table(view, color, view.total, dropped))
     if view.hidden_rows:
         console.print(
@@ -152,7 +152,7 @@ def _print_requirements(console: Console, view: View, color: bool, width: int) -
     console.print(COLUMNS, markup=False, style="dim" if color else None)
 
 
-def _print_dists(console: Console, view: View, color: bool, width: int, *, heading: bool) -> None:
+def _print_dists(console: Console, view: View, color: bool, *, heading: bool) -> None:
     console.print()
     if heading:
         console.print("Largest distributions:", markup=False, style="bold" if color else None)
@@ -171,16 +171,16 @@ def _print_dropped(console: Console, dropped: tuple[str, ...], width: int) -> No
         )
 
 
-def _fit(console: Console, width: int, build: object, color: bool) -> tuple[str, ...]:
-    """The columns to leave out so the table built by *build* fits *width* unbroken
-    (measured on an unbounded console: *console* would clamp the measure to its width)."""
-    assert callable(build)
-    console = _console(io.StringIO(), color, _UNBOUNDED)
+def _fit(view: View, color: bool, width: int) -> tuple[str, ...]:
+    """The columns to leave out, in :data:`DROP_ORDER` (the colour bar first), so the table
+    fits *width* unbroken. Measured on an unbounded console: the report's own console would
+    clamp the measure to its width."""
+    probe = _console(io.StringIO(), color, _UNBOUNDED)
     order = (("bar",) if color else ()) + DROP_ORDER
     dropped: tuple[str, ...] = ()
     for name in ("", *order):
         dropped += (name,) if name else ()
-        if console.measure(build(dropped)).maximum <= width:
+        if probe.measure(_table(view, color, view.total, dropped)).maximum <= width:
             break
     return dropped
 
