@@ -230,7 +230,7 @@ def test_step_summary_markdown__failed__heading_table_contributors() -> None:
         "\n"
         "**max-unused** — counted:\n"
         "\n"
-        "- colorama [unused, frees 10.0 MB] — `requirements.txt:7`\n"
+        "- colorama \\[unused, frees 10.0 MB\\] — `requirements.txt:7`\n"
         "\n"
         "> max-dist: jax is not installed; its ceiling was not checked\n"
     )
@@ -260,7 +260,7 @@ def test_append_step_summary__file_named_by_env__appended_not_truncated(
     append_step_summary(os.environ["GITHUB_STEP_SUMMARY"], "tail")
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("# earlier step\n## depsize check: ❌ 1 of 1 budgets broken\n")
-    assert "- colorama [unused, frees 10.0 MB] — `requirements.txt:7`\n" in text
+    assert "- colorama \\[unused, frees 10.0 MB\\] — `requirements.txt:7`\n" in text
     assert text.endswith("\ntail\n")
 
 
@@ -286,3 +286,19 @@ def test_step_summary_markdown__sparse_env_and_no_contributors__minimal_lines() 
         "|---|---|---|\n"
         "| ❌ FAIL | `max-unused` | unused requirements (unused): 1 > max 0 |\n"
     )
+
+
+def test_step_summary_markdown__markup_in_messages__rendered_as_text() -> None:
+    from markdown_it import MarkdownIt
+
+    line = Contributor("cannot parse '<script>x</script>' in pkg/__init__.py", None, "r.txt", 2)
+    violation = Outcome("fail-on-warnings", 1, 0, "warnings: 1 > max 0 | *all*", (line,))
+    text = step_summary_markdown(CheckResult(violations=(violation,)), _report())
+
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+
+    assert "<script" not in html
+    assert "<em>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "pkg/__init__.py" in html
+    assert "warnings: 1 &gt; max 0 | *all*</td>" in html

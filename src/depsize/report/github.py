@@ -16,6 +16,7 @@ from typing import Any
 from depsize.budget import describe_size
 from depsize.check import CheckResult, Outcome
 from depsize.errors import InputError
+from depsize.report.markdown import escape
 
 
 def github_actions_enabled(environ: Mapping[str, str]) -> bool:
@@ -141,6 +142,8 @@ def annotations(result: CheckResult, prefix: str = "") -> list[str]:
 
 
 def _cell(text: str) -> str:
+    """Text for a code span in a table cell (names and paths in backticks); free text goes
+    through :func:`~depsize.report.markdown.escape`."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
@@ -157,10 +160,10 @@ def _environment_line(report: Mapping[str, Any]) -> str:
 
 
 def _contributor_lines(violation: Outcome) -> list[str]:
-    lines = [f"**{_cell(violation.budget)}** — {violation.label}:", ""]
+    lines = [f"**{escape(violation.budget)}** — {escape(violation.label)}:", ""]
     for contributor in violation.contributors:
         where = f" — `{_cell(contributor.where)}`" if contributor.where else ""
-        lines.append(f"- {_cell(contributor.describe(where=False))}{where}")
+        lines.append(f"- {escape(contributor.describe(where=False))}{where}")
     return [*lines, ""]
 
 
@@ -175,12 +178,12 @@ def step_summary_markdown(result: CheckResult, report: Mapping[str, Any]) -> str
     lines.append("|---|---|---|")
     for outcome in (*result.violations, *result.passed):
         mark = "✅ ok" if outcome.passed else "❌ FAIL"
-        lines.append(f"| {mark} | `{_cell(outcome.budget)}` | {_cell(outcome.message)} |")
+        lines.append(f"| {mark} | `{_cell(outcome.budget)}` | {escape(outcome.message)} |")
     lines.append("")
     for violation in result.violations:
         if violation.contributors:
             lines += _contributor_lines(violation)
-    lines += [f"> {_cell(note)}" for note in result.notes]
+    lines += [f"> {escape(note)}" for note in result.notes]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -16,16 +16,16 @@ FOLD_AFTER = 10
 """A section with more lines than this is folded into a ``<details>`` block."""
 
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
-_BLOCK_START = re.compile(r"^(\s*)([#+=-])")
+_BLOCK_START = re.compile(r"^(\s*)([#+=>-])")
 _ORDERED_START = re.compile(r"^(\s*\d+)([.)])")
 
 
 def escape(text: str) -> str:
-    """*text* as literal Markdown inline text: HTML's ``& < >`` as entities, the characters
-    that make emphasis, code, links, strike-through and cells (``\\ ` * _ [ ] | ~``)
-    backslash-escaped, a leading ``#``, ``-``, ``+``, ``=`` or ``1.`` kept from starting a
-    block, a newline as a space."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """*text* as literal Markdown inline text: ``&`` and ``<`` as entities (no HTML tag or
+    entity can start), the characters that make emphasis, code, links, strike-through and
+    cells (``\\ ` * _ [ ] | ~``) backslash-escaped, a leading ``#``, ``-``, ``+``, ``=``,
+    ``>`` or ``1.`` kept from starting a block, a newline as a space."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _INLINE.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
     return _ORDERED_START.sub(r"\1\\\2", _BLOCK_START.sub(r"\1\\\2", text))
 
