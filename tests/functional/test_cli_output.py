@@ -231,3 +231,17 @@ def test_scan__exclude_flags__replace_or_extend_the_configured_globs(project: Pa
     assert _undeclared(project) == ["sentry_sdk"]
     assert _undeclared(project, "--extend-exclude", "scripts") == []
     assert _undeclared(project, "--exclude", "scripts") == ["netcore"]
+
+
+def test_scan__markdown_by_distribution__one_table_of_distributions(project: Path) -> None:
+    result = _scan(project, "--format", "markdown", "--by", "distribution")
+
+    assert result.exit_code == 0, result.output
+    tables = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+    assert tables[0] == "| distribution | own | pulled in by (status) |"
+    assert [row.split(" | ")[0] for row in tables[1:]] == [
+        "| bigblob 1.0",
+        "| oldclient 1.0",
+        "| netcore 1.0",
+        "| webframe 1.0",
+    ]

@@ -51,8 +51,8 @@ def _requirements_table(view: View) -> list[str]:
     return out
 
 
-def _dists_table(view: View) -> list[str]:
-    out = ["", "### Largest distributions", ""]
+def _dists_table(view: View, *, heading: bool = True) -> list[str]:
+    out = ["", "### Largest distributions", ""] if heading else []
     out += [_row(["distribution", "own", "pulled in by (status)"]), "|:--|--:|:--|"]
     out += [_row([escape(d.name), human(d.own), escape(d.pulled_in_by)]) for d in view.dists]
     if view.hidden_dists:
@@ -81,7 +81,7 @@ def render(
         "",
     ]
     if by == "distribution":
-        out += _dists_table(view)[3:]
+        out += _dists_table(view, heading=False)
     else:
         out += _requirements_table(view)
         out += ["", f"<sub>{escape(COLUMNS)}</sub>"]
