@@ -10,6 +10,7 @@ from depsize.analyze import Analysis
 from depsize.attribute import RootSizes
 from depsize.imports.model import IMPORT_KINDS
 from depsize.models import REMOVABLE, STATUS_TABLE, from_env_folder
+from depsize.report.largest import DEFAULT_TOP_DISTS, DistRow, dist_rows
 from depsize.units import human
 from depsize.verdicts import Evidence, Verdict
 
@@ -30,15 +31,6 @@ class Row:
     exclusive: int
     share: int
     source: str
-
-
-@dataclass(frozen=True)
-class DistRow:
-    """An installed distribution, by its own bytes, and the requirements that pull it in."""
-
-    name: str
-    own: int
-    pulled_in_by: str
 
 
 @dataclass(frozen=True)
@@ -359,25 +351,6 @@ def _summary(analysis: Analysis) -> str:
     return text
 
 
-DEFAULT_TOP_DISTS = 10
-
-
-def _dist_rows(analysis: Analysis) -> list[DistRow]:
-    """Every installed distribution, largest own size first, with the declared requirements
-    (or roots) that reach it and their status: "what is big", beside "what can go"."""
-    shown_as: dict[str, str] = {}
-    if analysis.judgement is not None:
-        for v in analysis.judgement.verdicts:
-            shown_as.setdefault(v.requirement.name, f"{_label(v)} ({v.status})")
-    rows = []
-    for name, dist in sorted(analysis.scan.dists.items(), key=lambda d: (-d[1].own_bytes, d[0])):
-        by = [r.root.name for r in analysis.attribution.roots if name in r.reach]
-        shown = [shown_as.get(n, n) for n in dict.fromkeys(by)]
-        via = ", ".join(shown) if shown else "nothing declared (extraneous)"
-        rows.append(DistRow(f"{dist.display_name} {dist.version}", dist.own_bytes, via))
-    return rows
-
-
 def build_view(analysis: Analysis, *, top: int | None = None, sort: str = "exclusive") -> View:
     scan = analysis.scan
     env = scan.env
@@ -397,7 +370,7 @@ def build_view(analysis: Analysis, *, top: int | None = None, sort: str = "exclu
         f"files {human(scan.unowned_bytes)} ({len(scan.unowned_files)} files); extraneous "
         f"{human(analysis.attribution.extraneous_bytes)}"
     )
-    dists = _dist_rows(analysis)
+    dists = dist_rows(analysis, {v.requirement.name: _label(v) for v in j.verdicts} if j else {})
     where = env.prefix or env.site_packages[0]
     title = f"{where} · Python {env.python_version} · found by {env.how_found}"
     return View(
