@@ -46,6 +46,10 @@ class Settings:
     use_cache: bool = True
     env_only: bool = False
     """Only the environment: no requirements, no imports (``why``, a bare site-packages)."""
+    exclude: tuple[str, ...] | None = None
+    """``--exclude``: globs that replace ``[tool.depsize] exclude``; ``None`` keeps it."""
+    extend_exclude: tuple[str, ...] = ()
+    """``--extend-exclude``: globs added to the others."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,8 @@ def _imports(base: Analysis) -> ProjectImports:
         base.scan.dists,
         base.scan.env.python_minor,
         entries=settings.entries or config.entry,
-        exclude=config.exclude,
+        exclude=(config.exclude if settings.exclude is None else settings.exclude)
+        + settings.extend_exclude,
         mapping_overrides=config.mapping,
         use_cache=settings.use_cache,
     )

@@ -36,6 +36,8 @@ class Contributor:
     file: str | None = None
     line: int | None = None
     detail: str = ""
+    frees: int = 0
+    """Bytes removing it frees (a counted requirement): ranks findings, largest first."""
 
     @property
     def where(self) -> str | None:
@@ -311,7 +313,8 @@ def _counted(report: Mapping[str, Any], policy: Policy, index: _Index) -> list[C
         likely = group[0].get("confidence") == "likely"
         if status in policy.count_statuses and (policy.count_likely or not likely):
             frees = int(group[0].get("exclusive_bytes", 0))
-            found.extend(index.lines(name, None, f"{status}, frees {human(frees)}"))
+            lines = index.lines(name, None, f"{status}, frees {human(frees)}")
+            found.extend(replace(line, frees=frees) for line in lines)
     if "undeclared" in policy.count_statuses:
         for item in report.get("undeclared", []):
             detail = "undeclared import" + ("" if item.get("installed") else ", not installed")

@@ -19,6 +19,7 @@ from depsize.errors import EXIT_CODES, EXIT_INTERNAL, DepsizeError
 
 if TYPE_CHECKING:
     from depsize.analyze import Analysis, Settings
+    from depsize.check import CheckResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,6 +91,21 @@ def _project_options(func: F) -> F:
             help="An entry point of the project (module, file or `pkg.mod:app`); "
             "repeatable, added to the ones found automatically.",
         ),
+        click.option(
+            "--exclude",
+            "exclude",
+            multiple=True,
+            metavar="PATTERN",
+            help="A glob of project files or folders not to read (repeatable); replaces "
+            "[tool.depsize] exclude.",
+        ),
+        click.option(
+            "--extend-exclude",
+            "extend_exclude",
+            multiple=True,
+            metavar="PATTERN",
+            help="A glob not to read, added to [tool.depsize] exclude (repeatable).",
+        ),
         click.option("--no-cache", is_flag=True, help="Do not read or write the import cache."),
     ]
     for option in reversed(options):
@@ -112,6 +128,8 @@ def _settings(project: Path, *, env_only: bool = False, **options: Any) -> Setti
         entries=tuple(options.get("entries") or ()),
         use_cache=not options.get("no_cache"),
         env_only=env_only,
+        exclude=tuple(options["exclude"]) if options.get("exclude") else None,
+        extend_exclude=tuple(options.get("extend_exclude") or ()),
     )
 
 
@@ -179,8 +197,11 @@ def _open_output(output: Path | None) -> IO[str]:
     return open(output, "w", encoding="utf-8")
 
 
-@click.group(epilog=_EPILOG)
-@click.version_option(__version__, prog_name="depsize")
+_CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+@click.group(epilog=_EPILOG, context_settings=_CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="depsize")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short error messages.")
 def main(debug: bool) -> None:
     """Why is your Python deployment so big, and what can you safely cut?
@@ -224,6 +245,35 @@ Figures (bytes on disk; apparent size unless --disk-usage):
     help="Output format.",
 )
 @click.option(
+    "--by",
+    type=click.Choice(["requirement", "distribution"]),
+    default="requirement",
+    show_default=True,
+    help="The table to show: declared requirements (with the largest distributions "
+    "below), or only the installed distributions by their own size.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the table: auto colours a terminal unless NO_COLOR is set (FORCE_COLOR "
+    "forces it).",
+)
+@click.option(
+    "--binary-units",
+    is_flag=True,
+    help="Sizes in KiB, MiB, GiB (powers of 1024, as du and ncdu show them) instead of kB, "
+    "MB, GB. JSON always has exact bytes.",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    metavar="STATUS,...",
+    help="Exit 1 when a requirement has one of these statuses (e.g. unused,dead-code-only); "
+    "requirements ignored by [tool.depsize] never count.",
+)
+@click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -243,6 +293,10 @@ Figures (bytes on disk; apparent size unless --disk-usage):
 def scan(
     project: Path,
     fmt: str,
+    by: str,
+    color: str,
+    fail_on: str | None,
+    binary_units: bool,
     output: Path | None,
     top: int | None,
     sort: str,
@@ -250,7 +304,26 @@ def scan(
     verbose: int,
     **env_options: Any,
 ) -> None:
-    analysis = _analyze(_settings(project, **env_options))
+    from depsize import units
+    from depsize.failon import parse_fail_on
+
+    failing = parse_fail_on(fail_on) if fail_on is not None else None
+    with units.binary_units(binary_units):
+        analysis = _analyze(_settings(project, **env_options))
+        _write_scan(analysis, fmt, output, quiet, verbose, top=top, sort=sort, by=by, color=color)
+    if failing is not None:
+        _fail_on(analysis, failing)
+
+
+def _write_scan(
+    analysis: Analysis,
+    fmt: str,
+    output: Path | None,
+    quiet: bool,
+    verbose: int,
+    **view: Any,
+) -> None:
+    top, sort, by, color = view["top"], view["sort"], view["by"], view["color"]
     if fmt != "table" or output is not None:  # the table has its own "Could not read" section
         _emit_warnings(analysis, quiet, verbose)
     stream = _open_output(output)
@@ -262,15 +335,40 @@ def scan(
         elif fmt == "markdown":
             from depsize.report import markdown
 
-            stream.write(markdown.render(analysis, top=top, sort=sort))
+            stream.write(markdown.render(analysis, top=top, sort=sort, by=by))
         else:
             from depsize.report import console
 
-            color = output is None and stream.isatty() and "NO_COLOR" not in os.environ
-            console.render(analysis, stream, color=color, top=top, sort=sort, verbose=verbose)
+            console.render(
+                analysis,
+                stream,
+                color=console.use_color(
+                    "never" if output is not None and color == "auto" else color,
+                    stream,
+                    os.environ,
+                ),
+                width=console.terminal_width(stream, os.environ),
+                top=top,
+                sort=sort,
+                verbose=verbose,
+                by=by,
+            )
     finally:
         if output is not None:
             stream.close()
+
+
+def _fail_on(analysis: Analysis, statuses: frozenset[str]) -> None:
+    """``--fail-on``: name every requirement with one of *statuses* on stderr and exit 1."""
+    from depsize.errors import EXIT_POLICY
+    from depsize.failon import failing
+
+    hits = failing(analysis.judgement, statuses)
+    if not hits:
+        return
+    names = ", ".join(f"{v.requirement.display_name} ({v.status})" for v in hits)
+    click.echo(f"depsize: --fail-on: {len(hits)} requirement(s) found: {names}", err=True)
+    sys.exit(EXIT_POLICY)
 
 
 @main.command(epilog=_EPILOG)
@@ -379,29 +477,55 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
     default=None,
     help="Also fail when an input could not be read (e.g. a malformed requirement).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "github"]),
+    default="text",
+    show_default=True,
+    help="text: a line per budget; json: the outcome as data; markdown: the step summary; "
+    "github: text plus ::error annotations (added to text under GitHub Actions anyway).",
+)
+@click.option("--binary-units", is_flag=True, help="Sizes in KiB, MiB, GiB instead of kB, MB, GB.")
 @_handle_errors
 def check(project: Path, **options: Any) -> None:
+    from depsize import units
     from depsize.budget import CheckOptions, build_policy
-    from depsize.check import check_report, format_text
+    from depsize.check import check_report
     from depsize.config import load_config
-    from depsize.report import github
     from depsize.report.json import to_data
 
     names = CheckOptions.__dataclass_fields__
     flags = {k: options.pop(k) for k in list(options) if k in names}
-    policy = build_policy(CheckOptions(**flags), load_config(project).check, base_dir=project)
-    update = bool(options.pop("update_baseline"))
-    report = to_data(_analyze(_settings(project, **options)))
-    result = check_report(report, policy, update_baseline=update)
-    click.echo(format_text(result), nl=False)
-    if github.github_actions_enabled(os.environ):
+    fmt, binary = options.pop("fmt"), bool(options.pop("binary_units"))
+    with units.binary_units(binary):
+        policy = build_policy(CheckOptions(**flags), load_config(project).check, base_dir=project)
+        update = bool(options.pop("update_baseline"))
+        report = to_data(_analyze(_settings(project, **options)))
+        result = check_report(report, policy, update_baseline=update)
+        _write_check(project, fmt, result, report)
+    sys.exit(result.exit_code)
+
+
+def _write_check(project: Path, fmt: str, result: CheckResult, report: dict[str, Any]) -> None:
+    from depsize.check import format_text
+    from depsize.report import github
+    from depsize.report.json import check_to_json
+
+    on_actions = github.github_actions_enabled(os.environ)
+    if fmt == "json":
+        click.echo(check_to_json(result), nl=False)
+    elif fmt == "markdown":
+        click.echo(github.step_summary_markdown(result, report), nl=False)
+    else:
+        click.echo(format_text(result), nl=False)
+    if fmt == "github" or (fmt == "text" and on_actions):
         prefix = github.project_prefix(project, Path(os.environ.get("GITHUB_WORKSPACE", ".")))
         for line in github.annotations(result, prefix):
             click.echo(line)
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            github.append_step_summary(summary, github.step_summary_markdown(result, report))
-    sys.exit(result.exit_code)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if on_actions and summary:
+        github.append_step_summary(summary, github.step_summary_markdown(result, report))
 
 
 TRIM_HELP = """Write the requirements the project should have: without the unused lines.

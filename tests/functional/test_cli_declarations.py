@@ -127,7 +127,7 @@ def test_cli_scan__extra_imported_and_installed__judged_used_under_its_group(
     text_report = _run("scan", project, "--env", _env(tmp_path / "again"), "--no-cache")
     assert text_report.exit_code == 0, text_report.output
     assert (
-        f"pgdriver (pgdriver) — main.py:3: declared in {kind} `postgres`, not installed"
+        f"main.py:3: pgdriver (pgdriver) is declared in {kind} `postgres`, not installed"
         in text_report.stdout
     )
     assert "Imported but not declared" not in text_report.stdout
@@ -208,7 +208,10 @@ def test_cli_scan__name_in_requirements_and_pyproject__one_row_both_sources(
     assert data["summary"]["statuses"] == {"used": 1, "unused": 1}
 
     text = _run("scan", project, "--env", _env(tmp_path / "again"), "--no-cache")
-    assert "oldclient (requirements.txt:2, pyproject.toml:6): nothing imports it" in text.stdout
+    assert (
+        "requirements.txt:2: oldclient (also pyproject.toml:6) (unused): nothing imports it"
+        in text.stdout
+    )
     assert "2 declared · 1 unused" in text.stdout
 
 

@@ -111,7 +111,7 @@ def test_cli_scan__markdown_to_file__written(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = out.read_text()
     assert text.startswith("## depsize report")
-    assert "| `oldclient` | unused |" in text
+    assert "| oldclient | unused |" in text
 
 
 def test_cli_diff__grown_and_removed__reported_by_bytes(tmp_path: Path) -> None:

@@ -216,6 +216,6 @@ def test_cli_scan__plugin_acting_on_install__evidence_shown_from_site_packages(
         main, ["scan", str(project), "--env", str(plugin_venv.prefix), "--no-cache"]
     )
     assert (
-        "pytest-sugar (requirements-dev.txt:5): used as a plugin — site-packages/pytest_sugar.py"
-        in (text.stdout)
+        "requirements-dev.txt:5: pytest-sugar (plugin): used as a plugin — "
+        "site-packages/pytest_sugar.py" in (text.stdout)
     )

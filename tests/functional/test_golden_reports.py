@@ -112,3 +112,52 @@ def test_console_render__golden_project__no_line_wider_than_100(
     table = stream.getvalue().split("own: the distribution's own files")[0]
     assert max(len(line) for line in table.splitlines()) <= 100
     assert "\x1b[" not in stream.getvalue()
+
+
+ESCAPING_FILES = {
+    "requirements.txt": "webframe>=2.0\n<script>alert(1)</script>\nstar*ry|pipe\n",
+    "app/__init__.py": "import webframe\nimport __tool_init__\n",
+    "app/a|b*c*.py": "import sentry_sdk\n",
+    "app/<script>.py": "import bad_module\n",
+    "app/many.py": "".join(f"import extra_{n:02}\n" for n in range(12)),
+    "req|*_x_*.txt": "templating\n",
+}
+
+
+@pytest.fixture
+def escaping_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Analysis:
+    """Names and paths that Markdown and HTML would read as markup, and a long section."""
+    make_site_packages(tmp_path, DISTS[:3])
+    for rel, text in ESCAPING_FILES.items():
+        (tmp_path / "project" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "project" / rel).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    sources = (Path("project/requirements.txt"), Path("project/req|*_x_*.txt"))
+    return analyze(
+        Settings(
+            project=Path("project"), env_dir=Path("env"), requirements=sources, use_cache=False
+        )
+    )
+
+
+def test_markdown_render__names_with_markup__golden_and_rendered_as_plain_text(
+    escaping_analysis: Analysis, tmp_path: Path
+) -> None:
+    from markdown_it import MarkdownIt
+
+    text = markdown.render(escaping_analysis)
+    _compare(text, "scan_escaping.md", tmp_path)
+
+    html = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).render(text)
+    for markup in ("<em>", "<strong>", "<del>", "<script", "<code>", "<a "):
+        assert markup not in html.replace("<strong>env", ""), markup
+    assert html.count("<strong>") == 1  # the summary line, on purpose
+    for literal in ("__init__.py:2: __tool_init__", "a|b*c*.py:1: sentry_sdk", "req|*_x_*.txt:1"):
+        assert literal in html
+    assert "&lt;script&gt;" in html
+    tables = [t.split("<tr>")[1:] for t in html.split("<table>")[1:]]
+    assert [len(t) for t in tables] == [4, 4]  # header + rows: no "|" split or joined a row
+    for table, columns in zip(tables, (7, 3), strict=True):
+        assert [r.count("<th") + r.count("<td") for r in table] == [columns] * len(table)
+    assert "<details><summary>Imported but not declared (not installed) (" in html
+    assert "extra_11" in html.split("<details>")[1]

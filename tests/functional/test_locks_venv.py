@@ -88,7 +88,10 @@ def test_cli_scan__lock_beside_its_source__source_judged_lock_only_import_undecl
         f"requirements.txt: a generated lock ({reason}); {source} judged instead, "
         "the lock gives the versions"
     ) in text.stdout
-    assert "pygments (pygments) — app.py:3: installed only as a dependency of rich" in text.stdout
+    assert (
+        "app.py:3: pygments (pygments) is imported, not declared: "
+        "installed only as a dependency of rich" in text.stdout
+    )
 
 
 def test_cli_trim__unused_name_in_source_and_lock__both_lines_removed(

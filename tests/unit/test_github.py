@@ -7,6 +7,7 @@ shadow the imported name.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -110,18 +111,53 @@ def test_workflow_command__all_parts__exact_string() -> None:
     assert workflow_command("m", line=3) == "::error::m"  # a line without a file means nothing
 
 
-def test_annotations__unused_and_total__exact_strings_on_requirement_lines() -> None:
+def test_annotations__unused_and_total__one_per_finding_on_requirement_lines() -> None:
     result = run_check(_report(), Policy(max_total=500 * MB, max_unused=0))
     assert github.annotations(result) == [
         "::error file=requirements.txt,line=4,title=depsize check%3A max-total::"
-        "torch 690 MB: total size: 700 MB (700,000,000 bytes) > budget 500 MB (500,000,000 bytes)",
-        "::error file=requirements.txt,line=7,title=depsize check%3A max-total::"
-        "colorama 10.0 MB: total size: 700 MB (700,000,000 bytes) > budget 500 MB "
-        "(500,000,000 bytes)",
+        "total size: 700 MB (700,000,000 bytes) > budget 500 MB (500,000,000 bytes); "
+        "top contributors (share of the total): torch 690 MB (requirements.txt:4), "
+        "colorama 10.0 MB (requirements.txt:7)",
         "::error file=requirements.txt,line=7,title=depsize check%3A max-unused::"
         "colorama [unused, frees 10.0 MB]: unused requirements (unused, dead-code-only): "
         "1 > max 0",
     ]
+
+
+def _many_findings_report(unused: int) -> dict[str, object]:
+    """torch (used, 690 MB) and *unused* unused requirements of distinct sizes, in a line order
+    that is not their size order."""
+    report = _report()
+    template = report["requirements"][1]  # type: ignore[index]
+    rows = [report["requirements"][0]]  # type: ignore[index]
+    for n in range(unused):
+        size = ((n * 7) % unused + 1) * MB
+        row = {**template, "name": f"pkg{n:02}", "display_name": f"pkg{n:02}"}
+        row |= {"own_bytes": size, "closure_bytes": size, "exclusive_bytes": size}
+        row["source"] = {"file": "requirements.txt", "line": 10 + n, "end_line": 10 + n}
+        rows.append(row)
+    report["requirements"] = rows
+    return report
+
+
+def test_annotations__15_findings__10_errors_in_priority_order_then_one_summary() -> None:
+    policy = Policy(max_total=500 * MB, max_requirement={"torch": 100 * MB}, max_unused=0)
+    result = run_check(_many_findings_report(13), policy)
+
+    lines = github.annotations(result)
+
+    errors = [line for line in lines if line.startswith("::error ")]
+    assert len(errors) == github.MAX_ERRORS
+    titles = [re.search(r"title=([^:]*)::", line).group(1) for line in errors]  # type: ignore[union-attr]
+    assert titles[:2] == ["depsize check%3A max-total", "depsize check%3A max-requirement%3Atorch"]
+    assert set(titles[2:]) == {"depsize check%3A max-unused"}
+    frees = [int(re.search(r"frees (\d+)\.0 MB", line).group(1)) for line in errors[2:]]  # type: ignore[union-attr]
+    assert frees == [13, 12, 11, 10, 9, 8, 7, 6]
+    assert lines[-1] == (
+        "::warning title=depsize check%3A more findings::5 more depsize findings are not "
+        "annotated (GitHub shows 10 errors a step): see the job's step summary or the log"
+    )
+    assert len(lines) == github.MAX_ERRORS + 1
 
 
 def test_annotations__requirement_ceiling__on_its_line_with_prefix() -> None:
@@ -194,7 +230,7 @@ def test_step_summary_markdown__failed__heading_table_contributors() -> None:
         "\n"
         "**max-unused** — counted:\n"
         "\n"
-        "- colorama [unused, frees 10.0 MB] — `requirements.txt:7`\n"
+        "- colorama \\[unused, frees 10.0 MB\\] — `requirements.txt:7`\n"
         "\n"
         "> max-dist: jax is not installed; its ceiling was not checked\n"
     )
@@ -224,7 +260,7 @@ def test_append_step_summary__file_named_by_env__appended_not_truncated(
     append_step_summary(os.environ["GITHUB_STEP_SUMMARY"], "tail")
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("# earlier step\n## depsize check: ❌ 1 of 1 budgets broken\n")
-    assert "- colorama [unused, frees 10.0 MB] — `requirements.txt:7`\n" in text
+    assert "- colorama \\[unused, frees 10.0 MB\\] — `requirements.txt:7`\n" in text
     assert text.endswith("\ntail\n")
 
 
@@ -250,3 +286,19 @@ def test_step_summary_markdown__sparse_env_and_no_contributors__minimal_lines() 
         "|---|---|---|\n"
         "| ❌ FAIL | `max-unused` | unused requirements (unused): 1 > max 0 |\n"
     )
+
+
+def test_step_summary_markdown__markup_in_messages__rendered_as_text() -> None:
+    from markdown_it import MarkdownIt
+
+    line = Contributor("cannot parse '<script>x</script>' in pkg/__init__.py", None, "r.txt", 2)
+    violation = Outcome("fail-on-warnings", 1, 0, "warnings: 1 > max 0 | *all*", (line,))
+    text = step_summary_markdown(CheckResult(violations=(violation,)), _report())
+
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+
+    assert "<script" not in html
+    assert "<em>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "pkg/__init__.py" in html
+    assert "warnings: 1 &gt; max 0 | *all*</td>" in html

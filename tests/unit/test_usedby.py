@@ -348,7 +348,8 @@ def test_cli_scan__used_by_dependency__in_table_markdown_and_json(
     for text in (table, markdown):
         assert "Used by a dependency" in text
         assert "site-packages/webfw/forms.py:5" in text
-        assert "for webfw's parse_form" in text
+    assert "for webfw's parse_form" in table
+    assert "for webfw's parse\\_form" in markdown  # escaped: "_" starts emphasis
 
 
 SPLIT = {

@@ -16,6 +16,7 @@ from typing import Any
 from depsize.budget import describe_size
 from depsize.check import CheckResult, Outcome
 from depsize.errors import InputError
+from depsize.report.markdown import escape
 
 
 def github_actions_enabled(environ: Mapping[str, str]) -> bool:
@@ -71,33 +72,78 @@ def _path(file: str, prefix: str) -> str:
     return posixpath.normpath(posixpath.join(prefix, file))
 
 
-def _violation_commands(violation: Outcome, prefix: str) -> list[str]:
+MAX_ERRORS = 10
+"""GitHub shows at most 10 error annotations of a step; the rest are summarised in one."""
+_ONE_PER_CONTRIBUTOR = ("max-unused", "fail-on-warnings")
+"""Budgets whose contributors are each a finding of their own (a requirement, a warning)."""
+
+
+def _budget_command(violation: Outcome, prefix: str) -> str:
+    """A size budget is one finding: one annotation on its first contributor's line that
+    names the others, or without a file when no contributor has a line."""
     title = f"depsize check: {violation.budget}"
+    at = next((c for c in violation.contributors if c.file is not None), None)
+    if at is None:
+        return workflow_command(violation.message, title=title)
+    if violation.budget.startswith(("max-dist:", "max-requirement:")):
+        message = f"{at.describe(where=False)}: {violation.message}"
+    else:
+        named = ", ".join(c.describe() for c in violation.contributors)
+        message = f"{violation.message}; {violation.label}: {named}"
+    assert at.file is not None
+    return workflow_command(message, file=_path(at.file, prefix), line=at.line, title=title)
+
+
+def _finding_commands(violation: Outcome, prefix: str) -> list[str]:
+    """One annotation for each contributor that is a finding (a removable requirement, by
+    the bytes it frees, largest first; a warning), on its first declaration's line."""
+    title = f"depsize check: {violation.budget}"
+    by_name = violation.budget == "max-unused"  # a requirement declared twice is one finding
+    located = [c for c in violation.contributors if c.file is not None]
+    first = {(c.name if by_name else c): c for c in reversed(located)}
+    ranked = sorted(first.values(), key=lambda c: (-c.frees, violation.contributors.index(c)))
     commands = [
         workflow_command(
             f"{c.describe(where=False)}: {violation.message}",
-            file=_path(c.file, prefix),
+            file=_path(c.file or "", prefix),
             line=c.line,
             title=title,
         )
-        for c in violation.contributors
-        if c.file is not None
+        for c in ranked
     ]
     return commands or [workflow_command(violation.message, title=title)]
 
 
 def annotations(result: CheckResult, prefix: str = "") -> list[str]:
-    """One ``::error`` per requirement line at fault, for every broken budget.
-
-    A broken budget with no line to point at (extraneous bytes, unowned files) still gets one
-    annotation without a file. *prefix* is prepended to relative paths (see
-    :func:`project_prefix`). Duplicates are dropped, order is kept.
+    """One ``::error`` per distinct finding, the most important first: broken size budgets
+    (one each, on the line of their largest contributor), then removable requirements by
+    bytes, then warnings. Never more than :data:`MAX_ERRORS`: the rest are counted in one
+    ``::warning`` that points at the step summary. *prefix* is prepended to relative paths
+    (see :func:`project_prefix`). Duplicates are dropped, order is kept.
     """
-    commands = (c for v in result.violations for c in _violation_commands(v, prefix))
-    return list(dict.fromkeys(commands))
+    sized = [v for v in result.violations if v.budget not in _ONE_PER_CONTRIBUTOR]
+    counted = sorted(
+        (v for v in result.violations if v.budget in _ONE_PER_CONTRIBUTOR),
+        key=lambda v: _ONE_PER_CONTRIBUTOR.index(v.budget),
+    )
+    commands = [_budget_command(v, prefix) for v in sized]
+    commands += [c for v in counted for c in _finding_commands(v, prefix)]
+    unique = list(dict.fromkeys(commands))
+    if len(unique) <= MAX_ERRORS:
+        return unique
+    rest = len(unique) - MAX_ERRORS
+    summary = workflow_command(
+        f"{rest} more depsize findings are not annotated (GitHub shows {MAX_ERRORS} errors a "
+        "step): see the job's step summary or the log",
+        title="depsize check: more findings",
+        level="warning",
+    )
+    return [*unique[:MAX_ERRORS], summary]
 
 
 def _cell(text: str) -> str:
+    """Text for a code span in a table cell (names and paths in backticks); free text goes
+    through :func:`~depsize.report.markdown.escape`."""
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
@@ -114,10 +160,10 @@ def _environment_line(report: Mapping[str, Any]) -> str:
 
 
 def _contributor_lines(violation: Outcome) -> list[str]:
-    lines = [f"**{_cell(violation.budget)}** — {violation.label}:", ""]
+    lines = [f"**{escape(violation.budget)}** — {escape(violation.label)}:", ""]
     for contributor in violation.contributors:
         where = f" — `{_cell(contributor.where)}`" if contributor.where else ""
-        lines.append(f"- {_cell(contributor.describe(where=False))}{where}")
+        lines.append(f"- {escape(contributor.describe(where=False))}{where}")
     return [*lines, ""]
 
 
@@ -132,12 +178,12 @@ def step_summary_markdown(result: CheckResult, report: Mapping[str, Any]) -> str
     lines.append("|---|---|---|")
     for outcome in (*result.violations, *result.passed):
         mark = "✅ ok" if outcome.passed else "❌ FAIL"
-        lines.append(f"| {mark} | `{_cell(outcome.budget)}` | {_cell(outcome.message)} |")
+        lines.append(f"| {mark} | `{_cell(outcome.budget)}` | {escape(outcome.message)} |")
     lines.append("")
     for violation in result.violations:
         if violation.contributors:
             lines += _contributor_lines(violation)
-    lines += [f"> {_cell(note)}" for note in result.notes]
+    lines += [f"> {escape(note)}" for note in result.notes]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

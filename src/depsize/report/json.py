@@ -11,6 +11,7 @@ from typing import Any
 
 from depsize import __version__
 from depsize.analyze import Analysis
+from depsize.check import CheckResult, Outcome
 from depsize.models import REPORT_SCHEMA_VERSION
 from depsize.recommend import Recommendation
 from depsize.report.view import project_relative, site_relative
@@ -249,3 +250,30 @@ def to_data(analysis: Analysis) -> dict[str, Any]:
 
 def render(analysis: Analysis) -> str:
     return json.dumps(to_data(analysis), indent=2) + "\n"
+
+
+def _outcome_data(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "budget": outcome.budget,
+        "passed": outcome.passed,
+        "measured": outcome.measured,
+        "limit": outcome.limit,
+        "message": outcome.message,
+        "label": outcome.label,
+        "contributors": [
+            {"name": c.name, "bytes": c.bytes, "file": c.file, "line": c.line, "detail": c.detail}
+            for c in outcome.contributors
+        ],
+    }
+
+
+def check_to_json(result: CheckResult) -> str:
+    """``depsize check --format json``: every budget with its exact figures, and the notes."""
+    data = {
+        "failed": result.failed,
+        "exit_code": result.exit_code,
+        "violations": [_outcome_data(o) for o in result.violations],
+        "passed": [_outcome_data(o) for o in result.passed],
+        "notes": list(result.notes),
+    }
+    return json.dumps(data, indent=2) + "\n"

@@ -10,6 +10,7 @@ from depsize.analyze import Analysis
 from depsize.attribute import RootSizes
 from depsize.imports.model import IMPORT_KINDS
 from depsize.models import REMOVABLE, STATUS_TABLE, from_env_folder
+from depsize.report.largest import DEFAULT_TOP_DISTS, DistRow, dist_rows
 from depsize.units import human
 from depsize.verdicts import Evidence, Verdict
 
@@ -50,6 +51,9 @@ class View:
     totals: str
     could_not_read: tuple[str, ...] = field(default=())
     has_status: bool = True
+    dists: tuple[DistRow, ...] = ()
+    hidden_dists: int = 0
+    total: int = 0
 
 
 def project_relative(path: Path, project: Path) -> str:
@@ -92,6 +96,17 @@ def _evidence(items: tuple[Evidence, ...], project: Path, limit: int = 3) -> str
     return ", ".join(shown) + more
 
 
+def _located(items: tuple[Evidence, ...], project: Path, name: str, limit: int = 2) -> str:
+    """``main.py:3: name`` (and ``(also at …)`` for further sites); just *name* without one."""
+    sites = [_where(e.file, e.line, project) for e in items if e.file is not None]
+    if not sites:
+        return name
+    also = sites[1:limit]
+    more = f" +{len(sites) - limit} more" if len(sites) > limit else ""
+    tail = f" (also at {', '.join(also)}{more})" if also else ""
+    return f"{sites[0]}: {name}{tail}"
+
+
 def _sources(verdict: Verdict, project: Path) -> str:
     """Every place the name is declared, ``file:line`` each."""
     return ", ".join(_where(r.source, r.line, project) for r in verdict.declarations)
@@ -129,9 +144,16 @@ def _sort(rows: list[Row], key: str) -> list[Row]:
     return sorted(rows, key=lambda r: (-int(getattr(r, key)), r.name.lower()))
 
 
+def _declared_at(v: Verdict, project: Path) -> str:
+    """``file:line: name`` with any further declarations after the name: findings lead with
+    their location, as a linter's do, so editors and problem matchers can jump to them."""
+    where = [_where(r.source, r.line, project) for r in v.declarations] or ["?"]
+    also = f" (also {', '.join(where[1:])})" if len(where) > 1 else ""
+    return f"{where[0]}: {_label(v)}{also}"
+
+
 def _verdict_line(v: Verdict, project: Path) -> str:
-    where = _sources(v, project)
-    text = f"{_label(v)} ({where}): {STATUS_TABLE[v.status].finding}"
+    text = f"{_declared_at(v, project)} ({v.status}): {STATUS_TABLE[v.status].finding}"
     if v.evidence:
         text += f" — {_evidence(v.evidence, project)}"
         if v.status not in ("unused", "dead-code-only") and v.evidence[0].kind not in IMPORT_KINDS:
@@ -148,14 +170,14 @@ def _verdict_line(v: Verdict, project: Path) -> str:
 
 
 def _transitive_line(v: Verdict, project: Path) -> str:
-    where = _sources(v, project)
+    head = _declared_at(v, project)
     by = ", ".join(v.required_by[:3]) + (" …" if len(v.required_by) > 3 else "")
     if v.pin:
         return (
-            f"{_label(v)} ({where}): needed by {by}; a version pin ({v.requirement.specifier}) "
+            f"{head}: needed by {by}; a version pin ({v.requirement.specifier}) "
             "narrower than they ask for — keep it, removing it changes what pip resolves"
         )
-    return f"{_label(v)} ({where}): not imported, needed by {by}; removing the line frees 0 B"
+    return f"{head}: not imported, needed by {by}; removing the line frees 0 B"
 
 
 def _sections(analysis: Analysis) -> list[Section]:
@@ -200,17 +222,17 @@ def _undeclared_sections(analysis: Analysis) -> list[Section]:
     project = analysis.settings.project
     installed, missing = [], []
     for u in j.undeclared:
-        where = _evidence(u.evidence, project, limit=2)
+        head = _located(u.evidence, project, u.module)
         if u.installed:
             via = (
                 f"installed only as a dependency of {', '.join(u.required_by)}"
                 if (u.required_by)
                 else "installed, but no declared requirement pulls it in"
             )
-            installed.append(f"{u.module} ({', '.join(u.dists)}) — {where}: {via}")
+            installed.append(f"{head} ({', '.join(u.dists)}) is imported, not declared: {via}")
         else:
             hint = f"; probably the distribution {u.hint}" if u.hint else ""
-            missing.append(f"{u.module} — {where}: not installed{hint}")
+            missing.append(f"{head} is imported, not declared: not installed{hint}")
     out = []
     if installed:
         out.append(Section("Imported but not declared (installed)", tuple(installed)))
@@ -226,11 +248,9 @@ def _elsewhere_sections(analysis: Analysis) -> list[Section]:
     lines = []
     for e in j.elsewhere:
         state = "not installed" if not e.installed else "not judged (pick it with --group)"
-        where = _evidence(e.evidence, project, limit=2)
+        head = _located(e.evidence, project, e.module)
         declared = ", ".join(e.declared_in)
-        lines.append(
-            f"{e.module} ({', '.join(e.dists)}) — {where}: declared in {declared}, {state}"
-        )
+        lines.append(f"{head} ({', '.join(e.dists)}) is declared in {declared}, {state}")
     title = "Imported, declared in an extra or group that is not judged"
     return [Section(title, tuple(lines))] if lines else []
 
@@ -350,6 +370,7 @@ def build_view(analysis: Analysis, *, top: int | None = None, sort: str = "exclu
         f"files {human(scan.unowned_bytes)} ({len(scan.unowned_files)} files); extraneous "
         f"{human(analysis.attribution.extraneous_bytes)}"
     )
+    dists = dist_rows(analysis, {v.requirement.name: _label(v) for v in j.verdicts} if j else {})
     where = env.prefix or env.site_packages[0]
     title = f"{where} · Python {env.python_version} · found by {env.how_found}"
     return View(
@@ -363,4 +384,7 @@ def build_view(analysis: Analysis, *, top: int | None = None, sort: str = "exclu
         totals=totals,
         could_not_read=tuple(str(w) for w in analysis.warnings),
         has_status=j is not None,
+        dists=tuple(dists[: top or DEFAULT_TOP_DISTS]),
+        hidden_dists=max(0, len(dists) - (top or DEFAULT_TOP_DISTS)),
+        total=scan.total_bytes,
     )
