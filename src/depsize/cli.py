@@ -15,13 +15,15 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from depsize import __version__
-from depsize.errors import EXIT_CODES, EXIT_INTERNAL, DepsizeError
+from depsize.errors import EXIT_CODES, EXIT_INTERNAL, DepsizeError, InputError
 
 if TYPE_CHECKING:
     from depsize.analyze import Analysis, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+EXIT_INTERRUPTED = 130
+"""Ctrl-C, as shells report a process ended by SIGINT."""
 _EPILOG = "Exit codes: " + "; ".join(f"{code} {text}" for code, text in EXIT_CODES.items()) + "."
 
 
@@ -128,6 +130,9 @@ def _handle_errors(func: F) -> F:
                 raise
             click.echo(f"depsize: error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("depsize: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except Exception as exc:
@@ -141,6 +146,14 @@ def _handle_errors(func: F) -> F:
             sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _warn_wrong_env(analysis: Analysis) -> None:
+    from depsize.sanity import wrong_env
+
+    wrong = wrong_env(analysis)
+    if wrong:
+        click.echo(f"depsize: WARNING: {wrong}", err=True)
 
 
 def _show_progress() -> bool:
@@ -173,13 +186,52 @@ def _emit_warnings(analysis: Analysis, quiet: bool, verbose: int) -> None:
         click.echo(f"depsize: … {len(warnings) - limit} more warnings (-v shows all)", err=True)
 
 
+def _check_output(output: Path | None) -> None:
+    """Fail before the scan when ``-o`` cannot be written: a missing or unwritable folder."""
+    if output is None:
+        return
+    folder = output.parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write the report: the folder {folder} does not exist", output)
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"cannot write the report: the folder {folder} is not writable", output)
+
+
 def _open_output(output: Path | None) -> IO[str]:
     if output is None:
         return sys.stdout
-    return open(output, "w", encoding="utf-8")
+    try:
+        return open(output, "w", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the report ({exc.strerror})", output) from None
 
 
-@click.group(epilog=_EPILOG)
+def _note(text: str) -> None:
+    click.echo(f"depsize: note: {text}", err=True)
+
+
+def _locate(project: Path | None, options: dict[str, Any]) -> Path:
+    """The project folder: as given, or (omitted) the nearest folder at or above the current
+    one that marks a project. A folder given as the project that is itself an environment is
+    taken as ``--env``, with the current folder's project as the project."""
+    from depsize.projectroot import find_project_root, is_environment
+
+    explicit = options.get("python") or options.get("env_dir") or options.get("site_packages")
+    if project is not None and not explicit and is_environment(project):
+        options["env_dir"] = project
+        _note(f"{project} is an environment: measuring it (as --env {project})")
+        project = None
+    if project is not None:
+        return project
+    here = Path.cwd().resolve()
+    root = find_project_root(here)
+    if root.path == here:
+        return Path()
+    _note(f"project root {root.path} (the nearest folder above {here} with {root.marker})")
+    return root.path
+
+
+@click.group(epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="depsize")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of short error messages.")
 def main(debug: bool) -> None:
@@ -211,7 +263,7 @@ Figures (bytes on disk; apparent size unless --disk-usage):
 
 @main.command(help=SCAN_HELP, epilog=_EPILOG)
 @click.argument(
-    "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
+    "project", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True)
 )
 @_env_options
 @_project_options
@@ -250,9 +302,12 @@ def scan(
     verbose: int,
     **env_options: Any,
 ) -> None:
+    _check_output(output)
+    project = _locate(project, env_options)
     analysis = _analyze(_settings(project, **env_options))
     if fmt != "table" or output is not None:  # the table has its own "Could not read" section
         _emit_warnings(analysis, quiet, verbose)
+    _warn_wrong_env(analysis)
     stream = _open_output(output)
     try:
         if fmt == "json":
@@ -276,12 +331,12 @@ def scan(
 @main.command(epilog=_EPILOG)
 @click.argument("name")
 @click.argument(
-    "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
+    "project", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True)
 )
 @_env_options
 @_project_options
 @_handle_errors
-def why(name: str, project: Path, **env_options: Any) -> None:
+def why(name: str, project: Path | None, **env_options: Any) -> None:
     """Show every shortest path from a declared requirement to the distribution NAME.
 
     Without declared requirements, the roots are the distributions nothing requires.
@@ -289,9 +344,9 @@ def why(name: str, project: Path, **env_options: Any) -> None:
     from packaging.utils import canonicalize_name
 
     from depsize.attribute import why as why_paths
-    from depsize.errors import InputError
     from depsize.units import human
 
+    project = _locate(project, env_options)
     analysis = _analyze(_settings(project, **env_options))
     target = canonicalize_name(name)
     dists = analysis.scan.dists
@@ -340,7 +395,7 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
 
 @main.command(help=CHECK_HELP, epilog=_EPILOG)
 @click.argument(
-    "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
+    "project", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True)
 )
 @_env_options
 @_project_options
@@ -380,20 +435,26 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
     help="Also fail when an input could not be read (e.g. a malformed requirement).",
 )
 @_handle_errors
-def check(project: Path, **options: Any) -> None:
+def check(project: Path | None, **options: Any) -> None:
     from depsize.budget import CheckOptions, build_policy
-    from depsize.check import check_report, format_text
+    from depsize.check import check_report, format_text, measured
     from depsize.config import load_config
     from depsize.report import github
     from depsize.report.json import to_data
+    from depsize.sanity import wrong_env
 
+    project = _locate(project, options)
     names = CheckOptions.__dataclass_fields__
     flags = {k: options.pop(k) for k in list(options) if k in names}
     policy = build_policy(CheckOptions(**flags), load_config(project).check, base_dir=project)
     update = bool(options.pop("update_baseline"))
-    report = to_data(_analyze(_settings(project, **options)))
+    analysis = _analyze(_settings(project, **options))
+    wrong = wrong_env(analysis)
+    if wrong:
+        raise InputError(f"{wrong}; no budget was checked")
+    report = to_data(analysis)
     result = check_report(report, policy, update_baseline=update)
-    click.echo(format_text(result), nl=False)
+    click.echo(format_text(result, measured=measured(report)), nl=False)
     if github.github_actions_enabled(os.environ):
         prefix = github.project_prefix(project, Path(os.environ.get("GITHUB_WORKSPACE", ".")))
         for line in github.annotations(result, prefix):
@@ -416,7 +477,7 @@ stderr. See docs/trim.md.
 
 @main.command(help=TRIM_HELP, epilog=_EPILOG)
 @click.argument(
-    "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
+    "project", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True)
 )
 @_env_options
 @_project_options
@@ -456,14 +517,15 @@ stderr. See docs/trim.md.
     help="Add undeclared imports, pinned to the installed version, with a comment.",
 )
 @_handle_errors
-def trim(project: Path, **options: Any) -> None:
-    from depsize.errors import InputError
+def trim(project: Path | None, **options: Any) -> None:
     from depsize.trim import describe, parse_statuses, plan_from_analysis, unified_diff, write_plan
 
     in_place, output = bool(options.pop("in_place")), options.pop("output")
     if in_place and output is not None:
         raise InputError("give either -o FILE or --in-place, not both")
     force, backup = bool(options.pop("force")), not options.pop("no_backup")
+    _check_output(output)
+    project = _locate(project, options)
     remove = parse_statuses(options.pop("remove"))
     plan = plan_from_analysis(
         _analyze(_settings(project, **options)),

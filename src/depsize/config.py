@@ -11,12 +11,15 @@ from typing import Any
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.errors import InputError
+from depsize.models import STATUS_TABLE
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
+IGNORE_KEYS = (*sorted(STATUS_TABLE), "undeclared")
+"""What ``ignore = {status = [...]}`` may name: a status, or undeclared imports."""
 KNOWN_KEYS = ("requirements", "groups", "entry", "exclude", "mapping", "ignore", "check")
 
 
@@ -44,6 +47,13 @@ def _strings(value: Any, key: str, path: Path) -> tuple[str, ...]:
 def _ignore(value: Any, path: Path) -> dict[str, frozenset[NormalizedName]]:
     """``ignore = ["x"]`` ignores every finding about x; a table maps a status to names."""
     if isinstance(value, dict):
+        unknown = sorted(set(value) - set(IGNORE_KEYS))
+        if unknown:
+            raise InputError(
+                f"[tool.depsize] ignore: unknown status {unknown[0]!r}; "
+                f"valid: {', '.join(IGNORE_KEYS)}",
+                path,
+            )
         return {
             str(status): frozenset(
                 canonicalize_name(n) for n in _strings(v, f"ignore.{status}", path)
