@@ -75,7 +75,9 @@ def _implicit(project: Path, environ: Mapping[str, str]) -> PythonEnv:
     if outside:
         name, prefix = outside[0]
         return from_prefix(prefix, how=f"${name}")
-    looked.append(f"{', '.join(_PROJECT_VENVS)} folders with a pyvenv.cfg in {project} (none)")
+    looked.append(
+        f"{', '.join(_PROJECT_VENVS)} folders with a pyvenv.cfg in {project.resolve()} (none)"
+    )
     raise EnvironmentNotFoundError(
         "no environment of the project found; looked at: "
         + "; ".join(looked)

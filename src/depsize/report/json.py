@@ -147,6 +147,7 @@ def _env(analysis: Analysis) -> dict[str, Any]:
         "site_packages": [str(p) for p in env.site_packages],
         "python": env.python_version,
         "found_by": env.how_found,
+        "note": env.note,
         "size_unit": "disk_usage" if scan.disk_usage else "apparent",
         "total_bytes": scan.total_bytes,
         "unowned_bytes": scan.unowned_bytes,
