@@ -25,6 +25,7 @@ from depsize.graph import DepGraph, build_graph
 from depsize.models import EnvScan, ScanWarning
 from depsize.recommend import Recommendation, recommend
 from depsize.sanity import wrong_env
+from depsize.unreached import image_recommendation
 
 if TYPE_CHECKING:
     from depsize.imports.model import ImportSite, ProjectImports
@@ -47,6 +48,8 @@ class Settings:
     entries: tuple[str, ...] = ()
     use_cache: bool = True
     env_only: bool = False
+    image: bool = False
+    """A deploy view (``--image``): installer tooling in the env is waste."""
     """Only the environment: no requirements, no imports (``why``, a bare site-packages)."""
 
 
@@ -98,6 +101,8 @@ def analyze(settings: Settings) -> Analysis:
         else None
     )
     extra = tuple(recommend(scan, graph, reached=reached))
+    tooling = image_recommendation(result) if settings.image else None
+    extra += (tooling,) if tooling else ()
     wrong = wrong_env(result)
     notes = result.notes + ((wrong,) if wrong else ())
     return _replace(result, recommendations=result.recommendations + extra, notes=notes)

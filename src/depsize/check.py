@@ -268,6 +268,8 @@ def _total_contributors(report: Mapping[str, Any], index: _Index) -> list[Contri
         for item in report.get("extraneous", [])
     )
     found.append(Contributor("(extraneous distributions)", extraneous))
+    tooling = sum(int(item.get("own_bytes", 0)) for item in report.get("installer_tooling", []))
+    found.append(Contributor("(installer tooling)", tooling))
     found.append(Contributor("(unowned files)", int(report["env"].get("unowned_bytes", 0))))
     found.sort(key=lambda c: -(c.bytes or 0))
     return [c for c in found if c.bytes][:TOP]

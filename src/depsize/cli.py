@@ -66,6 +66,13 @@ def _env_options(func: F) -> F:
     return func
 
 
+_IMAGE_OPTION = click.option(
+    "--image",
+    is_flag=True,
+    help="A deploy view: flag installer tooling (pip, setuptools, wheel) as waste in an image.",
+)
+
+
 def _project_options(func: F) -> F:
     options = [
         click.option(
@@ -114,6 +121,7 @@ def _settings(project: Path, *, env_only: bool = False, **options: Any) -> Setti
         entries=tuple(options.get("entries") or ()),
         use_cache=not options.get("no_cache"),
         env_only=env_only,
+        image=bool(options.get("image")),
     )
 
 
@@ -289,6 +297,7 @@ Figures (bytes on disk; apparent size unless --disk-usage):
     show_default=True,
     help="Sort the table by this column.",
 )
+@_IMAGE_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr.")
 @click.option("-v", "--verbose", count=True, help="Show every warning and conflict.")
 @_handle_errors
@@ -399,6 +408,7 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
 )
 @_env_options
 @_project_options
+@_IMAGE_OPTION
 @click.option("--max-total", help="Budget for the whole environment (e.g. 500MB).")
 @click.option("--max-dist", multiple=True, help="NAME=SIZE ceiling for one distribution.")
 @click.option("--max-dist-default", help="Ceiling for every distribution's own size.")

@@ -273,3 +273,58 @@ def test_cli_scan__ctrl_c__exits_130_without_traceback(tmp_path: Path, project: 
     assert err.strip().splitlines()[-1] == "depsize: interrupted"
     assert "Traceback" not in err
     assert out == ""
+
+
+@pytest.fixture(scope="module")
+def installed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pyproject project installed editable into its own .venv, next to pip and setuptools."""
+    root = tmp_path_factory.mktemp("installed") / "proj"
+    (root / "whichenv_app").mkdir(parents=True)
+    (root / "whichenv_app" / "__init__.py").write_text("import six\n")
+    (root / "whichenv_app" / "__main__.py").write_text("import whichenv_app\n")
+    (root / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "whichenv-app"\nversion = "0.1"\ndependencies = ["six==1.16.0"]\n'
+    )
+    venv = build_venv(
+        Path(sys.executable), root / ".venv", ("six==1.16.0", "setuptools==75.1.0", "wheel==0.44.0")
+    )
+    subprocess.run(
+        [str(venv.python), "-m", "pip", "install", "-q", "--no-build-isolation", "-e", str(root)],
+        check=True,
+        capture_output=True,
+        env=clean_environ(),
+    )
+    return root
+
+
+def test_cli_scan__pip_setuptools_and_the_project__shown_apart_not_extraneous(
+    installed_project: Path,
+) -> None:
+    data = _json(_depsize(["scan", "--format", "json"], installed_project, OWN_PREFIX))
+    tooling = {d["name"] for d in data["installer_tooling"]}
+    assert tooling == {"pip", "setuptools", "wheel"}
+    assert [d["name"] for d in data["project_distributions"]] == ["whichenv-app"]
+    assert data["extraneous"] == []
+    own = {d["name"]: d["own_bytes"] for d in data["distributions"]}
+    env = data["env"]
+    assert env["installer_tooling_bytes"] == sum(own[n] for n in tooling)
+    assert env["project_bytes"] == own["whichenv-app"]
+    shares = sum(r["share_bytes"] for r in data["roots"])
+    parts = env["extraneous_bytes"] + env["installer_tooling_bytes"] + env["project_bytes"]
+    assert shares + parts + env["unowned_bytes"] == env["total_bytes"]
+    assert not any(r["kind"] == "installer-tooling" for r in data["recommendations"])
+
+
+def test_cli_scan__image__installer_tooling_flagged_with_its_bytes(
+    installed_project: Path,
+) -> None:
+    data = _json(_depsize(["scan", "--image", "--format", "json"], installed_project, None))
+    flagged = [r for r in data["recommendations"] if r["kind"] == "installer-tooling"]
+    assert len(flagged) == 1
+    assert flagged[0]["bytes"] == data["env"]["installer_tooling_bytes"] > 0
+    table = _depsize(["scan"], installed_project, None).out
+    assert "Installer tooling: in every venv" in table
+    assert "The project itself, installed in its env" in table
+    assert "whichenv-app 0.1" in table.split("The project itself")[1]
+    assert "Extraneous" not in table
