@@ -15,15 +15,19 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from depsize import __version__
-from depsize.errors import EXIT_CODES, EXIT_INTERNAL, DepsizeError, InputError
+from depsize.errors import (
+    EXIT_CODES,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    DepsizeError,
+    InputError,
+)
 
 if TYPE_CHECKING:
     from depsize.analyze import Analysis, Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_INTERRUPTED = 130
-"""Ctrl-C, as shells report a process ended by SIGINT."""
 _EPILOG = "Exit codes: " + "; ".join(f"{code} {text}" for code, text in EXIT_CODES.items()) + "."
 
 
