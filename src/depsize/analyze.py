@@ -49,6 +49,8 @@ class Settings:
     use_cache: bool = True
     env_only: bool = False
     image: bool = False
+    config: Path | None = None
+    """``--config FILE`` instead of the project's pyproject.toml."""
     """A deploy view (``--image``): installer tooling in the env is waste."""
     """Only the environment: no requirements, no imports (``why``, a bare site-packages)."""
 
@@ -75,7 +77,9 @@ class Analysis:
 
 def analyze(settings: Settings) -> Analysis:
     """Discover, scan, build the graph, read declarations and imports, judge and recommend."""
-    config = ProjectConfig() if settings.env_only else load_config(settings.project)
+    config = (
+        ProjectConfig() if settings.env_only else load_config(settings.project, settings.config)
+    )
     env = discover(
         settings.project,
         python=settings.python,

@@ -104,6 +104,13 @@ def _project_options(func: F) -> F:
             "repeatable, added to the ones found automatically.",
         ),
         click.option("--no-cache", is_flag=True, help="Do not read or write the import cache."),
+        click.option(
+            "--config",
+            "config",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Read [tool.depsize] from this file instead of the project's pyproject.toml "
+            "(a pyproject.toml-like file, or one whose top level is the table).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -126,6 +133,7 @@ def _settings(project: Path, *, env_only: bool = False, **options: Any) -> Setti
         use_cache=not options.get("no_cache"),
         env_only=env_only,
         image=bool(options.get("image")),
+        config=options.get("config"),
     )
 
 
@@ -460,7 +468,8 @@ def check(project: Path | None, **options: Any) -> None:
     project = _locate(project, options)
     names = CheckOptions.__dataclass_fields__
     flags = {k: options.pop(k) for k in list(options) if k in names}
-    policy = build_policy(CheckOptions(**flags), load_config(project).check, base_dir=project)
+    config = load_config(project, options.get("config")).check
+    policy = build_policy(CheckOptions(**flags), config, base_dir=project)
     update = bool(options.pop("update_baseline"))
     analysis = _analyze(_settings(project, **options))
     wrong = wrong_env(analysis)

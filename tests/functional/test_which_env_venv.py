@@ -328,3 +328,13 @@ def test_cli_scan__image__installer_tooling_flagged_with_its_bytes(
     assert "The project itself, installed in its env" in table
     assert "whichenv-app 0.1" in table.split("The project itself")[1]
     assert "Extraneous" not in table
+
+
+def test_cli_check__config_file__budgets_read_from_it(project: Path, tmp_path: Path) -> None:
+    budget = tmp_path / "budget.toml"
+    budget.write_text('[check]\nmax-total = "1KB"\n')
+    done = _depsize(["check", "--config", str(budget)], project, None)
+    assert done.code == 1, done.out + done.err
+    assert done.out.startswith("FAIL total size: ")
+    assert "> budget 1 kB (1,000 bytes)" in done.out
+    assert "measured .venv (Python " in done.out.splitlines()[-1]
