@@ -420,7 +420,6 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
 )
 @_env_options
 @_project_options
-@_IMAGE_OPTION
 @click.option("--max-total", help="Budget for the whole environment (e.g. 500MB).")
 @click.option("--max-dist", multiple=True, help="NAME=SIZE ceiling for one distribution.")
 @click.option("--max-dist-default", help="Ceiling for every distribution's own size.")

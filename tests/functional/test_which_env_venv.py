@@ -199,6 +199,17 @@ def test_cli_check__half_not_installed__not_called_wrong(tmp_path: Path, project
     assert "wrong environment" not in done.err
 
 
+def test_cli_check__dev_group_missing_in_a_deploy_env__not_called_wrong(
+    tmp_path: Path, project: Path
+) -> None:
+    deploy = _write_project(tmp_path / "deploy", "six==1.16.0\n")
+    (deploy / "requirements-dev.txt").write_text("pytest\nruff\nmypy\n")
+    (deploy / ".venv").symlink_to(project / ".venv")
+    done = _depsize(["check", "--max-total", "1GB"], deploy, None)
+    assert done.code == 0, done.err
+    assert "wrong environment" not in done.err
+
+
 def test_cli_scan__group_typo__exit_2_listing_the_groups(project: Path) -> None:
     done = _depsize(["scan", "--group", "mian"], project, None)
     assert done.code == 2, done.out
