@@ -20,9 +20,12 @@ from depsize.attribute import Attribution, Root, attribute, default_roots
 from depsize.config import ProjectConfig, load_config
 from depsize.env.discover import discover
 from depsize.env.scan import scan_env
+from depsize.errors import InputError
 from depsize.graph import DepGraph, build_graph
 from depsize.models import EnvScan, ScanWarning
 from depsize.recommend import Recommendation, recommend
+from depsize.sanity import wrong_env
+from depsize.unreached import image_recommendation
 
 if TYPE_CHECKING:
     from depsize.imports.model import ImportSite, ProjectImports
@@ -45,6 +48,10 @@ class Settings:
     entries: tuple[str, ...] = ()
     use_cache: bool = True
     env_only: bool = False
+    image: bool = False
+    config: Path | None = None
+    """``--config FILE`` instead of the project's pyproject.toml."""
+    """A deploy view (``--image``): installer tooling in the env is waste."""
     """Only the environment: no requirements, no imports (``why``, a bare site-packages)."""
     exclude: tuple[str, ...] | None = None
     """``--exclude``: globs that replace ``[tool.depsize] exclude``; ``None`` keeps it."""
@@ -74,7 +81,9 @@ class Analysis:
 
 def analyze(settings: Settings) -> Analysis:
     """Discover, scan, build the graph, read declarations and imports, judge and recommend."""
-    config = ProjectConfig() if settings.env_only else load_config(settings.project)
+    config = (
+        ProjectConfig() if settings.env_only else load_config(settings.project, settings.config)
+    )
     env = discover(
         settings.project,
         python=settings.python,
@@ -100,7 +109,11 @@ def analyze(settings: Settings) -> Analysis:
         else None
     )
     extra = tuple(recommend(scan, graph, reached=reached))
-    return _replace(result, recommendations=result.recommendations + extra)
+    tooling = image_recommendation(result) if settings.image else None
+    extra += (tooling,) if tooling else ()
+    wrong = wrong_env(result)
+    notes = result.notes + ((wrong,) if wrong else ())
+    return _replace(result, recommendations=result.recommendations + extra, notes=notes)
 
 
 def _fallback(base: Analysis, notes: tuple[str, ...]) -> Analysis:
@@ -126,6 +139,17 @@ def _judged(
     return declared.judged(frozenset(groups), installed)
 
 
+def _check_groups(declared: DeclaredSet, groups: tuple[str, ...]) -> None:
+    """``--group``/``groups =`` must name groups the project declares."""
+    known = sorted(
+        {r.group for r in declared.requirements} | {g for g, _ in declared.group_includes}
+    )
+    unknown = [g for g in groups if g not in known]
+    if unknown:
+        listed = ", ".join(known) if known else "no groups (it declares no requirements)"
+        raise InputError(f"unknown group {unknown[0]!r}; this project declares: {listed}")
+
+
 def _with_project(base: Analysis) -> Analysis:
     from depsize.mapping import ImportMapper
     from depsize.requirements import load_declared
@@ -135,6 +159,7 @@ def _with_project(base: Analysis) -> Analysis:
     settings, config = base.settings, base.config
     files = settings.requirements or tuple(settings.project / f for f in config.requirements)
     declared = load_declared(settings.project, files)
+    _check_groups(declared, settings.groups or config.groups)
     judged = _judged(declared, settings.groups or config.groups, base.scan.dists)
     imports = _imports(base)
     warnings = base.warnings + declared.warnings + imports.warnings

@@ -116,7 +116,19 @@ def validate_report(doc: object, what: str = "report", path: Path | None = None)
         if not isinstance(dist, dict) or not isinstance(dist.get("name"), str):
             raise InputError(f"{what}: distributions[{index}] has no name", path)
         _check_int(dist.get("own_bytes"), f"distributions[{index}].own_bytes", what, path)
+    _check_requirement_rows(doc.get("requirements", []), what, path)
     return doc
+
+
+def _check_requirement_rows(requirements: object, what: str, path: Path | None) -> None:
+    if not isinstance(requirements, list):
+        raise InputError(f"{what}: 'requirements' is not a list; expected {REPORT_EXPECTED}", path)
+    for index, req in enumerate(requirements):
+        for key in ("name", "status"):
+            if not isinstance(req, dict) or not isinstance(req.get(key), str):
+                raise InputError(
+                    f"{what}: requirements[{index}] has no {key}; expected {REPORT_EXPECTED}", path
+                )
 
 
 def load_report(path: Path, what: str = "baseline", missing_hint: str = "") -> dict[str, Any]:
@@ -258,6 +270,8 @@ def _total_contributors(report: Mapping[str, Any], index: _Index) -> list[Contri
         for item in report.get("extraneous", [])
     )
     found.append(Contributor("(extraneous distributions)", extraneous))
+    tooling = sum(int(item.get("own_bytes", 0)) for item in report.get("installer_tooling", []))
+    found.append(Contributor("(installer tooling)", tooling))
     found.append(Contributor("(unowned files)", int(report["env"].get("unowned_bytes", 0))))
     found.sort(key=lambda c: -(c.bytes or 0))
     return [c for c in found if c.bytes][:TOP]
@@ -475,8 +489,22 @@ def _contributor_text(outcome: Outcome, limit: int = 10) -> str:
     return f"; {outcome.label}: " + ", ".join(shown) if shown else ""
 
 
-def format_text(result: CheckResult) -> str:
-    """Plain lines: one ``ok``/``FAIL`` line per budget, notes, then a summary line."""
+def measured(report: Mapping[str, Any]) -> str:
+    """What was measured, as the verdict line says it: the env (relative to the project when
+    inside it), its Python and how it was found."""
+    env = report["env"]
+    path = str(env.get("path") or (env.get("site_packages") or ["?"])[0])
+    project = Path(str(report.get("project", "."))).resolve()
+    try:
+        shown = Path(path).resolve().relative_to(project).as_posix()
+    except (ValueError, OSError):
+        shown = path
+    return f"measured {shown} (Python {env.get('python')}, found by {env.get('found_by')})"
+
+
+def format_text(result: CheckResult, *, measured: str | None = None) -> str:
+    """Plain lines: one ``ok``/``FAIL`` line per budget, notes, then the verdict line, which
+    says what was *measured* when given."""
     lines = [f"ok   {o.message}" for o in result.passed]
     lines += [f"FAIL {o.message}{_contributor_text(o)}" for o in result.violations]
     lines += [f"note {note}" for note in result.notes]
@@ -487,4 +515,6 @@ def format_text(result: CheckResult) -> str:
         lines.append("depsize check: no budget checked")
     else:
         lines.append(f"depsize check: all {total} budgets met")
+    if measured:
+        lines[-1] += f"; {measured}"
     return "\n".join(lines) + "\n"

@@ -15,7 +15,13 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import click
 
 from depsize import __version__
-from depsize.errors import EXIT_CODES, EXIT_INTERNAL, DepsizeError
+from depsize.errors import (
+    EXIT_CODES,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    DepsizeError,
+    InputError,
+)
 
 if TYPE_CHECKING:
     from depsize.analyze import Analysis, Settings
@@ -65,6 +71,13 @@ def _env_options(func: F) -> F:
     return func
 
 
+_IMAGE_OPTION = click.option(
+    "--image",
+    is_flag=True,
+    help="A deploy view: flag installer tooling (pip, setuptools, wheel) as waste in an image.",
+)
+
+
 def _project_options(func: F) -> F:
     options = [
         click.option(
@@ -107,6 +120,13 @@ def _project_options(func: F) -> F:
             help="A glob not to read, added to [tool.depsize] exclude (repeatable).",
         ),
         click.option("--no-cache", is_flag=True, help="Do not read or write the import cache."),
+        click.option(
+            "--config",
+            "config",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Read [tool.depsize] from this file instead of the project's pyproject.toml "
+            "(a pyproject.toml-like file, or one whose top level is the table).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -130,6 +150,8 @@ def _settings(project: Path, *, env_only: bool = False, **options: Any) -> Setti
         env_only=env_only,
         exclude=tuple(options["exclude"]) if options.get("exclude") else None,
         extend_exclude=tuple(options.get("extend_exclude") or ()),
+        image=bool(options.get("image")),
+        config=options.get("config"),
     )
 
 
@@ -146,6 +168,9 @@ def _handle_errors(func: F) -> F:
                 raise
             click.echo(f"depsize: error: {exc}", err=True)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("depsize: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except Exception as exc:
@@ -159,6 +184,14 @@ def _handle_errors(func: F) -> F:
             sys.exit(EXIT_INTERNAL)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _warn_wrong_env(analysis: Analysis) -> None:
+    from depsize.sanity import wrong_env
+
+    wrong = wrong_env(analysis)
+    if wrong:
+        click.echo(f"depsize: WARNING: {wrong}", err=True)
 
 
 def _show_progress() -> bool:
@@ -191,10 +224,49 @@ def _emit_warnings(analysis: Analysis, quiet: bool, verbose: int) -> None:
         click.echo(f"depsize: … {len(warnings) - limit} more warnings (-v shows all)", err=True)
 
 
+def _check_output(output: Path | None) -> None:
+    """Fail before the scan when ``-o`` cannot be written: a missing or unwritable folder."""
+    if output is None:
+        return
+    folder = output.parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write the report: the folder {folder} does not exist", output)
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"cannot write the report: the folder {folder} is not writable", output)
+
+
 def _open_output(output: Path | None) -> IO[str]:
     if output is None:
         return sys.stdout
-    return open(output, "w", encoding="utf-8")
+    try:
+        return open(output, "w", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write the report ({exc.strerror})", output) from None
+
+
+def _note(text: str) -> None:
+    click.echo(f"depsize: note: {text}", err=True)
+
+
+def _locate(project: Path | None, options: dict[str, Any]) -> Path:
+    """The project folder: as given, or (omitted) the nearest folder at or above the current
+    one that marks a project. A folder given as the project that is itself an environment is
+    taken as ``--env``, with the current folder's project as the project."""
+    from depsize.projectroot import find_project_root, is_environment
+
+    explicit = options.get("python") or options.get("env_dir") or options.get("site_packages")
+    if project is not None and not explicit and is_environment(project):
+        options["env_dir"] = project
+        _note(f"{project} is an environment: measuring it (as --env {project})")
+        project = None
+    if project is not None:
+        return project
+    here = Path.cwd().resolve()
+    root = find_project_root(here)
+    if root.path == here:
+        return Path()
+    _note(f"project root {root.path} (the nearest folder above {here} with {root.marker})")
+    return root.path
 
 
 _CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -232,7 +304,7 @@ Figures (bytes on disk; apparent size unless --disk-usage):
 
 @main.command(help=SCAN_HELP, epilog=_EPILOG)
 @click.argument(
-    "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
+    "project", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True)
 )
 @_env_options
 @_project_options
@@ -287,6 +359,7 @@ Figures (bytes on disk; apparent size unless --disk-usage):
     show_default=True,
     help="Sort the table by this column.",
 )
+@_IMAGE_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr.")
 @click.option("-v", "--verbose", count=True, help="Show every warning and conflict.")
 @_handle_errors
@@ -308,6 +381,8 @@ def scan(
     from depsize.failon import parse_fail_on
 
     failing = parse_fail_on(fail_on) if fail_on is not None else None
+    _check_output(output)
+    project = _locate(project, env_options)
     with units.binary_units(binary_units):
         analysis = _analyze(_settings(project, **env_options))
         _write_scan(analysis, fmt, output, quiet, verbose, top=top, sort=sort, by=by, color=color)
@@ -326,6 +401,7 @@ def _write_scan(
     top, sort, by, color = view["top"], view["sort"], view["by"], view["color"]
     if fmt != "table" or output is not None:  # the table has its own "Could not read" section
         _emit_warnings(analysis, quiet, verbose)
+    _warn_wrong_env(analysis)
     stream = _open_output(output)
     try:
         if fmt == "json":
@@ -374,12 +450,12 @@ def _fail_on(analysis: Analysis, statuses: frozenset[str]) -> None:
 @main.command(epilog=_EPILOG)
 @click.argument("name")
 @click.argument(
-    "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
+    "project", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True)
 )
 @_env_options
 @_project_options
 @_handle_errors
-def why(name: str, project: Path, **env_options: Any) -> None:
+def why(name: str, project: Path | None, **env_options: Any) -> None:
     """Show every shortest path from a declared requirement to the distribution NAME.
 
     Without declared requirements, the roots are the distributions nothing requires.
@@ -387,9 +463,9 @@ def why(name: str, project: Path, **env_options: Any) -> None:
     from packaging.utils import canonicalize_name
 
     from depsize.attribute import why as why_paths
-    from depsize.errors import InputError
     from depsize.units import human
 
+    project = _locate(project, env_options)
     analysis = _analyze(_settings(project, **env_options))
     target = canonicalize_name(name)
     dists = analysis.scan.dists
@@ -438,7 +514,7 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
 
 @main.command(help=CHECK_HELP, epilog=_EPILOG)
 @click.argument(
-    "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
+    "project", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True)
 )
 @_env_options
 @_project_options
@@ -488,27 +564,34 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
 )
 @click.option("--binary-units", is_flag=True, help="Sizes in KiB, MiB, GiB instead of kB, MB, GB.")
 @_handle_errors
-def check(project: Path, **options: Any) -> None:
+def check(project: Path | None, **options: Any) -> None:
     from depsize import units
     from depsize.budget import CheckOptions, build_policy
     from depsize.check import check_report
     from depsize.config import load_config
     from depsize.report.json import to_data
+    from depsize.sanity import wrong_env
 
+    project = _locate(project, options)
     names = CheckOptions.__dataclass_fields__
     flags = {k: options.pop(k) for k in list(options) if k in names}
     fmt, binary = options.pop("fmt"), bool(options.pop("binary_units"))
     with units.binary_units(binary):
-        policy = build_policy(CheckOptions(**flags), load_config(project).check, base_dir=project)
+        config = load_config(project, options.get("config")).check
+        policy = build_policy(CheckOptions(**flags), config, base_dir=project)
         update = bool(options.pop("update_baseline"))
-        report = to_data(_analyze(_settings(project, **options)))
+        analysis = _analyze(_settings(project, **options))
+        wrong = wrong_env(analysis)
+        if wrong:
+            raise InputError(f"{wrong}; no budget was checked")
+        report = to_data(analysis)
         result = check_report(report, policy, update_baseline=update)
         _write_check(project, fmt, result, report)
     sys.exit(result.exit_code)
 
 
 def _write_check(project: Path, fmt: str, result: CheckResult, report: dict[str, Any]) -> None:
-    from depsize.check import format_text
+    from depsize.check import format_text, measured
     from depsize.report import github
     from depsize.report.json import check_to_json
 
@@ -518,7 +601,7 @@ def _write_check(project: Path, fmt: str, result: CheckResult, report: dict[str,
     elif fmt == "markdown":
         click.echo(github.step_summary_markdown(result, report), nl=False)
     else:
-        click.echo(format_text(result), nl=False)
+        click.echo(format_text(result, measured=measured(report)), nl=False)
     if fmt == "github" or (fmt == "text" and on_actions):
         prefix = github.project_prefix(project, Path(os.environ.get("GITHUB_WORKSPACE", ".")))
         for line in github.annotations(result, prefix):
@@ -540,7 +623,7 @@ stderr. See docs/trim.md.
 
 @main.command(help=TRIM_HELP, epilog=_EPILOG)
 @click.argument(
-    "project", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True)
+    "project", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True)
 )
 @_env_options
 @_project_options
@@ -580,14 +663,15 @@ stderr. See docs/trim.md.
     help="Add undeclared imports, pinned to the installed version, with a comment.",
 )
 @_handle_errors
-def trim(project: Path, **options: Any) -> None:
-    from depsize.errors import InputError
+def trim(project: Path | None, **options: Any) -> None:
     from depsize.trim import describe, parse_statuses, plan_from_analysis, unified_diff, write_plan
 
     in_place, output = bool(options.pop("in_place")), options.pop("output")
     if in_place and output is not None:
         raise InputError("give either -o FILE or --in-place, not both")
     force, backup = bool(options.pop("force")), not options.pop("no_backup")
+    _check_output(output)
+    project = _locate(project, options)
     remove = parse_statuses(options.pop("remove"))
     plan = plan_from_analysis(
         _analyze(_settings(project, **options)),

@@ -11,12 +11,15 @@ from typing import Any
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.errors import InputError
+from depsize.models import STATUS_TABLE
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
+IGNORE_KEYS = (*sorted(STATUS_TABLE), "undeclared")
+"""What ``ignore = {status = [...]}`` may name: a status, or undeclared imports."""
 KNOWN_KEYS = ("requirements", "groups", "entry", "exclude", "mapping", "ignore", "check")
 
 
@@ -44,6 +47,13 @@ def _strings(value: Any, key: str, path: Path) -> tuple[str, ...]:
 def _ignore(value: Any, path: Path) -> dict[str, frozenset[NormalizedName]]:
     """``ignore = ["x"]`` ignores every finding about x; a table maps a status to names."""
     if isinstance(value, dict):
+        unknown = sorted(set(value) - set(IGNORE_KEYS))
+        if unknown:
+            raise InputError(
+                f"[tool.depsize] ignore: unknown status {unknown[0]!r}; "
+                f"valid: {', '.join(IGNORE_KEYS)}",
+                path,
+            )
         return {
             str(status): frozenset(
                 canonicalize_name(n) for n in _strings(v, f"ignore.{status}", path)
@@ -53,16 +63,22 @@ def _ignore(value: Any, path: Path) -> dict[str, frozenset[NormalizedName]]:
     return {"*": frozenset(canonicalize_name(n) for n in _strings(value, "ignore", path))}
 
 
-def load_config(project: Path) -> ProjectConfig:
-    """Read ``[tool.depsize]`` from ``project/pyproject.toml``; nothing there gives defaults."""
-    path = project / "pyproject.toml"
-    if not path.is_file():
+def load_config(project: Path, config_file: Path | None = None) -> ProjectConfig:
+    """Read ``[tool.depsize]`` from ``project/pyproject.toml``, or from *config_file*
+    (``--config``: a pyproject.toml-like file, or a file whose top level is the table);
+    nothing there gives defaults."""
+    path = config_file or project / "pyproject.toml"
+    if config_file is None and not path.is_file():
         return ProjectConfig()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read the config: {exc.strerror}", path) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"invalid TOML: {exc}", path) from exc
     table = data.get("tool", {}).get("depsize", {})
+    if config_file is not None and "tool" not in data:
+        table = data
     if not isinstance(table, dict):
         raise InputError("[tool.depsize] must be a table", path)
     unknown = sorted(set(table) - set(KNOWN_KEYS))

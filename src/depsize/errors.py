@@ -12,12 +12,15 @@ EXIT_OK = 0
 EXIT_POLICY = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+"""Ctrl-C, as shells report a process ended by SIGINT."""
 
 EXIT_CODES = {
     EXIT_OK: "success",
     EXIT_POLICY: "a policy failed (a budget was broken, or findings with --fail-on)",
     EXIT_USAGE: "usage or input error (bad option, not an environment, unreadable input)",
     EXIT_INTERNAL: "internal error (a bug: run with --debug and report it)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
 }
 
 

@@ -22,6 +22,7 @@ from depsize.check import (
     check_report,
     format_text,
     load_report,
+    measured,
     run_check,
     validate_report,
     write_baseline,
@@ -785,3 +786,19 @@ def test_write_baseline__target_is_a_folder__input_error_and_no_temp_left(tmp_pa
     with pytest.raises(InputError, match="cannot write the baseline"):
         write_baseline(target, REPORT)
     assert [p.name for p in tmp_path.iterdir()] == ["baseline.json"]
+
+
+def test_measured__env_inside_project__relative_path_python_and_how(tmp_path: Path) -> None:
+    report = {
+        "project": str(tmp_path),
+        "env": {"path": str(tmp_path / ".venv"), "python": "3.12.1", "found_by": "--env"},
+    }
+    assert measured(report) == "measured .venv (Python 3.12.1, found by --env)"
+
+
+def test_format_text__measured__on_the_verdict_line() -> None:
+    result = CheckResult(violations=(), passed=(), notes=())
+    text = format_text(result, measured="measured .venv (Python 3.12.1, found by --env)")
+    assert (
+        text == "depsize check: no budget checked; measured .venv (Python 3.12.1, found by --env)\n"
+    )

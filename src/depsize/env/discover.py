@@ -48,37 +48,59 @@ def discover(
 
 
 def _implicit(project: Path, environ: Mapping[str, str]) -> PythonEnv:
-    """$VIRTUAL_ENV > $CONDA_PREFIX > the project's venv > python3 on PATH."""
-    own: PythonEnv | None = None
+    """$VIRTUAL_ENV inside the project > the project's venv > $VIRTUAL_ENV > $CONDA_PREFIX.
+
+    depsize's own environment (a pre-commit hook's, pipx's, the action's) is never taken
+    implicitly, and neither is whatever ``python3`` is on PATH: without a project environment
+    this is an error that says where depsize looked."""
+    looked: list[str] = []
+    outside: list[tuple[str, Path]] = []
     for var in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         value = environ.get(var)
-        if value and Path(value).is_dir():
-            env = from_prefix(Path(value), how=f"${var}")
-            if not _same_path(Path(value), Path(sys.prefix)):
-                return env
-            own = own or env  # depsize's own environment (pipx, a pre-commit hook): last resort
+        if not value:
+            looked.append(f"${var} (not set)")
+        elif not Path(value).is_dir():
+            looked.append(f"${var}={value} (no such folder)")
+        elif _same_path(Path(value), Path(sys.prefix)):
+            looked.append(f"${var}={value} (the environment depsize itself runs in: not measured)")
+        elif _inside(Path(value), project):
+            return from_prefix(Path(value), how=f"${var} (inside the project)")
+        else:
+            outside.append((var, Path(value)))
+    own = _project_venv(project)
+    if own is not None:
+        seen = ", ".join(f"${name}={prefix}" for name, prefix in outside)
+        note = f"{seen} lies outside the project; measured the project's own {own.how_found}"
+        return _with(own, how=own.how_found, note=note) if outside else own
+    if outside:
+        name, prefix = outside[0]
+        return from_prefix(prefix, how=f"${name}")
+    looked.append(
+        f"{', '.join(_PROJECT_VENVS)} folders with a pyvenv.cfg in {project.resolve()} (none)"
+    )
+    raise EnvironmentNotFoundError(
+        "no environment of the project found; looked at: "
+        + "; ".join(looked)
+        + ". "
+        + _HINT
+        + " To measure the first python3 on PATH, say so: --python python3."
+    )
+
+
+def _project_venv(project: Path) -> PythonEnv | None:
     for name in _PROJECT_VENVS:
         candidate = project / name
-        if (candidate / "pyvenv.cfg").is_file():
-            return from_prefix(candidate, how=f"project folder {name}/")
-    if own is not None:
-        note = f"{own.how_found} is the environment depsize itself runs in; scanning it anyway"
-        return _with(own, how=own.how_found, note=note)
-    return _from_path_python(environ)
+        if (candidate / "pyvenv.cfg").is_file() or (candidate / "conda-meta").is_dir():
+            return from_prefix(candidate, how=f"the project's {name}")
+    return None
 
 
-def _from_path_python(environ: Mapping[str, str]) -> PythonEnv:
-    found = shutil.which("python3", path=environ.get("PATH"))
-    if found is None:
-        raise EnvironmentNotFoundError(
-            "No environment found: no $VIRTUAL_ENV, no $CONDA_PREFIX, no .venv/venv/env folder "
-            f"with a pyvenv.cfg in the project, and no python3 on PATH. {_HINT}"
-        )
-    env = from_python(Path(found))
-    note = f"no project environment found; scanning the first python3 on PATH ({found})"
-    if env.prefix is not None and _same_path(env.prefix, Path(sys.prefix)):
-        note += ", which is the environment depsize itself runs in"
-    return _with(env, how="python3 on PATH", note=note)
+def _inside(path: Path, project: Path) -> bool:
+    try:
+        path.resolve().relative_to(project.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def _same_path(a: Path, b: Path) -> bool:
@@ -240,6 +262,11 @@ _PROBE = (
 
 def from_python(python: Path) -> PythonEnv:
     """An environment from an interpreter path; runs it only when its files cannot tell."""
+    if len(python.parts) == 1 and not python.exists():
+        found = shutil.which(str(python))  # a bare name, as a shell finds it: --python python3
+        if found is None:
+            raise EnvironmentNotFoundError(f"--python {python}: not found on PATH. {_HINT}")
+        python = Path(found)
     if not (python.exists() or python.is_symlink()):
         raise EnvironmentNotFoundError(f"--python {python}: no such file. {_HINT}")
     for prefix in (python.parent.parent, python.parent):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from packaging.utils import NormalizedName
 
+from depsize.env.conda import add_conda_packages
 from depsize.env.importnames import import_names_of
 from depsize.env.metadata import RawDist, read_dist
 from depsize.models import EnvScan, FileConflict, InstalledDist, PythonEnv, ScanWarning
@@ -157,7 +158,7 @@ def scan_env(env: PythonEnv, *, disk_usage: bool = False, stat_all: bool = False
     warnings = list(walk.warnings) + owner.warnings
     for raw in raws:
         warnings.extend(raw.warnings)
-    return EnvScan(
+    scanned = EnvScan(
         env=env,
         dists=dict(sorted(dists.items())),
         unowned_bytes=sum(size for _, size in unowned),
@@ -166,6 +167,7 @@ def scan_env(env: PythonEnv, *, disk_usage: bool = False, stat_all: bool = False
         warnings=tuple(warnings),
         disk_usage=disk_usage,
     )
+    return add_conda_packages(scanned)
 
 
 def _dedupe(raws: list[RawDist], warnings: list[ScanWarning]) -> list[RawDist]:

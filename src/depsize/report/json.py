@@ -16,6 +16,7 @@ from depsize.models import REPORT_SCHEMA_VERSION
 from depsize.recommend import Recommendation
 from depsize.report.view import project_relative, site_relative
 from depsize.requirements.model import DeclaredRequirement
+from depsize.unreached import own_bytes, split_unreached
 from depsize.verdicts import DeclaredElsewhere, Evidence, Undeclared, Verdict
 
 SCHEMA_VERSION = REPORT_SCHEMA_VERSION
@@ -143,16 +144,20 @@ def _recommendation(r: Recommendation) -> dict[str, Any]:
 def _env(analysis: Analysis) -> dict[str, Any]:
     scan = analysis.scan
     env = scan.env
+    unreached = split_unreached(analysis)
     return {
         "path": str(env.prefix) if env.prefix else None,
         "site_packages": [str(p) for p in env.site_packages],
         "python": env.python_version,
         "found_by": env.how_found,
+        "note": env.note,
         "size_unit": "disk_usage" if scan.disk_usage else "apparent",
         "total_bytes": scan.total_bytes,
         "unowned_bytes": scan.unowned_bytes,
         "unowned_files": len(scan.unowned_files),
-        "extraneous_bytes": analysis.attribution.extraneous_bytes,
+        "extraneous_bytes": own_bytes(analysis, unreached.extraneous),
+        "installer_tooling_bytes": own_bytes(analysis, unreached.tooling),
+        "project_bytes": own_bytes(analysis, unreached.project),
     }
 
 
@@ -173,6 +178,19 @@ def _summary(analysis: Analysis) -> dict[str, Any]:
             {"file": _path(s.file, analysis.settings.project), "line": s.line, "what": s.what}
             for s in (analysis.imports.open_loading if analysis.imports else ())
         ],
+    }
+
+
+def _unreached(analysis: Analysis) -> dict[str, Any]:
+    """Distributions no root reaches: extraneous, installer tooling, the project itself."""
+    unreached, dists = split_unreached(analysis), analysis.scan.dists
+    return {
+        key: [{"name": n, "own_bytes": dists[n].own_bytes} for n in names]
+        for key, names in (
+            ("extraneous", unreached.extraneous),
+            ("installer_tooling", unreached.tooling),
+            ("project_distributions", unreached.project),
+        )
     }
 
 
@@ -228,9 +246,7 @@ def to_data(analysis: Analysis) -> dict[str, Any]:
             }
             for d in scan.dists.values()
         ],
-        "extraneous": [
-            {"name": n, "own_bytes": scan.dists[n].own_bytes} for n in attribution.extraneous
-        ],
+        **_unreached(analysis),
         "missing_dependencies": [
             {"required_by": m.source, "requirement": m.requirement, "name": m.target}
             for m in analysis.graph.missing

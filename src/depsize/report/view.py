@@ -12,13 +12,15 @@ from depsize.imports.model import IMPORT_KINDS
 from depsize.models import REMOVABLE, STATUS_TABLE, from_env_folder
 from depsize.report.largest import DEFAULT_TOP_DISTS, DistRow, dist_rows
 from depsize.units import human
+from depsize.unreached import own_bytes, split_unreached
 from depsize.verdicts import Evidence, Verdict
 
 SORT_KEYS = ("exclusive", "closure", "own", "share", "name")
 COLUMNS = (
     "own: the distribution's own files · closure: own + everything it pulls in · "
     "exclusive: what removing it alone frees · share: bytes split evenly among the "
-    "requirements that reach them (shares + extraneous + unowned = env total)"
+    "requirements that reach them (shares + extraneous + installer tooling + the project + "
+    "unowned = env total)"
 )
 
 
@@ -279,20 +281,30 @@ def _declaration_sections(analysis: Analysis) -> list[Section]:
     return [Section("How the declarations were read", tuple(lines))] if lines else []
 
 
-def _env_sections(analysis: Analysis) -> list[Section]:
-    scan, attribution = analysis.scan, analysis.attribution
+_UNREACHED_TITLES = (
+    ("extraneous", "Extraneous: installed, reached by no declared requirement"),
+    ("tooling", "Installer tooling: in every venv, in the total; waste in an image (--image)"),
+    ("project", "The project itself, installed in its env (in the total)"),
+)
+
+
+def _unreached_sections(analysis: Analysis) -> list[Section]:
+    unreached, dists = split_unreached(analysis), analysis.scan.dists
     out = []
-    if attribution.extraneous and analysis.roots_from == "declared":
-        names = sorted(attribution.extraneous, key=lambda n: -scan.dists[n].own_bytes)
-        out.append(
-            Section(
-                f"Extraneous: installed, reached by no declared requirement "
-                f"({human(attribution.extraneous_bytes)})",
-                tuple(
-                    f"{n} {scan.dists[n].version}: {human(scan.dists[n].own_bytes)}" for n in names
-                ),
-            )
-        )
+    for kind, title in _UNREACHED_TITLES:
+        names = sorted(getattr(unreached, kind), key=lambda n: -dists[n].own_bytes)
+        if names:
+            size = human(own_bytes(analysis, tuple(names)))
+            lines = tuple(f"{n} {dists[n].version}: {human(dists[n].own_bytes)}" for n in names)
+            out.append(Section(f"{title} ({size})", lines))
+    return out
+
+
+def _env_sections(analysis: Analysis) -> list[Section]:
+    scan = analysis.scan
+    out = []
+    if analysis.roots_from == "declared":
+        out += _unreached_sections(analysis)
     if scan.conflicts:
         out.append(
             Section(
@@ -351,6 +363,23 @@ def _summary(analysis: Analysis) -> str:
     return text
 
 
+def _totals(analysis: Analysis) -> str:
+    scan = analysis.scan
+    unit = "disk usage" if scan.disk_usage else "apparent size"
+    unreached = split_unreached(analysis)
+    totals = (
+        f"Total {human(scan.total_bytes)} ({scan.total_bytes:,} bytes, {unit}); unowned "
+        f"files {human(scan.unowned_bytes)} ({len(scan.unowned_files)} files); extraneous "
+        f"{human(own_bytes(analysis, unreached.extraneous))}"
+    )
+    for label, names in (
+        ("installer tooling", unreached.tooling),
+        ("the project", unreached.project),
+    ):
+        totals += f"; {label} {human(own_bytes(analysis, names))}" if names else ""
+    return totals
+
+
 def build_view(analysis: Analysis, *, top: int | None = None, sort: str = "exclusive") -> View:
     scan = analysis.scan
     env = scan.env
@@ -364,12 +393,6 @@ def build_view(analysis: Analysis, *, top: int | None = None, sort: str = "exclu
     rows = _sort(rows, sort)
     shown = rows[:top] if top else rows
     hidden = rows[len(shown) :]
-    unit = "disk usage" if scan.disk_usage else "apparent size"
-    totals = (
-        f"Total {human(scan.total_bytes)} ({scan.total_bytes:,} bytes, {unit}); unowned "
-        f"files {human(scan.unowned_bytes)} ({len(scan.unowned_files)} files); extraneous "
-        f"{human(analysis.attribution.extraneous_bytes)}"
-    )
     dists = dist_rows(analysis, {v.requirement.name: _label(v) for v in j.verdicts} if j else {})
     where = env.prefix or env.site_packages[0]
     title = f"{where} · Python {env.python_version} · found by {env.how_found}"
@@ -381,7 +404,7 @@ def build_view(analysis: Analysis, *, top: int | None = None, sort: str = "exclu
         hidden_share=sum(r.share for r in hidden),
         sections=tuple(_sections(analysis)),
         recommendations=tuple(_recommendations(analysis)),
-        totals=totals,
+        totals=_totals(analysis),
         could_not_read=tuple(str(w) for w in analysis.warnings),
         has_status=j is not None,
         dists=tuple(dists[: top or DEFAULT_TOP_DISTS]),

@@ -22,17 +22,36 @@ def test_discover__project_dot_venv__found_with_version(tmp_path: Path) -> None:
     env = discover(tmp_path / "p", environ={"PATH": ""})
     assert env.prefix == tmp_path / "p" / ".venv"
     assert env.python_version == "3.9.18"
-    assert env.how_found == "project folder .venv/"
+    assert env.how_found == "the project's .venv"
     assert env.python_minor == (3, 9)
 
 
-def test_discover__virtual_env_var__wins_over_project_venv(tmp_path: Path) -> None:
+def test_discover__outside_virtual_env__project_venv_wins_with_a_note(tmp_path: Path) -> None:
     other = _venv(tmp_path / "other", "3.12.1")
     project = tmp_path / "p"
-    _venv(project)
+    built = make_site_packages(project, [], python="3.9.18")
+    built.prefix.rename(project / ".venv")
     env = discover(project, environ={"VIRTUAL_ENV": str(other), "CONDA_PREFIX": "/nope"})
-    assert env.prefix == other
+    assert env.prefix == project / ".venv"
+    assert env.note is not None
+    assert f"$VIRTUAL_ENV={other} lies outside the project" in env.note
+
+
+def test_discover__virtual_env_inside_project__wins_over_project_venv(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    inner = _venv(project / "envs" / "py312", "3.12.1")
+    built = make_site_packages(project, [], python="3.9.18")
+    built.prefix.rename(project / ".venv")
+    env = discover(project, environ={"VIRTUAL_ENV": str(inner)})
+    assert env.prefix == inner
     assert env.python_version == "3.12.1"
+
+
+def test_discover__outside_virtual_env_and_no_project_venv__virtual_env(tmp_path: Path) -> None:
+    other = _venv(tmp_path / "other", "3.12.1")
+    env = discover(tmp_path / "p", environ={"VIRTUAL_ENV": str(other)})
+    assert env.prefix == other
+    assert env.how_found == "$VIRTUAL_ENV"
 
 
 def test_discover__conda_prefix__version_from_lib_folder(tmp_path: Path) -> None:
@@ -79,20 +98,36 @@ def test_discover__missing_folder__clear_error(tmp_path: Path) -> None:
         discover(tmp_path, site_packages=[tmp_path / "missing"])
 
 
-def test_discover__nothing_found__error_lists_the_order(tmp_path: Path) -> None:
-    with pytest.raises(EnvironmentNotFoundError, match=r"VIRTUAL_ENV.*python3 on PATH"):
+def test_discover__nothing_found__error_says_where_it_looked(tmp_path: Path) -> None:
+    with pytest.raises(EnvironmentNotFoundError) as caught:
         discover(tmp_path, environ={"PATH": str(tmp_path)})
+    message = str(caught.value)
+    assert "$VIRTUAL_ENV (not set)" in message
+    assert f".venv, venv, env folders with a pyvenv.cfg in {tmp_path}" in message
+    assert "--python python3" in message
 
 
-def test_discover__path_python_fallback__note_says_so(tmp_path: Path) -> None:
+def test_discover__python3_on_path__never_a_silent_fallback(tmp_path: Path) -> None:
+    prefix = _venv(tmp_path / "sys", "3.11.2")
+    (prefix / "bin").mkdir()
+    (prefix / "bin" / "python3").write_text("#!/bin/sh\nexit 1\n")
+    (prefix / "bin" / "python3").chmod(0o755)
+    with pytest.raises(EnvironmentNotFoundError, match="--python python3"):
+        discover(tmp_path / "p", environ={"PATH": str(prefix / "bin")})
+
+
+def test_discover__explicit_bare_python3__found_on_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     prefix = _venv(tmp_path / "sys", "3.11.2")
     (prefix / "bin").mkdir()
     (prefix / "bin" / "python3").write_text("#!/bin/sh\nexit 1\n")
     (prefix / "bin" / "python3").chmod(0o755)  # found on PATH; its pyvenv.cfg answers
-    env = discover(tmp_path, environ={"PATH": str(prefix / "bin")})
+    monkeypatch.setenv("PATH", str(prefix / "bin"))
+    monkeypatch.chdir(tmp_path)
+    env = discover(tmp_path, python=Path("python3"))
     assert env.prefix == prefix
-    assert env.note is not None
-    assert "first python3 on PATH" in env.note
+    assert env.python_version == "3.11.2"
 
 
 def test_discover__virtual_env_is_depsizes_own__project_venv_wins(tmp_path: Path) -> None:
@@ -103,10 +138,10 @@ def test_discover__virtual_env_is_depsizes_own__project_venv_wins(tmp_path: Path
     assert env.prefix == project / ".venv"
 
 
-def test_discover__only_depsizes_own_env__scanned_with_a_note(tmp_path: Path) -> None:
-    env = discover(tmp_path, environ={"VIRTUAL_ENV": sys.prefix})
-    assert env.note is not None
-    assert "depsize itself runs in" in env.note
+def test_discover__only_depsizes_own_env__refused_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(EnvironmentNotFoundError) as caught:
+        discover(tmp_path, environ={"VIRTUAL_ENV": sys.prefix})
+    assert f"$VIRTUAL_ENV={sys.prefix} (the environment depsize itself runs in" in str(caught.value)
 
 
 def _installation(root: Path, version: str) -> Path:
