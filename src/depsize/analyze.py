@@ -18,10 +18,11 @@ from packaging.utils import NormalizedName
 
 from depsize.attribute import Attribution, Root, attribute, default_roots
 from depsize.config import ProjectConfig, load_config
+from depsize.env.cache import cached_scan
 from depsize.env.discover import discover
 from depsize.env.scan import scan_env
 from depsize.graph import DepGraph, build_graph
-from depsize.models import EnvScan, ScanWarning
+from depsize.models import EnvScan, PythonEnv, ScanWarning
 from depsize.recommend import Recommendation, recommend
 
 if TYPE_CHECKING:
@@ -68,6 +69,13 @@ class Analysis:
     notes: tuple[str, ...] = ()
 
 
+def _scan_env(env: PythonEnv, settings: Settings) -> EnvScan:
+    """The env scan, from the env scan cache unless ``--no-cache`` or ``--stat-all``."""
+    if settings.stat_all or not settings.use_cache:
+        return scan_env(env, disk_usage=settings.disk_usage, stat_all=settings.stat_all)
+    return cached_scan(env, disk_usage=settings.disk_usage)[0]
+
+
 def analyze(settings: Settings) -> Analysis:
     """Discover, scan, build the graph, read declarations and imports, judge and recommend."""
     config = ProjectConfig() if settings.env_only else load_config(settings.project)
@@ -77,7 +85,7 @@ def analyze(settings: Settings) -> Analysis:
         env_dir=settings.env_dir,
         site_packages=settings.site_packages,
     )
-    scan = scan_env(env, disk_usage=settings.disk_usage, stat_all=settings.stat_all)
+    scan = _scan_env(env, settings)
     graph = build_graph(scan.dists, env.marker_environment())
     base = Analysis(
         settings=settings,

@@ -90,7 +90,9 @@ def _project_options(func: F) -> F:
             help="An entry point of the project (module, file or `pkg.mod:app`); "
             "repeatable, added to the ones found automatically.",
         ),
-        click.option("--no-cache", is_flag=True, help="Do not read or write the import cache."),
+        click.option(
+            "--no-cache", is_flag=True, help="Do not read or write the import and env caches."
+        ),
     ]
     for option in reversed(options):
         func = option(func)

@@ -212,18 +212,19 @@ class Slimmable:
 
 
 def _slimmable(dist: InstalledDist) -> Slimmable:
+    """One pass over the file list with string tests only; ELF headers of large ``.so`` files."""
     tests = bytecode = sources = debug = 0
+    test_marks = tuple(f"/{d}/" for d in _TEST_DIRS)  # a test folder below the top level
     for rel, size in dist.files:
         if rel.startswith("../"):
             continue
-        parts = rel.split("/")
-        if len(parts) > 2 and not _TEST_DIRS.isdisjoint(parts[1:-1]):
+        if any(mark in rel for mark in test_marks):
             tests += size
         elif rel.endswith(".pyc"):
             bytecode += size
         elif rel.endswith(_SOURCES):
             sources += size
-        elif size > 4096 and ".so" in parts[-1]:
+        elif size > 4096 and ".so" in rel[rel.rfind("/") + 1 :]:
             debug += debug_bytes(dist.site_packages / rel)
     return Slimmable(dist.name, tests, bytecode, sources, debug)
 

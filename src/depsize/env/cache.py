@@ -1,0 +1,104 @@
+"""The env scan cache: a second scan of an unchanged environment does not walk it again.
+
+A scan is stored with the (path, mtime_ns, size) stamp of every folder under the env's
+site-packages (taken before the folder was listed) and of every file in each metadata folder
+(RECORD, METADATA …). pip, uv and conda create, replace or remove entries to install, upgrade or
+remove anything, which changes the mtime of the folder holding them; any difference in any stamp
+(or a folder that is gone) is a miss, and the env is scanned again. A file edited in place keeps
+its folder's stamp: ``--stat-all`` (which never uses the cache) is the exact check for that.
+
+One file per environment under ``$XDG_CACHE_HOME/depsize`` (``~/.cache/depsize``), written to a
+temporary file and renamed into place (concurrent runs never read half a file). A scan is not
+stored while any stamp is less than :data:`SETTLE_NS` old: a change within the same clock tick
+as the stamp could leave it equal (the racy-git problem), so a fresh env is re-scanned until it
+has settled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import pickle
+import tempfile
+import time
+import zlib
+from pathlib import Path
+
+from depsize import __version__, models
+from depsize.env import importnames, metadata, scan
+from depsize.env.scan import Stamp, scan_env
+from depsize.models import EnvScan, PythonEnv
+
+FORMAT = 1
+SETTLE_NS = 2_000_000_000
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "depsize"
+
+
+def cached_scan(
+    env: PythonEnv, *, disk_usage: bool = False, cache_dir: Path | None = None
+) -> tuple[EnvScan, bool]:
+    """The scan of ``env``, from the cache when every stamp still matches; ``(scan, hit)``."""
+    path = cache_file(cache_dir or default_cache_dir(), env, disk_usage)
+    identity = _identity(env, disk_usage)
+    found = _load(path, identity)
+    if found is not None:
+        return dataclasses.replace(found, env=env), True
+    stamps: list[Stamp] = []
+    result = scan_env(env, disk_usage=disk_usage, stamps=stamps)
+    newest = max((mtime for _, mtime, _ in stamps), default=0)
+    if time.time_ns() - newest >= SETTLE_NS and all(size >= 0 for *_, size in stamps):
+        _save(path, (identity, stamps, result))
+    return result, False
+
+
+def cache_file(cache_dir: Path, env: PythonEnv, disk_usage: bool) -> Path:
+    digest = zlib.crc32(_identity(env, disk_usage).encode("utf-8", "surrogateescape"))
+    return cache_dir / f"env-{digest:08x}.pickle"
+
+
+def _identity(env: PythonEnv, disk_usage: bool) -> str:
+    """What the stored scan depends on besides the stamps, the scanner's own code included."""
+    code = [os.stat(m.__file__ or "").st_mtime_ns for m in (scan, metadata, importnames, models)]
+    sites = [os.path.realpath(p) for p in env.site_packages]
+    return f"{FORMAT}:{__version__}:{code}:{sites}:{env.prefix}:{disk_usage}"
+
+
+def _load(path: Path, identity: str) -> EnvScan | None:
+    try:
+        with open(path, "rb") as handle:
+            stored = pickle.load(handle)
+    except Exception:
+        return None
+    if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == identity):
+        return None
+    _, stamps, result = stored
+    lstat = os.lstat
+    for where, mtime_ns, size in stamps:
+        try:
+            st = lstat(where)
+        except OSError:
+            return None
+        if st.st_mtime_ns != mtime_ns or st.st_size != size:
+            return None
+    return result if isinstance(result, EnvScan) else None
+
+
+def _save(path: Path, payload: tuple[str, list[Stamp], EnvScan]) -> None:
+    """Write atomically; any error leaves the previous file (or none) in place."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".env-", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
