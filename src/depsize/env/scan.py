@@ -299,12 +299,15 @@ class _Ownership:
             ):  # the common case: a clean relative POSIX path, nothing to normalise
                 path = head + rel
                 listed.append(rel)
-                size = walked.get(path)
-                if size is not None and path not in claimed:  # already known (hard link: 0)
-                    claimed[path] = name
-                    files[rel] = size
-                    continue
                 known = None if rel.startswith(own_meta) else record_sizes.get(rel)
+                if path not in claimed and path in walked:  # the common case, inlined
+                    size = walked[path]
+                    if size is None and known is not None:  # size from RECORD, no stat
+                        walked[path] = size = known
+                    if size is not None:  # known (a hard link already counted: 0)
+                        claimed[path] = name
+                        files[rel] = size
+                        continue
                 self._claim(name, path, rel, known)
                 continue
             self._claim_unusual(raw, rel, site, head)
