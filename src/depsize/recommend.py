@@ -56,7 +56,9 @@ class Recommendation:
 
 
 def _is_gpu_dist(dist: InstalledDist) -> bool:
-    return bool(_GPU_NAME.match(dist.name)) or any(_CUDA_LIB.search(p) for p, _ in dist.files)
+    return bool(_GPU_NAME.match(dist.name)) or any(
+        ".so" in p and _CUDA_LIB.search(p) for p, _ in dist.files
+    )
 
 
 def gpu_payload(scan: EnvScan, graph: DepGraph) -> Recommendation | None:
@@ -66,7 +68,7 @@ def gpu_payload(scan: EnvScan, graph: DepGraph) -> Recommendation | None:
     )
     inside: dict[NormalizedName, int] = {}
     for name in sorted(n for n in scan.dists if n in _GPU_FRAMEWORKS):
-        size = sum(s for p, s in scan.dists[name].files if _CUDA_LIB.search(p))
+        size = sum(s for p, s in scan.dists[name].files if ".so" in p and _CUDA_LIB.search(p))
         if size:
             inside[name] = size
     wheel_bytes = sum(scan.dists[n].own_bytes for n in gpu_dists)
@@ -218,7 +220,7 @@ def _slimmable(dist: InstalledDist) -> Slimmable:
     for rel, size in dist.files:
         if rel.startswith("../"):
             continue
-        if any(mark in rel for mark in test_marks):
+        if "/test" in rel and any(mark in rel for mark in test_marks):
             tests += size
         elif rel.endswith(".pyc"):
             bytecode += size
