@@ -18,7 +18,7 @@ from packaging.utils import NormalizedName
 
 from depsize.attribute import Attribution, Root, attribute, default_roots
 from depsize.config import ProjectConfig, load_config
-from depsize.env.cache import cached_scan
+from depsize.env.cache import cached_env
 from depsize.env.discover import discover
 from depsize.env.scan import scan_env
 from depsize.graph import DepGraph, build_graph
@@ -69,11 +69,13 @@ class Analysis:
     notes: tuple[str, ...] = ()
 
 
-def _scan_env(env: PythonEnv, settings: Settings) -> EnvScan:
-    """The env scan, from the env scan cache unless ``--no-cache`` or ``--stat-all``."""
+def _scan_env(env: PythonEnv, settings: Settings) -> tuple[EnvScan, DepGraph]:
+    """The env scan and graph, from the env scan cache unless ``--no-cache`` or ``--stat-all``."""
     if settings.stat_all or not settings.use_cache:
-        return scan_env(env, disk_usage=settings.disk_usage, stat_all=settings.stat_all)
-    return cached_scan(env, disk_usage=settings.disk_usage)[0]
+        scan = scan_env(env, disk_usage=settings.disk_usage, stat_all=settings.stat_all)
+        return scan, build_graph(scan.dists, env.marker_environment())
+    found = cached_env(env, disk_usage=settings.disk_usage)
+    return found.scan, found.graph
 
 
 def analyze(settings: Settings) -> Analysis:
@@ -85,8 +87,7 @@ def analyze(settings: Settings) -> Analysis:
         env_dir=settings.env_dir,
         site_packages=settings.site_packages,
     )
-    scan = _scan_env(env, settings)
-    graph = build_graph(scan.dists, env.marker_environment())
+    scan, graph = _scan_env(env, settings)
     base = Analysis(
         settings=settings,
         scan=scan,

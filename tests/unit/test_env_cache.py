@@ -6,9 +6,10 @@ import os
 import time
 from pathlib import Path
 
-from depsize.env.cache import cache_file, cached_scan
+from depsize.env.cache import cache_file, cached_env, cached_scan
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
+from depsize.graph import build_graph
 from depsize.models import PythonEnv
 from support.site_packages import DistSpec, make_site_packages
 
@@ -37,6 +38,10 @@ def test_cached_scan__unchanged_env__second_scan_is_a_hit_equal_to_a_cold_scan(
     second, hit2 = cached_scan(env, cache_dir=tmp_path / "cache")
     assert (hit1, hit2) == (False, True)
     assert second == first == scan_env(env)
+    warm = cached_env(env, cache_dir=tmp_path / "cache")
+    assert warm.hit
+    assert warm.graph == build_graph(first.dists, env.marker_environment())
+    assert warm.graph.requires("beta") == ("alpha",)
 
 
 def test_cached_scan__file_added_in_a_package_folder__miss_and_new_file_counted(

@@ -1,5 +1,7 @@
 """The env scan cache: a second scan of an unchanged environment does not walk it again.
 
+It holds the scan and the dependency graph built from it (for the env's marker environment).
+
 A scan is stored with the (path, mtime_ns, size) stamp of every folder under the env's
 site-packages (taken before the folder was listed) and of every file in each metadata folder
 (RECORD, METADATA …). pip, uv and conda create, replace or remove entries to install, upgrade or
@@ -23,14 +25,17 @@ import pickle
 import tempfile
 import time
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from depsize import __version__, models
+from depsize import graph as graph_module
 from depsize.env import importnames, metadata, scan
 from depsize.env.scan import Stamp, scan_env
+from depsize.graph import DepGraph, build_graph
 from depsize.models import EnvScan, PythonEnv
 
-FORMAT = 1
+FORMAT = 2
 SETTLE_NS = 2_000_000_000
 
 
@@ -39,21 +44,39 @@ def default_cache_dir() -> Path:
     return (Path(base) if base else Path.home() / ".cache") / "depsize"
 
 
-def cached_scan(
+@dataclass(frozen=True)
+class CachedEnv:
+    """The scan of an environment and its dependency graph; ``hit``: read from the cache."""
+
+    scan: EnvScan
+    graph: DepGraph
+    hit: bool
+
+
+def cached_env(
     env: PythonEnv, *, disk_usage: bool = False, cache_dir: Path | None = None
-) -> tuple[EnvScan, bool]:
-    """The scan of ``env``, from the cache when every stamp still matches; ``(scan, hit)``."""
+) -> CachedEnv:
+    """The scan and graph of ``env``, from the cache when every stamp still matches."""
     path = cache_file(cache_dir or default_cache_dir(), env, disk_usage)
     identity = _identity(env, disk_usage)
     found = _load(path, identity)
     if found is not None:
-        return dataclasses.replace(found, env=env), True
+        return CachedEnv(dataclasses.replace(found[0], env=env), found[1], hit=True)
     stamps: list[Stamp] = []
     result = scan_env(env, disk_usage=disk_usage, stamps=stamps)
+    dep_graph = build_graph(result.dists, env.marker_environment())
     newest = max((mtime for _, mtime, _ in stamps), default=0)
     if time.time_ns() - newest >= SETTLE_NS and all(size >= 0 for *_, size in stamps):
-        _save(path, (identity, stamps, result))
-    return result, False
+        _save(path, (identity, stamps, result, dep_graph))
+    return CachedEnv(result, dep_graph, hit=False)
+
+
+def cached_scan(
+    env: PythonEnv, *, disk_usage: bool = False, cache_dir: Path | None = None
+) -> tuple[EnvScan, bool]:
+    """The scan of ``env`` (see :func:`cached_env`) and whether it came from the cache."""
+    found = cached_env(env, disk_usage=disk_usage, cache_dir=cache_dir)
+    return found.scan, found.hit
 
 
 def cache_file(cache_dir: Path, env: PythonEnv, disk_usage: bool) -> Path:
@@ -63,20 +86,22 @@ def cache_file(cache_dir: Path, env: PythonEnv, disk_usage: bool) -> Path:
 
 def _identity(env: PythonEnv, disk_usage: bool) -> str:
     """What the stored scan depends on besides the stamps, the scanner's own code included."""
-    code = [os.stat(m.__file__ or "").st_mtime_ns for m in (scan, metadata, importnames, models)]
+    modules = (scan, metadata, importnames, models, graph_module)
+    code = [os.stat(m.__file__ or "").st_mtime_ns for m in modules]
     sites = [os.path.realpath(p) for p in env.site_packages]
-    return f"{FORMAT}:{__version__}:{code}:{sites}:{env.prefix}:{disk_usage}"
+    markers = sorted(env.marker_environment().items())
+    return f"{FORMAT}:{__version__}:{code}:{sites}:{env.prefix}:{disk_usage}:{markers}"
 
 
-def _load(path: Path, identity: str) -> EnvScan | None:
+def _load(path: Path, identity: str) -> tuple[EnvScan, DepGraph] | None:
     try:
         with open(path, "rb") as handle:
             stored = pickle.load(handle)
     except Exception:
         return None
-    if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == identity):
+    if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == identity):
         return None
-    _, stamps, result = stored
+    _, stamps, result, dep_graph = stored
     lstat = os.lstat
     for where, mtime_ns, size in stamps:
         try:
@@ -85,10 +110,12 @@ def _load(path: Path, identity: str) -> EnvScan | None:
             return None
         if st.st_mtime_ns != mtime_ns or st.st_size != size:
             return None
-    return result if isinstance(result, EnvScan) else None
+    if not (isinstance(result, EnvScan) and isinstance(dep_graph, DepGraph)):
+        return None
+    return result, dep_graph
 
 
-def _save(path: Path, payload: tuple[str, list[Stamp], EnvScan]) -> None:
+def _save(path: Path, payload: tuple[str, list[Stamp], EnvScan, DepGraph]) -> None:
     """Write atomically; any error leaves the previous file (or none) in place."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
