@@ -47,7 +47,12 @@ ENV_PACKAGES = (
     "django==5.1.3",
     "boto3==1.35.63",
 )
-LARGE_PACKAGES = (*ENV_PACKAGES, "transformers", "sentence-transformers", "bertopic")
+LARGE_PACKAGES = (
+    *ENV_PACKAGES,
+    "transformers==5.24.0",
+    "sentence-transformers==6.2.0",
+    "bertopic==0.17.4",
+)
 """The larger env (>= 60k files): the same plus transformers, sentence-transformers, bertopic."""
 TOOLS_PACKAGES = ("pipdeptree>=4.2",)
 
