@@ -128,12 +128,12 @@ def _read_record(raw: RawDist, path: Path) -> None:
         return
     raw.files_source = "RECORD"
     lines = text.splitlines()
-    # Without a quote (or a NUL) CSV splitting is str.split: a path with a comma is quoted.
-    rows = (
-        (line.split(",") if line else [] for line in lines)
-        if '"' not in text and "\0" not in text
-        else csv.reader(lines)
-    )
+    # Without a quote (or a NUL, or a line longer than the csv module's field limit, which it
+    # reports as an error) CSV splitting is str.split: a path with a comma is quoted.
+    plain = '"' not in text and "\0" not in text
+    if plain and max(map(len, lines), default=0) > csv.field_size_limit():
+        plain = False
+    rows = (line.split(",") if line else [] for line in lines) if plain else csv.reader(lines)
     try:
         for lineno, row in enumerate(rows, start=1):
             if not row:
