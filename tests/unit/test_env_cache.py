@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from depsize.env.cache import cache_file, cached_env, cached_scan
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
@@ -92,3 +94,19 @@ def test_cached_scan__disk_usage__kept_apart_from_apparent_sizes(tmp_path: Path)
     assert not hit
     assert blocks.disk_usage
     assert blocks == scan_env(env, disk_usage=True)
+
+
+def test_cached_scan__same_env_by_a_relative_path__own_entry_with_relative_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = _aged_env(tmp_path)
+    cached_scan(env, cache_dir=tmp_path / "cache")
+    monkeypatch.chdir(tmp_path)
+    assert env.prefix is not None
+    relative = from_prefix(env.prefix.relative_to(tmp_path), how="test")
+    first, hit = cached_scan(relative, cache_dir=tmp_path / "cache")
+    assert not hit
+    assert first == scan_env(relative)
+    assert not first.dists["alpha"].metadata_dir.is_absolute()
+    assert cached_scan(env, cache_dir=tmp_path / "cache")[1]  # the absolute entry is kept
+    assert cached_scan(relative, cache_dir=tmp_path / "cache") == (first, True)

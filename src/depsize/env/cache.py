@@ -80,17 +80,25 @@ def cached_scan(
 
 
 def cache_file(cache_dir: Path, env: PythonEnv, disk_usage: bool) -> Path:
-    digest = zlib.crc32(_identity(env, disk_usage).encode("utf-8", "surrogateescape"))
+    """One file per environment and size unit (a new depsize replaces it, never adds one)."""
+    digest = zlib.crc32(_where(env, disk_usage).encode("utf-8", "surrogateescape"))
     return cache_dir / f"env-{digest:08x}.pickle"
+
+
+def _where(env: PythonEnv, disk_usage: bool) -> str:
+    """The paths as given: the scan holds paths built from them (relative ones stay relative)."""
+    sites = [str(p) for p in env.site_packages]
+    relative = not all(p.is_absolute() for p in env.site_packages)
+    here = os.getcwd() if relative else ""  # relative paths (and their stamps) depend on it
+    return f"{sites}:{env.prefix}:{here}:{disk_usage}"
 
 
 def _identity(env: PythonEnv, disk_usage: bool) -> str:
     """What the stored scan depends on besides the stamps, the scanner's own code included."""
     modules = (scan, metadata, importnames, models, graph_module)
     code = [os.stat(m.__file__ or "").st_mtime_ns for m in modules]
-    sites = [os.path.realpath(p) for p in env.site_packages]
     markers = sorted(env.marker_environment().items())
-    return f"{FORMAT}:{__version__}:{code}:{sites}:{env.prefix}:{disk_usage}:{markers}"
+    return f"{FORMAT}:{__version__}:{code}:{_where(env, disk_usage)}:{markers}"
 
 
 def _load(path: Path, identity: str) -> tuple[EnvScan, DepGraph] | None:
