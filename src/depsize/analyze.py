@@ -18,11 +18,12 @@ from packaging.utils import NormalizedName
 
 from depsize.attribute import Attribution, Root, attribute, default_roots
 from depsize.config import ProjectConfig, load_config
+from depsize.env.cache import cached_env
 from depsize.env.discover import discover
 from depsize.env.scan import scan_env
 from depsize.errors import InputError
 from depsize.graph import DepGraph, build_graph
-from depsize.models import EnvScan, ScanWarning
+from depsize.models import EnvScan, PythonEnv, ScanWarning
 from depsize.recommend import Recommendation, recommend
 from depsize.sanity import wrong_env
 from depsize.unreached import image_recommendation
@@ -79,6 +80,15 @@ class Analysis:
     notes: tuple[str, ...] = ()
 
 
+def _scan_env(env: PythonEnv, settings: Settings) -> tuple[EnvScan, DepGraph]:
+    """The env scan and graph, from the env scan cache unless ``--no-cache`` or ``--stat-all``."""
+    if settings.stat_all or not settings.use_cache:
+        scan = scan_env(env, disk_usage=settings.disk_usage, stat_all=settings.stat_all)
+        return scan, build_graph(scan.dists, env.marker_environment())
+    found = cached_env(env, disk_usage=settings.disk_usage)
+    return found.scan, found.graph
+
+
 def analyze(settings: Settings) -> Analysis:
     """Discover, scan, build the graph, read declarations and imports, judge and recommend."""
     config = (
@@ -90,8 +100,7 @@ def analyze(settings: Settings) -> Analysis:
         env_dir=settings.env_dir,
         site_packages=settings.site_packages,
     )
-    scan = scan_env(env, disk_usage=settings.disk_usage, stat_all=settings.stat_all)
-    graph = build_graph(scan.dists, env.marker_environment())
+    scan, graph = _scan_env(env, settings)
     base = Analysis(
         settings=settings,
         scan=scan,

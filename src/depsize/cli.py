@@ -119,7 +119,9 @@ def _project_options(func: F) -> F:
             metavar="PATTERN",
             help="A glob not to read, added to [tool.depsize] exclude (repeatable).",
         ),
-        click.option("--no-cache", is_flag=True, help="Do not read or write the import cache."),
+        click.option(
+            "--no-cache", is_flag=True, help="Do not read or write the import and env caches."
+        ),
         click.option(
             "--config",
             "config",

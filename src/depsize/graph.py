@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from depsize.models import InstalledDist, ScanWarning
 
@@ -86,6 +87,69 @@ def _evaluate(marker: Marker | None, env: Mapping[str, str], extra: str) -> bool
         return False
 
 
+def _extra_literals(markers: object) -> frozenset[str] | None:
+    """The extras a marker compares ``extra`` with by ``==``/``!=`` (canonical names).
+
+    ``None`` when ``extra`` is used any other way (``in``, against another variable, against a
+    literal that is also a version, whose comparison packaging may make a version comparison),
+    or when the parsed form is not the one expected: then every extra is evaluated. Otherwise the
+    marker's value for any extra outside the set is its value for ``extra == ""``.
+    """
+    if not isinstance(markers, list):
+        return None
+    found: set[str] = set()
+    for item in markers:
+        if isinstance(item, list):
+            inner = _extra_literals(item)
+            if inner is None:
+                return None
+            found |= inner
+        elif isinstance(item, tuple):
+            literal = _extra_compared(item)
+            if literal is None:
+                return None
+            if literal:
+                found.add(canonicalize_name(literal))
+    return frozenset(found)
+
+
+def _extra_compared(atom: tuple[object, ...]) -> str | None:
+    """``""`` for a comparison without ``extra``; the literal for ``extra ==/!= "x"``; else None."""
+    if len(atom) != 3:
+        return None
+    lhs, op, rhs = atom
+    if _is_extra(lhs):
+        other = rhs
+    elif _is_extra(rhs):
+        other = lhs
+    else:
+        return ""
+    literal = getattr(other, "value", None)
+    if type(other).__name__ != "Value" or getattr(op, "value", None) not in {"==", "!="}:
+        return None
+    if not isinstance(literal, str) or not literal:
+        return None
+    try:
+        Version(literal)
+    except InvalidVersion:
+        return literal
+    return None
+
+
+def _is_extra(node: object) -> bool:
+    return type(node).__name__ == "Variable" and getattr(node, "value", None) == "extra"
+
+
+@dataclass(frozen=True)
+class _MarkerVerdict:
+    """Under which states of its distribution a marker holds."""
+
+    base: bool
+    """It holds without extras (then the requirement is a base one, never an extra's)."""
+    extras: frozenset[str] | None
+    """The extras under which it holds and the base does not; ``None``: evaluate each."""
+
+
 def build_graph(
     dists: Mapping[NormalizedName, InstalledDist], marker_env: Mapping[str, str]
 ) -> DepGraph:
@@ -108,9 +172,15 @@ class _Builder:
     edges: dict[State, list[Edge]] = field(default_factory=dict)
     missing: list[MissingDependency] = field(default_factory=list)
     warnings: list[ScanWarning] = field(default_factory=list)
+    verdicts: dict[str, _MarkerVerdict] = field(default_factory=dict)
+    """One verdict per distinct marker text, shared by every distribution."""
+    evaluated: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def add_dist(self, dist: InstalledDist) -> None:
         extras = ["", *(canonicalize_name(e) for e in dist.provides_extras)]
+        positions: dict[str, list[int]] = {}
+        for index, extra in enumerate(extras):
+            positions.setdefault(extra, []).append(index)
         for text in dist.requires:
             try:
                 req = Requirement(text)
@@ -124,23 +194,88 @@ class _Builder:
                     )
                 )
                 continue
-            self._add(dist.name, req, text, extras)
+            self._add(dist.name, req, text, extras, positions)
 
-    def _add(self, source: NormalizedName, req: Requirement, text: str, extras: list[str]) -> None:
+    def _add(
+        self,
+        source: NormalizedName,
+        req: Requirement,
+        text: str,
+        extras: list[str],
+        positions: dict[str, list[int]],
+    ) -> None:
         """One edge per state of ``source`` under which the requirement applies."""
         target = canonicalize_name(req.name)
-        base = _evaluate(req.marker, self.marker_env, "")
         wanted = frozenset(canonicalize_name(e) for e in req.extras)
-        by_extra = req.marker is not None and "extra" in str(req.marker)
-        for extra in extras if by_extra else ("",):
-            applies = (
-                base if not extra else (not base and _evaluate(req.marker, self.marker_env, extra))
-            )
-            if not applies:
-                continue
+        for extra in self._states(req.marker, extras, positions):
             if target in self.dists:
                 self.edges.setdefault((source, extra), []).append(
                     Edge(source, target, text, wanted, extra)
                 )
             elif not extra:
                 self.missing.append(MissingDependency(source, text, target))
+
+    def _states(
+        self, marker: Marker | None, extras: list[str], positions: dict[str, list[int]]
+    ) -> list[str]:
+        """The states (in declaration order, repeats kept) under which ``marker`` holds.
+
+        Without ``extra`` in the marker only the base state is tried; with it, every declared
+        extra is, and an extra's state applies where the base one does not.
+        """
+        if marker is None:
+            return [""]
+        key = str(marker)
+        verdict = self._verdict(marker, key)
+        by_extra = "extra" in key
+        if not by_extra:
+            return [""] if verdict.base else []
+        if verdict.extras is None:
+            return [
+                e
+                for e in extras
+                if (verdict.base if not e else not verdict.base and self._holds(marker, key, e))
+            ]
+        indices = [i for e in verdict.extras for i in positions.get(e, ())]
+        if verdict.base:
+            indices.extend(positions[""])
+        return [extras[i] for i in sorted(indices)]
+
+    def _holds(self, marker: Marker, key: str, extra: str) -> bool:
+        found = self.evaluated.get((key, extra))
+        if found is None:
+            found = self.evaluated[(key, extra)] = _evaluate(marker, self.marker_env, extra)
+        return found
+
+    def _verdict(self, marker: Marker, key: str) -> _MarkerVerdict:
+        known = self.verdicts.get(key)
+        if known is not None:
+            return known
+        parsed = getattr(marker, "_markers", None)
+        literals = _extra_literals(parsed)
+        if literals is not None and _plain_extra_test(parsed):
+            verdict = _MarkerVerdict(base=False, extras=literals)  # ``extra == "x"``: no evaluator
+        else:
+            base = self._holds(marker, key, "")
+            held = None
+            if literals is not None:
+                held = (
+                    frozenset()
+                    if base
+                    else frozenset(e for e in literals if self._holds(marker, key, e))
+                )
+            verdict = _MarkerVerdict(base=base, extras=held)
+        self.verdicts[key] = verdict
+        return verdict
+
+
+def _plain_extra_test(parsed: object) -> bool:
+    """The marker is exactly ``extra == "x"``: false without extras, true for ``x`` alone."""
+    if not isinstance(parsed, list) or len(parsed) != 1 or not isinstance(parsed[0], tuple):
+        return False
+    atom = parsed[0]
+    return (
+        len(atom) == 3
+        and getattr(atom[1], "value", None) == "=="
+        and (_is_extra(atom[0]) or _is_extra(atom[2]))
+    )

@@ -56,7 +56,9 @@ class Recommendation:
 
 
 def _is_gpu_dist(dist: InstalledDist) -> bool:
-    return bool(_GPU_NAME.match(dist.name)) or any(_CUDA_LIB.search(p) for p, _ in dist.files)
+    return bool(_GPU_NAME.match(dist.name)) or any(
+        ".so" in p and _CUDA_LIB.search(p) for p, _ in dist.files
+    )
 
 
 def gpu_payload(scan: EnvScan, graph: DepGraph) -> Recommendation | None:
@@ -66,7 +68,7 @@ def gpu_payload(scan: EnvScan, graph: DepGraph) -> Recommendation | None:
     )
     inside: dict[NormalizedName, int] = {}
     for name in sorted(n for n in scan.dists if n in _GPU_FRAMEWORKS):
-        size = sum(s for p, s in scan.dists[name].files if _CUDA_LIB.search(p))
+        size = sum(s for p, s in scan.dists[name].files if ".so" in p and _CUDA_LIB.search(p))
         if size:
             inside[name] = size
     wheel_bytes = sum(scan.dists[n].own_bytes for n in gpu_dists)
@@ -212,18 +214,19 @@ class Slimmable:
 
 
 def _slimmable(dist: InstalledDist) -> Slimmable:
+    """One pass over the file list with string tests only; ELF headers of large ``.so`` files."""
     tests = bytecode = sources = debug = 0
+    test_marks = tuple(f"/{d}/" for d in _TEST_DIRS)  # a test folder below the top level
     for rel, size in dist.files:
         if rel.startswith("../"):
             continue
-        parts = rel.split("/")
-        if len(parts) > 2 and not _TEST_DIRS.isdisjoint(parts[1:-1]):
+        if "/test" in rel and any(mark in rel for mark in test_marks):
             tests += size
         elif rel.endswith(".pyc"):
             bytecode += size
         elif rel.endswith(_SOURCES):
             sources += size
-        elif size > 4096 and ".so" in parts[-1]:
+        elif size > 4096 and ".so" in rel[rel.rfind("/") + 1 :]:
             debug += debug_bytes(dist.site_packages / rel)
     return Slimmable(dist.name, tests, bytecode, sources, debug)
 

@@ -127,8 +127,15 @@ def _read_record(raw: RawDist, path: Path) -> None:
         )
         return
     raw.files_source = "RECORD"
+    lines = text.splitlines()
+    # Without a quote (or a NUL, or a line longer than the csv module's field limit, which it
+    # reports as an error) CSV splitting is str.split: a path with a comma is quoted.
+    plain = '"' not in text and "\0" not in text
+    if plain and max(map(len, lines), default=0) > csv.field_size_limit():
+        plain = False
+    rows = (line.split(",") if line else [] for line in lines) if plain else csv.reader(lines)
     try:
-        for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
+        for lineno, row in enumerate(rows, start=1):
             if not row:
                 continue
             if len(row) != 3 or not row[0]:

@@ -44,6 +44,9 @@ class _Walk:
     warnings: list[ScanWarning] = field(default_factory=list)
     disk_usage: bool = False
     stat_all: bool = False
+    stamps: list[Stamp] | None = None
+    """When a list: (path, mtime_ns, size) of every folder, taken before it is listed, and of
+    every file in a metadata folder (what the env scan cache checks, :mod:`depsize.env.cache`)."""
     _device: int = 0
 
     def size_of(self, st: os.stat_result) -> int:
@@ -83,8 +86,12 @@ class _Walk:
         while stack:
             directory, head = stack.pop()
             try:
+                if self.stamps is not None:
+                    self.stamps.append(stamp_of(directory))
                 with os.scandir(directory) as it:
                     entries = list(it)
+                if self.stamps is not None and directory.endswith((".dist-info", ".egg-info")):
+                    self.stamps.extend(stamp_of(e.path) for e in entries if e.is_file())
             except OSError as exc:
                 self.warnings.append(
                     ScanWarning(f"cannot list folder: {exc.strerror}", Path(directory))
@@ -136,14 +143,34 @@ class _Walk:
             self.warnings.append(ScanWarning(f"cannot stat: {exc.strerror}", Path(entry.path)))
 
 
-def scan_env(env: PythonEnv, *, disk_usage: bool = False, stat_all: bool = False) -> EnvScan:
+Stamp = tuple[str, int, int]
+"""(path, st_mtime_ns, st_size) of a folder or a metadata file."""
+
+
+def stamp_of(path: str) -> Stamp:
+    """The path's stamp; one that matches nothing when it cannot be stat'ed."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return (path, -1, -1)
+    return (path, st.st_mtime_ns, st.st_size)
+
+
+def scan_env(
+    env: PythonEnv,
+    *,
+    disk_usage: bool = False,
+    stat_all: bool = False,
+    stamps: list[Stamp] | None = None,
+) -> EnvScan:
     """Read every distribution installed in ``env`` and attribute every byte.
 
     Sizes come from RECORD where it gives them (as installed); files whose RECORD row has no
     size (byte-code compiled at install), files no RECORD lists and files outside site-packages
-    are stat'ed. ``stat_all`` stats every file (catches files changed after install).
+    are stat'ed. ``stat_all`` stats every file (catches files changed after install). A
+    ``stamps`` list receives what tells whether the result still holds (see ``_Walk.stamps``).
     """
-    walk = _Walk(disk_usage=disk_usage, stat_all=stat_all)
+    walk = _Walk(disk_usage=disk_usage, stat_all=stat_all, stamps=stamps)
     raws: list[RawDist] = []
     for site in env.site_packages:
         for entry in walk.walk(str(site)):
@@ -200,6 +227,8 @@ def _egg_link(path: Path, site: Path, walk: _Walk) -> Iterable[RawDist]:
             ScanWarning(f"egg-link points at {target}, which has no egg-info", path)
         )
         return []
+    if walk.stamps is not None:  # the egg-info lives in the project, outside the walk
+        walk.stamps.extend(stamp_of(str(p)) for p in [found[0], *found[0].glob("*")])
     raw = read_dist(found[0], site)
     raw.editable, raw.editable_location = True, target
     raw.listed = [path.name]
@@ -272,12 +301,15 @@ class _Ownership:
             ):  # the common case: a clean relative POSIX path, nothing to normalise
                 path = head + rel
                 listed.append(rel)
-                size = walked.get(path)
-                if size is not None and path not in claimed:  # already known (hard link: 0)
-                    claimed[path] = name
-                    files[rel] = size
-                    continue
                 known = None if rel.startswith(own_meta) else record_sizes.get(rel)
+                if path not in claimed and path in walked:  # the common case, inlined
+                    size = walked[path]
+                    if size is None and known is not None:  # size from RECORD, no stat
+                        walked[path] = size = known
+                    if size is not None:  # known (a hard link already counted: 0)
+                        claimed[path] = name
+                        files[rel] = size
+                        continue
                 self._claim(name, path, rel, known)
                 continue
             self._claim_unusual(raw, rel, site, head)

@@ -1,0 +1,153 @@
+"""The env scan cache: a second scan of an unchanged environment does not walk it again.
+
+It holds the scan and the dependency graph built from it (for the env's marker environment).
+
+A scan is stored with the (path, mtime_ns, size) stamp of every folder under the env's
+site-packages (taken before the folder was listed) and of every file in each metadata folder
+(RECORD, METADATA …). pip, uv and conda create, replace or remove entries to install, upgrade or
+remove anything, which changes the mtime of the folder holding them; any difference in any stamp
+(or a folder that is gone) is a miss, and the env is scanned again. A file edited in place keeps
+its folder's stamp: ``--stat-all`` (which never uses the cache) is the exact check for that.
+
+One file per environment under ``$XDG_CACHE_HOME/depsize`` (``~/.cache/depsize``), written to a
+temporary file and renamed into place (concurrent runs never read half a file). A scan is not
+stored while any stamp is less than :data:`SETTLE_NS` old: a change within the same clock tick
+as the stamp could leave it equal (the racy-git problem), so a fresh env is re-scanned until it
+has settled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import pickle
+import tempfile
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from depsize import __version__, models
+from depsize import graph as graph_module
+from depsize.env import importnames, metadata, scan
+from depsize.env.scan import Stamp, scan_env
+from depsize.graph import DepGraph, build_graph
+from depsize.models import EnvScan, PythonEnv
+
+FORMAT = 2
+SETTLE_NS = 2_000_000_000
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "depsize"
+
+
+@dataclass(frozen=True)
+class CachedEnv:
+    """The scan of an environment and its dependency graph; ``hit``: read from the cache."""
+
+    scan: EnvScan
+    graph: DepGraph
+    hit: bool
+
+
+def cached_env(
+    env: PythonEnv, *, disk_usage: bool = False, cache_dir: Path | None = None
+) -> CachedEnv:
+    """The scan and graph of ``env``, from the cache when every stamp still matches."""
+    path = cache_file(cache_dir or default_cache_dir(), env, disk_usage)
+    identity = _identity(env, disk_usage)
+    found = _load(path, identity)
+    if found is not None:
+        return CachedEnv(dataclasses.replace(found[0], env=env), found[1], hit=True)
+    stamps: list[Stamp] = []
+    result = scan_env(env, disk_usage=disk_usage, stamps=stamps)
+    stamps.extend(_conda_stamps(env))
+    dep_graph = build_graph(result.dists, env.marker_environment())
+    newest = max((mtime for _, mtime, _ in stamps), default=0)
+    if time.time_ns() - newest >= SETTLE_NS and all(size >= 0 for *_, size in stamps):
+        _save(path, (identity, stamps, result, dep_graph))
+    return CachedEnv(result, dep_graph, hit=False)
+
+
+def _conda_stamps(env: PythonEnv) -> list[Stamp]:
+    """A conda prefix's package records (``conda-meta/*.json``): conda rewrites them on every
+    install and removal, and the scan reads files outside site-packages from them."""
+    folder = os.path.join(env.prefix, "conda-meta") if env.prefix is not None else ""
+    if not folder or not os.path.isdir(folder):
+        return []
+    found: list[Stamp] = []
+    for where in (folder, *sorted(e.path for e in os.scandir(folder) if e.is_file())):
+        st = os.lstat(where)
+        found.append((where, st.st_mtime_ns, st.st_size))
+    return found
+
+
+def cached_scan(
+    env: PythonEnv, *, disk_usage: bool = False, cache_dir: Path | None = None
+) -> tuple[EnvScan, bool]:
+    """The scan of ``env`` (see :func:`cached_env`) and whether it came from the cache."""
+    found = cached_env(env, disk_usage=disk_usage, cache_dir=cache_dir)
+    return found.scan, found.hit
+
+
+def cache_file(cache_dir: Path, env: PythonEnv, disk_usage: bool) -> Path:
+    """One file per environment and size unit (a new depsize replaces it, never adds one)."""
+    digest = zlib.crc32(_where(env, disk_usage).encode("utf-8", "surrogateescape"))
+    return cache_dir / f"env-{digest:08x}.pickle"
+
+
+def _where(env: PythonEnv, disk_usage: bool) -> str:
+    """The paths as given: the scan holds paths built from them (relative ones stay relative)."""
+    sites = [str(p) for p in env.site_packages]
+    relative = not all(p.is_absolute() for p in env.site_packages)
+    here = os.getcwd() if relative else ""  # relative paths (and their stamps) depend on it
+    return f"{sites}:{env.prefix}:{here}:{disk_usage}"
+
+
+def _identity(env: PythonEnv, disk_usage: bool) -> str:
+    """What the stored scan depends on besides the stamps, the scanner's own code included."""
+    modules = (scan, metadata, importnames, models, graph_module)
+    code = [os.stat(m.__file__ or "").st_mtime_ns for m in modules]
+    markers = sorted(env.marker_environment().items())
+    return f"{FORMAT}:{__version__}:{code}:{_where(env, disk_usage)}:{markers}"
+
+
+def _load(path: Path, identity: str) -> tuple[EnvScan, DepGraph] | None:
+    try:
+        with open(path, "rb") as handle:
+            stored = pickle.load(handle)
+    except Exception:
+        return None
+    if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == identity):
+        return None
+    _, stamps, result, dep_graph = stored
+    lstat = os.lstat
+    for where, mtime_ns, size in stamps:
+        try:
+            st = lstat(where)
+        except OSError:
+            return None
+        if st.st_mtime_ns != mtime_ns or st.st_size != size:
+            return None
+    if not (isinstance(result, EnvScan) and isinstance(dep_graph, DepGraph)):
+        return None
+    return result, dep_graph
+
+
+def _save(path: Path, payload: tuple[str, list[Stamp], EnvScan, DepGraph]) -> None:
+    """Write atomically; any error leaves the previous file (or none) in place."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".env-", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
