@@ -27,15 +27,23 @@ DISTS = [
         | {"big/__init__.py": 100, "big.pth": 50},
     ),
     DistSpec("stray", files={"stray/__init__.py": 7_000}),
+    DistSpec("nvidia-cublas-cu12", files={"nvidia/cublas/lib/libcublas.so.12": 300_000}),
+    DistSpec(
+        "torch",
+        files={"torch/lib/libtorch_cuda.so": 150_000, "torch/lib/libtorch_cpu.so": 100_000},
+        requires=("nvidia-cublas-cu12",),
+    ),
 ]
 
 
 @pytest.fixture
 def analysis(tmp_path: Path) -> Analysis:
-    make_site_packages(tmp_path, DISTS)
+    built = make_site_packages(tmp_path, DISTS)
+    (built.site / "orphan").mkdir()
+    (built.site / "orphan" / "data.bin").write_bytes(b"\0" * 9_000)  # in no RECORD
     project = tmp_path / "project"
     project.mkdir()
-    (project / "requirements.txt").write_text("web\ncli\nbig\n")
+    (project / "requirements.txt").write_text("web\ncli\nbig\ncore\n")
     (project / "app.py").write_text("import web\nimport cli\n")
     return analyze(Settings(project=project, env_dir=tmp_path / "env", use_cache=False))
 
@@ -60,14 +68,41 @@ def test_build_tree__dist_reached_by_two_requirements__shown_once_under_shared(
 ) -> None:
     tree = build_tree(analysis)
     top = {n.name: n for n in tree.children}
-    assert set(top) == {"web", "cli", "big", "shared by several requirements", "extraneous"}
+    assert set(top) == {
+        "web",
+        "cli",
+        "big",
+        "shared by several requirements",
+        "extraneous",
+        "unowned files",
+    }
     shared = top["shared by several requirements"]
     assert [d.name for d in shared.children] == ["core"]
-    assert "reached by cli, web" in shared.children[0].detail
+    assert set(shared.children[0].detail.split("reached by ")[1].split(", ")) == {
+        "web",
+        "cli",
+        "core",
+    }
+    assert shared.children[0].key == "transitive-only"  # declared itself: its verdict's colour
     assert [d.name for d in top["cli"].children] == ["cli", "colors"]
     assert "why: cli → colors" in top["cli"].children[1].detail
     dists = [p for p, n in _walk(tree) if len(p) == 3]
-    assert sorted(p[-1] for p in dists) == ["big", "cli", "colors", "core", "stray", "web"]
+    assert sorted(p[-1] for p in dists) == [
+        *("big", "cli", "colors", "core", "nvidia-cublas-cu12", "orphan/", "stray", "torch", "web")
+    ]
+
+
+def test_build_tree__cuda_wheel_and_cuda_library_in_torch__coloured_gpu_nothing_else(
+    analysis: Analysis,
+) -> None:
+    extraneous = next(n for n in build_tree(analysis).children if n.name == "extraneous")
+    dists = {d.name: d for d in extraneous.children}
+    assert dists["nvidia-cublas-cu12"].key == "gpu"
+    torch = dists["torch"]
+    assert torch.key == "extraneous"
+    files = {f.name: f.key for folder in torch.children for f in folder.children}
+    assert files["lib/libtorch_cuda.so"] == "gpu"
+    assert files["lib/libtorch_cpu.so"] == "extraneous"
 
 
 def test_build_tree__folder_of_40_files__largest_kept_rest_grouped_with_their_bytes(

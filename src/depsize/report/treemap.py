@@ -5,10 +5,12 @@ requirement goes); a distribution reached by several is shown once, under a top-
 ``shared by several requirements`` node, never split. Extraneous distributions and unowned files
 get their own top-level nodes, so the top level adds up to the environment's total.
 
-Colour keys: the verdict status of the requirement a distribution sits under, ``shared``,
-``extraneous``, ``unowned``, ``gpu`` (a distribution the GPU-payload recommendation names: that
-wins over the status) and ``root`` (no requirements declared: the roots are the distributions
-nothing requires). Small files are grouped so the page stays small on a 60,000-file env.
+Colour keys: the verdict status of the requirement a distribution sits under (a shared
+distribution that is itself declared keeps its own verdict's), ``shared``, ``extraneous``,
+``unowned``, ``gpu`` (what the GPU-payload recommendation counts: a whole CUDA wheel, or the CUDA
+libraries inside a framework wheel; that wins over the status) and ``root`` (no requirements
+declared: the roots are the distributions nothing requires). Small files are grouped so the
+page stays small on a 60,000-file env.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from depsize.analyze import Analysis
 from depsize.attribute import Root
 from depsize.graph import DepGraph
 from depsize.models import InstalledDist
+from depsize.recommend import gpu_part, is_cuda_library
+from depsize.report.view import site_relative
 
 MAX_FOLDERS = 12
 """Top folders shown per distribution; the rest are grouped."""
@@ -31,6 +35,7 @@ MAX_FILES = 12
 MIN_FILE_SHARE = 0.0005
 """A file smaller than this share of the environment is grouped with the other small ones."""
 OUTSIDE = "outside site-packages"
+SHARED = "shared by several requirements"
 
 
 @dataclass(frozen=True)
@@ -78,19 +83,22 @@ def _folder_of(path: str) -> tuple[str, str]:
     return (head, tail) if sep else ("", path)
 
 
-def file_nodes(files: Iterable[tuple[str, int]], key: str, min_size: int) -> list[Node]:
-    """Top folders holding their large files, plus the loose top-level files."""
-    folders: dict[str, list[tuple[str, int]]] = {}
+def file_nodes(
+    files: Iterable[tuple[str, int]], key: str, min_size: int, gpu: bool = False
+) -> list[Node]:
+    """Top folders holding their large files, plus the loose top-level files; with ``gpu``,
+    CUDA libraries are coloured ``gpu`` (they are what the GPU payload counts)."""
+    folders: dict[str, list[Node]] = {}
     loose: list[Node] = []
     for path, size in files:
         folder, rest = _folder_of(path)
+        leaf = Node(rest, "gpu" if gpu and is_cuda_library(path) else key, size)
         if folder:
-            folders.setdefault(folder, []).append((rest, size))
+            folders.setdefault(folder, []).append(leaf)
         else:
-            loose.append(Node(rest, key, size))
+            loose.append(leaf)
     out = loose
-    for folder, items in folders.items():
-        leaves = [Node(rest, key, size) for rest, size in items]
+    for folder, leaves in folders.items():
         kids = _grouped(leaves, MAX_FILES, min_size, "file", key)
         out.append(Node(folder + "/", key, children=tuple(kids)))
     return _grouped(out, MAX_FOLDERS, min_size, "folder", key)
@@ -120,8 +128,12 @@ def _why_paths(graph: DepGraph, root: Root) -> dict[NormalizedName, tuple[Normal
 
 
 def _dist_node(dist: InstalledDist, key: str, why: str, min_size: int) -> Node:
+    part = gpu_part(dist)
+    key = "gpu" if part == "whole" else key
     detail = f"version {dist.version} · {why}"
-    kids = file_nodes(dist.files, key, min_size)
+    if part:
+        detail += " · GPU payload" + (": its CUDA libraries" if part == "libraries" else "")
+    kids = file_nodes(dist.files, key, min_size, gpu=part == "libraries")
     if not kids:
         return Node(dist.display_name, key, 0, detail)
     return Node(dist.display_name, key, detail=detail, children=tuple(kids))
@@ -130,13 +142,10 @@ def _dist_node(dist: InstalledDist, key: str, why: str, min_size: int) -> Node:
 @dataclass(frozen=True)
 class _Context:
     analysis: Analysis
-    gpu: frozenset[str]
     min_size: int
 
     def dist(self, name: NormalizedName, key: str, why: str) -> Node:
-        dist = self.analysis.scan.dists[name]
-        colour = "gpu" if name in self.gpu else key
-        return _dist_node(dist, colour, why, self.min_size)
+        return _dist_node(self.analysis.scan.dists[name], key, why, self.min_size)
 
 
 def _root_keys(analysis: Analysis) -> tuple[dict[NormalizedName, str], dict[NormalizedName, str]]:
@@ -156,44 +165,63 @@ def _chain(paths: Mapping[NormalizedName, Sequence[str]], name: NormalizedName) 
     return "why: " + " → ".join(paths.get(name, (name,)))
 
 
-def build_tree(analysis: Analysis) -> Node:
-    """The whole environment as one tree (see the module docstring)."""
-    scan, attribution = analysis.scan, analysis.attribution
-    gpu = frozenset(n for r in analysis.recommendations if r.kind == "gpu-payload" for n in r.names)
-    ctx = _Context(analysis, gpu, int(scan.total_bytes * MIN_FILE_SHARE))
+def _requirement_nodes(
+    ctx: _Context, reached_by: Mapping[NormalizedName, list[NormalizedName]]
+) -> list[Node]:
+    """One node per root holding the distributions only it reaches (what removing it frees)."""
+    analysis = ctx.analysis
     keys, labels = _root_keys(analysis)
-    reached_by: dict[NormalizedName, list[NormalizedName]] = {}
-    for sizes in attribution.roots:
-        for name in sizes.reach:
-            reached_by.setdefault(name, []).append(sizes.root.name)
-    paths = {r.root.name: _why_paths(analysis.graph, r.root) for r in attribution.roots}
-    top: list[Node] = []
-    for sizes in attribution.roots:
+    out = []
+    for sizes in analysis.attribution.roots:
         root = sizes.root.name
+        paths = _why_paths(analysis.graph, sizes.root)
         key = keys.get(root, "root")
         mine = sorted(n for n in sizes.reach if reached_by[n] == [root])
-        kids = [ctx.dist(n, key, _chain(paths[root], n)) for n in mine]
-        label = labels.get(root, root)
+        kids = [ctx.dist(n, key, _chain(paths, n)) for n in mine]
         detail = f"{key if key != 'root' else 'not required by anything'} · removing it frees this"
         if kids:
-            top.append(Node(label, key, detail=detail, children=tuple(kids)))
+            out.append(Node(labels.get(root, root), key, detail=detail, children=tuple(kids)))
+    return out
+
+
+def _other_nodes(
+    ctx: _Context, reached_by: Mapping[NormalizedName, list[NormalizedName]]
+) -> list[Node]:
+    """Shared distributions (each once), extraneous ones, and unowned files."""
+    scan, attribution = ctx.analysis.scan, ctx.analysis.attribution
+    keys, _ = _root_keys(ctx.analysis)
+    out = []
     shared = sorted(n for n, by in reached_by.items() if len(by) > 1)
     if shared:
-        kids = [ctx.dist(n, "shared", "reached by " + ", ".join(reached_by[n])) for n in shared]
+        # a shared distribution that is itself declared keeps its verdict's colour
+        kids = [
+            ctx.dist(n, keys.get(n, "shared"), "reached by " + ", ".join(reached_by[n]))
+            for n in shared
+        ]
         detail = "distributions several requirements reach, each shown once (not split)"
-        top.append(
-            Node("shared by several requirements", "shared", detail=detail, children=tuple(kids))
-        )
+        out.append(Node(SHARED, "shared", detail=detail, children=tuple(kids)))
     if attribution.extraneous:
         why = "installed, reached by no declared requirement"
         kids = [ctx.dist(n, "extraneous", why) for n in attribution.extraneous]
-        top.append(Node("extraneous", "extraneous", detail=why, children=tuple(kids)))
+        out.append(Node("extraneous", "extraneous", detail=why, children=tuple(kids)))
     if scan.unowned_files:
-        kids = file_nodes(scan.unowned_files, "unowned", ctx.min_size)
+        files = [(site_relative(path, ctx.analysis), size) for path, size in scan.unowned_files]
+        kids = file_nodes(files, "unowned", ctx.min_size)
         why = "files in site-packages no distribution's RECORD lists"
-        top.append(Node("unowned files", "unowned", detail=why, children=tuple(kids)))
+        out.append(Node("unowned files", "unowned", detail=why, children=tuple(kids)))
+    return out
+
+
+def build_tree(analysis: Analysis) -> Node:
+    """The whole environment as one tree (see the module docstring)."""
+    ctx = _Context(analysis, int(analysis.scan.total_bytes * MIN_FILE_SHARE))
+    reached_by: dict[NormalizedName, list[NormalizedName]] = {}
+    for sizes in analysis.attribution.roots:
+        for name in sizes.reach:
+            reached_by.setdefault(name, []).append(sizes.root.name)
+    top = _requirement_nodes(ctx, reached_by) + _other_nodes(ctx, reached_by)
     top.sort(key=lambda n: (-_size(n), n.name))
-    return Node("environment", "env", detail="", children=tuple(top))
+    return Node("environment", "env", children=tuple(top))
 
 
 def keys_in(node: Node) -> set[str]:
