@@ -313,7 +313,7 @@ Figures (bytes on disk; apparent size unless --disk-usage):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
+    type=click.Choice(["table", "json", "markdown", "html"]),
     default="table",
     show_default=True,
     help="Output format.",
@@ -414,6 +414,10 @@ def _write_scan(
             from depsize.report import markdown
 
             stream.write(markdown.render(analysis, top=top, sort=sort, by=by))
+        elif fmt == "html":
+            from depsize.report import html
+
+            stream.write(html.render(analysis, sort=sort))
         else:
             from depsize.report import console
 

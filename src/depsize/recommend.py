@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from packaging.utils import NormalizedName
 
@@ -59,6 +60,19 @@ def _is_gpu_dist(dist: InstalledDist) -> bool:
     return bool(_GPU_NAME.match(dist.name)) or any(
         ".so" in p and _CUDA_LIB.search(p) for p, _ in dist.files
     )
+
+
+def gpu_part(dist: InstalledDist) -> Literal["whole", "libraries"] | None:
+    """What of ``dist`` the GPU payload counts: all of a CUDA/GPU wheel, the CUDA libraries
+    inside a framework wheel (see :func:`is_cuda_library`), or nothing."""
+    if dist.name in _GPU_FRAMEWORKS:
+        return "libraries" if any(_CUDA_LIB.search(p) for p, _ in dist.files) else None
+    return "whole" if _is_gpu_dist(dist) else None
+
+
+def is_cuda_library(path: str) -> bool:
+    """A CUDA shared library (``torch/lib/libtorch_cuda.so``, ``libcublas.so.12`` …)."""
+    return bool(_CUDA_LIB.search(path))
 
 
 def gpu_payload(scan: EnvScan, graph: DepGraph) -> Recommendation | None:
