@@ -520,3 +520,20 @@ def test_library_optional_imports__reraised_needed__fallback_only_likely(tmp_pat
     assert (codec.status, codec.confidence) == ("unused", "likely")  # webfw copes without it
     assert codec.confidence_reason is not None
     assert "site-packages/webfw/codec.py:2" in codec.confidence_reason
+
+
+def test_library_module_loaded_only_optionally__its_imports_are_optional(tmp_path: Path) -> None:
+    # httpx's shape: __init__ tries ``from ._main import main``; _main imports rich plainly
+    files = {"main.py": "import clientlib\n", "requirements.txt": "clientlib\nprettyout\n"}
+    clientlib = DistSpec(
+        "clientlib",
+        contents={
+            "clientlib/__init__.py": (
+                b"try:\n    from ._main import main\nexcept ImportError:\n    main = None\n"
+            ),
+            "clientlib/_main.py": b"import prettyout\n",
+        },
+    )
+    analysis = _run(tmp_path, files, [clientlib, _dist("prettyout", "prettyout.py")])
+
+    assert _statuses(analysis)["prettyout"] == ("unused", "likely")

@@ -87,6 +87,41 @@ class CodeSearch:
             if names:
                 self._scan(dist, own, dist.site_packages / rel, data, names)
 
+    def _optional(self, dist: InstalledDist, path: Path, raw: RawImport, text: list[str]) -> bool:
+        """Whether the source copes without the candidate: imported under ``try/except
+        ImportError`` that does not re-raise, or at the top of a module the distribution
+        itself loads only that way."""
+        if raw.kind == "conditional":
+            return not _handler_raises(text, raw.line)
+        return not raw.lazy and self._optional_module(dist, path)
+
+    def _optional_module(self, dist: InstalledDist, path: Path) -> bool:
+        """Whether the module at ``path`` is itself loaded only optionally by its distribution:
+        httpx's ``_main`` (the CLI, which imports rich) is loaded by ``try: from ._main import
+        main except ImportError`` in ``httpx/__init__.py``, so httpx runs without rich. False
+        when any importer loads it plainly, or none is found (an entry point may run it)."""
+        leaf = path.stem if path.name != "__init__.py" else path.parent.name
+        word = leaf.encode()
+        site = os.fspath(dist.site_packages)
+        kinds: list[bool] = []
+        for rel, _size in dist.files:
+            if not is_library_code(rel) or f"{site}/{rel}" == os.fspath(path):
+                continue
+            try:
+                with open(f"{site}/{rel}", "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue
+            if word not in data:
+                continue
+            scan = scan_bytes(data, spelled=False)
+            kinds.extend(
+                raw.kind == "conditional"
+                for raw in scan.imports
+                if raw.module.rsplit(".", 1)[-1] == leaf or leaf in raw.names
+            )
+        return bool(kinds) and all(kinds)
+
     def _words(self, data: bytes) -> set[bytes]:
         """The candidates' names ``data`` may import."""
         words: set[bytes] = set()
@@ -167,7 +202,7 @@ class CodeSearch:
                     module,
                     function=function,
                     lazy=raw.lazy,
-                    optional=raw.kind == "conditional" and not _handler_raises(text, raw.line),
+                    optional=self._optional(dist, path, raw, text),
                     dynamic=raw.kind == "dynamic",
                 )
             )
