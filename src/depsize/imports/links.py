@@ -175,11 +175,14 @@ def link(
             out.extend(index.under(f"{package}.") if package else layout.by_module)
             links.package_scans.append(info.module)
         _computed(_Site(layout, index, info, scan, settings), links, known)
+    configs = list(configs)
     for config in configs:
         for value, line in config.spelled.dotted:
             found = target(layout, value)
             if found is not None:
                 links.starts.append((found, config.path, line))
+    chosen = settings.get("DJANGO_SETTINGS_MODULE", [])
+    _settings_variants(layout, index, chosen, configs, links)
     _conventions(layout, index, scans, links)
     return links
 
@@ -268,6 +271,32 @@ def _conventions(
                 if layout.exists(f"{package}.{sub}"):
                     out.append(f"{package}.{sub}")
                 out.extend(index.under(f"{package}.{sub}."))
+
+
+def _settings_variants(
+    layout: ProjectLayout,
+    index: _Index,
+    chosen: list[tuple[Path, str, int]],
+    configs: list[ConfigFile],
+    links: Links,
+) -> None:
+    """Django's settings module is chosen by ``DJANGO_SETTINGS_MODULE``, often outside the
+    repository at deploy time (``config.settings.production``): every module beside one the
+    project chooses is a settings variant that may run."""
+    chosen = chosen + [
+        (c.path, value, line)
+        for c in configs
+        for name, value, line in c.spelled.settings
+        if name == "DJANGO_SETTINGS_MODULE" and value
+    ]
+    for path, value, line in chosen:
+        module = target(layout, value)
+        package = module.rpartition(".")[0] if module else ""
+        if module is None or not package:
+            continue
+        for sibling in index.under(f"{package}."):
+            if sibling.count(".") == module.count("."):
+                links.starts.append((sibling, path, line))
 
 
 def _alembic(layout: ProjectLayout, index: _Index, links: Links) -> None:

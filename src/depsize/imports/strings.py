@@ -109,6 +109,9 @@ _ASSIGNMENT = re.compile(
     re.MULTILINE,
 )
 """An upper-case setting assigned, with its value when that is one dotted literal."""
+_SETTINGS_MODULE = re.compile(rf"""DJANGO_SETTINGS_MODULE['"]?[ \t]*[,=:][ \t]*['"]?({_DOTTED})""")
+"""Where Django's settings module is chosen: ``setdefault("DJANGO_SETTINGS_MODULE", "x.y")``,
+``DJANGO_SETTINGS_MODULE=x.y`` in ``.env``, ``DJANGO_SETTINGS_MODULE = x.y`` in pytest.ini."""
 _MAX_LIST = 50_000
 """Characters of a setting's list read at most (a longer one is read that far)."""
 
@@ -185,6 +188,9 @@ def _with_common(text: str, lines: _Lines, dotted: tuple[tuple[str, int], ...]) 
         )
     words = _setting_words(text, lines)
     settings = tuple((m[1], m[2] or "", lines.at(m.start())) for m in _ASSIGNMENT.finditer(text))
+    if "SETTINGS_MODULE" in text:
+        found = _SETTINGS_MODULE.finditer(text)
+        settings += tuple(("DJANGO_SETTINGS_MODULE", m[1], lines.at(m.start())) for m in found)
     return Spelled(dotted, words, drivers, frozenset(flags), exec_lines, settings)
 
 

@@ -343,3 +343,24 @@ def test_rq_job_named_by_fstring_prefix__the_tasks_module_is_an_edge(tmp_path: P
     result = analyze_imports(root, {}, PY, use_cache=False)
 
     assert result.dead_modules == ()
+
+
+def test_django_settings_variants__chosen_at_deploy__live(tmp_path: Path) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "manage.py": "import os\n"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.django.base')\n",
+            "config/__init__.py": "",
+            "config/django/__init__.py": "",
+            "config/django/base.py": "import django\n",
+            "config/django/production.py": "from .base import *\nimport sentry_sdk\n",
+            "config/django/test.py": "from .base import *\n",
+            "config/unrelated.py": "import reportlab\n",
+        },
+    )
+    result = analyze_imports(root, {}, PY, use_cache=False)
+
+    # production is chosen by DJANGO_SETTINGS_MODULE on the server, outside the repository
+    assert result.dead_modules == ("config.unrelated",)
+    assert [s.scope for s in result.sites if s.module == "sentry_sdk"] == ["live"]
