@@ -537,3 +537,61 @@ def test_library_module_loaded_only_optionally__its_imports_are_optional(tmp_pat
     analysis = _run(tmp_path, files, [clientlib, _dist("prettyout", "prettyout.py")])
 
     assert _statuses(analysis)["prettyout"] == ("unused", "likely")
+
+
+def test_named_without_import__drivers_and_logging_handlers__configured(tmp_path: Path) -> None:
+    files = {
+        "app/__init__.py": "",
+        "app/main.py": """
+            import logging.config
+
+            from app import db
+
+            LOGGING = {
+                "version": 1,
+                "formatters": {"json": {"()": "pythonjsonlogger.jsonlogger.JsonFormatter"}},
+                "handlers": {"out": {"class": "logging.StreamHandler", "formatter": "json"}},
+            }
+            logging.config.dictConfig(LOGGING)
+
+            if __name__ == "__main__":
+                db.connect()
+        """,
+        "app/db.py": """
+            from sqlalchemy.engine import URL
+
+            def connect():
+                return URL.create(drivername="postgresql+psycopg", host="db")
+        """,
+        "docker-compose.yml": (
+            "services:\n  worker:\n    environment:\n"
+            "      REPORTS_URL: mysql+pymysql://report@db/reports\n"
+        ),
+        "requirements.txt": "sqlalchemy\npsycopg\npymysql\npython-json-logger\nredis\n",
+    }
+    dists = [
+        _dist("sqlalchemy", "sqlalchemy/__init__.py", "sqlalchemy/engine/__init__.py"),
+        _dist("psycopg", "psycopg/__init__.py"),
+        _dist("pymysql", "pymysql/__init__.py"),
+        _dist(
+            "python-json-logger", "pythonjsonlogger/__init__.py", "pythonjsonlogger/jsonlogger.py"
+        ),
+        _dist("redis", "redis/__init__.py"),
+    ]
+    analysis = _run(tmp_path, files, dists)
+
+    assert analysis.judgement is not None
+    verdicts = {v.requirement.name: v for v in analysis.judgement.verdicts}
+    assert {n: (v.status, v.confidence) for n, v in verdicts.items()} == {
+        "sqlalchemy": ("used", None),
+        "psycopg": ("configured", None),
+        "pymysql": ("configured", None),
+        "python-json-logger": ("configured", None),
+        "redis": ("unused", "certain"),  # nothing names it: still found
+    }
+    assert verdicts["psycopg"].evidence[0].text == "database driver postgresql+psycopg"
+    compose = verdicts["pymysql"].evidence[0]
+    assert (compose.file.name if compose.file else "", compose.line) == ("docker-compose.yml", 4)
+    assert verdicts["python-json-logger"].evidence[0].text == (
+        "names pythonjsonlogger.jsonlogger.JsonFormatter"
+    )

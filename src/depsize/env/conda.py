@@ -21,6 +21,7 @@ from typing import Any
 
 from packaging.utils import NormalizedName, canonicalize_name
 
+from depsize.env.sizes import counted_size
 from depsize.models import EnvScan, InstalledDist, ScanWarning
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -88,12 +89,7 @@ class _Claims:
             return None
         if not stat.S_ISREG(st.st_mode):
             return 0
-        if st.st_nlink > 1:
-            key = (st.st_dev, st.st_ino)
-            if key in self.inodes:
-                return 0
-            self.inodes.add(key)
-        return st.st_blocks * 512 if self.disk_usage else st.st_size
+        return counted_size(st, self.inodes, self.disk_usage)
 
 
 def _files(

@@ -21,6 +21,7 @@ from packaging.utils import NormalizedName
 from depsize.env.conda import add_conda_packages
 from depsize.env.importnames import import_names_of
 from depsize.env.metadata import RawDist, read_dist
+from depsize.env.sizes import counted_size
 from depsize.models import EnvScan, FileConflict, InstalledDist, PythonEnv, ScanWarning
 
 _FAST_PATHS = os.sep == "/"  # RECORD paths are POSIX: used as they are where the OS agrees
@@ -51,12 +52,7 @@ class _Walk:
 
     def size_of(self, st: os.stat_result) -> int:
         """Bytes of a stat result; a second link to a counted inode is 0."""
-        if st.st_nlink > 1:
-            key = (st.st_dev, st.st_ino)
-            if key in self.inodes:
-                return 0
-            self.inodes.add(key)
-        return st.st_blocks * 512 if self.disk_usage else st.st_size
+        return counted_size(st, self.inodes, self.disk_usage)
 
     def size(self, path: str, listed: int | None = None) -> int | None:
         """Bytes of a walked file: known, else the RECORD size, else stat it now."""
