@@ -595,3 +595,18 @@ def test_named_without_import__drivers_and_logging_handlers__configured(tmp_path
     assert verdicts["python-json-logger"].evidence[0].text == (
         "names pythonjsonlogger.jsonlogger.JsonFormatter"
     )
+
+
+def test_largest_distributions__installer_tooling_named_as_such(tmp_path: Path) -> None:
+    from depsize.report.largest import dist_rows
+
+    files = {"main.py": "import requests\n", "requirements.txt": "requests\n"}
+    dists = [_dist("requests", "requests/__init__.py"), _dist("pip", "pip/__init__.py")]
+    analysis = _run(tmp_path, files, dists)
+
+    rows = {
+        row.name.split()[0]: row.pulled_in_by
+        for row in dist_rows(analysis, {"requests": "requests"})
+    }
+    assert rows["pip"] == "nothing declared (installer tooling)"
+    assert rows["requests"] == "requests (used)"
