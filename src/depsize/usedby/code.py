@@ -17,6 +17,7 @@ from pathlib import Path
 
 from packaging.utils import NormalizedName
 
+from depsize.imports import fastscan
 from depsize.imports.extract import decode_source, scan_bytes
 from depsize.imports.model import RawImport
 from depsize.models import InstalledDist
@@ -68,6 +69,9 @@ class CodeSearch:
         """(candidate, source) → files of the source found to import the candidate."""
         self.files_read = 0
         self.files_scanned = 0
+        self.optional_modules: dict[tuple[NormalizedName, str], bool] = {}
+        """(distribution, module file) → loaded only under try/except ImportError by its own
+        distribution (memoised: several candidates can sit in one module)."""
 
     def search(self, dist: InstalledDist) -> None:
         if not self.owners or dist.editable:
@@ -100,27 +104,11 @@ class CodeSearch:
         httpx's ``_main`` (the CLI, which imports rich) is loaded by ``try: from ._main import
         main except ImportError`` in ``httpx/__init__.py``, so httpx runs without rich. False
         when any importer loads it plainly, or none is found (an entry point may run it)."""
-        leaf = path.stem if path.name != "__init__.py" else path.parent.name
-        word = leaf.encode()
-        site = os.fspath(dist.site_packages)
-        kinds: list[bool] = []
-        for rel, _size in dist.files:
-            if not is_library_code(rel) or f"{site}/{rel}" == os.fspath(path):
-                continue
-            try:
-                with open(f"{site}/{rel}", "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                continue
-            if word not in data:
-                continue
-            scan = scan_bytes(data, spelled=False)
-            kinds.extend(
-                raw.kind == "conditional"
-                for raw in scan.imports
-                if raw.module.rsplit(".", 1)[-1] == leaf or leaf in raw.names
-            )
-        return bool(kinds) and all(kinds)
+        key = (dist.name, os.fspath(path))
+        known = self.optional_modules.get(key)
+        if known is None:
+            known = self.optional_modules[key] = _loaded_only_optionally(dist, path)
+        return known
 
     def _words(self, data: bytes) -> set[bytes]:
         """The candidates' names ``data`` may import."""
@@ -206,6 +194,35 @@ class CodeSearch:
                     dynamic=raw.kind == "dynamic",
                 )
             )
+
+
+def _loaded_only_optionally(dist: InstalledDist, path: Path) -> bool:
+    """Whether every import of the module at ``path`` inside its own distribution sits under
+    ``try/except ImportError``; False when none is found (an entry point may run it). Only the
+    files whose import lines name the module are scanned."""
+    leaf = path.stem if path.name != "__init__.py" else path.parent.name
+    word = re.compile(rb"(?<!\w)" + re.escape(leaf.encode()) + rb"\b")
+    site = os.fspath(dist.site_packages)
+    kinds: list[bool] = []
+    for rel, _size in dist.files:
+        if not is_library_code(rel) or f"{site}/{rel}" == os.fspath(path):
+            continue
+        try:
+            with open(f"{site}/{rel}", "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if leaf.encode() not in data or not word.search(import_lines(data)):
+            continue
+        scan = fastscan.scan_text(data.decode("utf-8", "replace"))
+        if scan is None:  # only the full parse could tell: take it as a plain import
+            return False
+        kinds.extend(
+            raw.kind == "conditional"
+            for raw in scan.imports
+            if raw.module.rsplit(".", 1)[-1] == leaf or leaf in raw.names
+        )
+    return bool(kinds) and all(kinds)
 
 
 def _handler_raises(lines: list[str], line: int) -> bool:
