@@ -7,32 +7,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName
 
 from depsize.attribute import Attribution, Root, RootSizes, attribute, freed
+from depsize.evidence import (
+    Evidence,
+    Usage,
+    collect_usage,
+    dependency_evidence,
+    site_evidence,
+    stub_evidence,
+)
 from depsize.graph import DepGraph, State
 from depsize.imports.configured import module_names
-from depsize.imports.model import ImportSite, ProjectImports, StubUse
+from depsize.imports.model import ImportSite, ProjectImports
 from depsize.models import REMOVABLE, STATUS_TABLE, Confidence, EnvScan, Status, from_env_folder
 from depsize.recommend import Recommendation
 from depsize.requirements.model import DeclaredRequirement, is_applicable
+from depsize.undeclared import DeclaredElsewhere, Undeclared, find_elsewhere, find_undeclared
 from depsize.units import human
 from depsize.usedby import DependencyUse, DependencyUses
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Why a status was given: an import site, a command line or a plugin link."""
-
-    file: Path | None
-    line: int | None
-    text: str
-    kind: str
-    scope: str = "live"
 
 
 @dataclass(frozen=True)
@@ -64,34 +61,6 @@ class Verdict:
 
 
 @dataclass(frozen=True)
-class Undeclared:
-    """An imported module no declared requirement provides."""
-
-    module: str
-    evidence: tuple[Evidence, ...]
-    dists: tuple[NormalizedName, ...] = ()
-    required_by: tuple[NormalizedName, ...] = ()
-    hint: str | None = None
-
-    @property
-    def installed(self) -> bool:
-        return bool(self.dists)
-
-
-@dataclass(frozen=True)
-class DeclaredElsewhere:
-    """An import a declaration satisfies in an extra or group that was not judged (its
-    distribution is not installed here, or ``--group`` left it out): not undeclared."""
-
-    module: str
-    evidence: tuple[Evidence, ...]
-    dists: tuple[NormalizedName, ...]
-    declared_in: tuple[str, ...]
-    """``extra `postgres```, ``group `docs```."""
-    installed: bool
-
-
-@dataclass(frozen=True)
 class Judgement:
     verdicts: tuple[Verdict, ...]
     undeclared: tuple[Undeclared, ...]
@@ -102,80 +71,6 @@ class Judgement:
     removable_exclusive_sum: int = 0
     ignored: tuple[str, ...] = field(default=())
     elsewhere: tuple[DeclaredElsewhere, ...] = ()
-
-
-@dataclass(frozen=True)
-class Usage:
-    """Evidence per distribution, split by what it says."""
-
-    imports: dict[NormalizedName, list[ImportSite]]
-    commands: dict[NormalizedName, list[Evidence]]
-    plugins: dict[NormalizedName, list[Evidence]]
-    configured: dict[NormalizedName, list[Evidence]] = field(default_factory=dict)
-    stubs: dict[NormalizedName, StubUse] = field(default_factory=dict)
-    doubts: dict[NormalizedName, str] = field(default_factory=dict)
-    """Why an absence of use is not certain for a distribution (an unproven plugin, stubs
-    of an imported module with no type checker to read them)."""
-    dependency: dict[NormalizedName, list[Evidence]] = field(default_factory=dict)
-    """Declared requirements a used distribution imports, lists in an extra or requires."""
-
-    def used_directly(self) -> set[NormalizedName]:
-        """Distributions whose code the project runs: loaded by its code (not only for type
-        checking, not only from dead code), run as commands, plugged in, named by config."""
-        loaded = {
-            name
-            for name, sites in self.imports.items()
-            if any(s.scope != "dead" and s.kind != "type-checking" for s in sites)
-        }
-        return loaded | set(self.commands) | set(self.plugins) | set(self.configured)
-
-
-def collect_usage(
-    imports: ProjectImports, resolve: Callable[[ImportSite], tuple[NormalizedName, ...]]
-) -> Usage:
-    by_dist: dict[NormalizedName, list[ImportSite]] = {}
-    for site in imports.third_party_sites():
-        for dist in resolve(site):
-            by_dist.setdefault(dist, []).append(site)
-    commands: dict[NormalizedName, list[Evidence]] = {}
-    for use in imports.commands:
-        commands.setdefault(use.dist, []).append(Evidence(use.file, use.line, use.text, "command"))
-    plugins: dict[NormalizedName, list[Evidence]] = {}
-    for plugin in imports.plugins:
-        plugins.setdefault(plugin.dist, []).append(
-            Evidence(plugin.file, plugin.line, plugin.reason, "plugin")
-        )
-    stubs = {s.dist: s for s in imports.stubs}
-    doubts = {p.dist: p.reason for p in reversed(imports.unproven_plugins)}
-    for stub in imports.stubs:
-        if stub.sites and stub.checker is None:
-            typed = ", ".join(stub.typed)
-            doubts[stub.dist] = f"stubs for {typed}, which is imported, but no type checker is run"
-    configured: dict[NormalizedName, list[Evidence]] = {}
-    for named in imports.configured:
-        evidence = Evidence(named.file, named.line, named.text, "configured")
-        configured.setdefault(named.dist, []).append(evidence)
-    return Usage(by_dist, commands, plugins, configured, stubs, doubts)
-
-
-def _stub_evidence(stub: StubUse) -> tuple[Evidence, ...] | None:
-    """Evidence of stubs in use: an import of what they type and a type checker to read them."""
-    if not stub.sites or stub.checker is None:
-        return None
-    sites = tuple(
-        Evidence(s.file, s.line, f"stubs for {s.module}: import {s.module}", "types", s.scope)
-        for s in stub.sites
-    )
-    checker = stub.checker
-    return (*sites, Evidence(checker.file, checker.line, checker.text, "type-checker"))
-
-
-def _dependency_evidence(uses: Iterable[DependencyUse]) -> list[Evidence]:
-    return [Evidence(u.file, u.line, u.describe(), "dependency") for u in uses]
-
-
-def _site_evidence(sites: Iterable[ImportSite]) -> tuple[Evidence, ...]:
-    return tuple(Evidence(s.file, s.line, f"import {s.module}", s.kind, s.scope) for s in sites)
 
 
 def _import_status(
@@ -212,7 +107,7 @@ def _without_import(
         if name in found:
             return status, tuple(found[name])  # type: ignore[return-value]
     stub = usage.stubs.get(name)
-    evidence = _stub_evidence(stub) if stub else None
+    evidence = stub_evidence(stub) if stub else None
     if evidence:
         return "types", evidence
     if name in usage.dependency and not requirers:
@@ -226,12 +121,12 @@ def _judge_one(
     sites = usage.imports.get(req.name, [])
     by_import = _import_status(sites, req.is_dev)
     if by_import and by_import[0] == "used":
-        return "used", _site_evidence(by_import[1])
+        return "used", site_evidence(by_import[1])
     found = _without_import(req.name, usage, requirers)
     if found is not None:
         return found
     if by_import:
-        return by_import[0], _site_evidence(by_import[1])
+        return by_import[0], site_evidence(by_import[1])
     if requirers:
         return "transitive-only", ()
     return "unused", ()
@@ -330,8 +225,8 @@ def judge(data: JudgeInput) -> Judgement:
     freed_bytes, _ = freed(data.scan, data.graph, roots, set(removable))
     return Judgement(
         verdicts=tuple(verdicts),
-        undeclared=tuple(_undeclared(data, sizes)),
-        elsewhere=tuple(_elsewhere(data)),
+        undeclared=tuple(find_undeclared(data, sizes)),
+        elsewhere=tuple(find_elsewhere(data)),
         roots=tuple(roots),
         attribution=attribution,
         removable=removable,
@@ -383,7 +278,7 @@ def _with_dependency_uses(
     dependency: dict[NormalizedName, list[Evidence]] = {}
     for name, uses in found.uses.items():
         if any(_needs(use) for use in uses):
-            dependency[name] = _dependency_evidence(uses)
+            dependency[name] = dependency_evidence(uses)
         else:  # only optional imports at a module's top: the library works without it
             where = from_env_folder(uses[0].file) or str(uses[0].file)
             doubts.setdefault(
@@ -421,7 +316,7 @@ def _verdict(
     if not is_applicable(req, data.marker_env):
         return Verdict(req, "not-applicable", version=version, also=also)
     if dist is None:
-        evidence = _site_evidence(usage.imports.get(req.name, []))
+        evidence = site_evidence(usage.imports.get(req.name, []))
         return Verdict(req, "not-installed", evidence=evidence, also=also)
     requirers = _requirers(req.name, sizes)
     status, evidence = _judge_one(req, usage, requirers)
@@ -509,65 +404,6 @@ def _closure_of(
     out: set[NormalizedName] = set()
     for name in names:
         out |= sizes[name].reach
-    return out
-
-
-def _by_module(
-    data: JudgeInput, keep: Callable[[ImportSite, tuple[NormalizedName, ...]], bool]
-) -> dict[tuple[str, tuple[NormalizedName, ...]], list[ImportSite]]:
-    """Third-party import sites ``keep`` accepts, by (top-level module, providing dists)."""
-    modules: dict[tuple[str, tuple[NormalizedName, ...]], list[ImportSite]] = {}
-    for site in data.imports.third_party_sites():
-        if site.guess:
-            continue  # a loader table's string proves use, never a need
-        dists = data.resolve(site)
-        if keep(site, dists):
-            modules.setdefault((site.module.split(".")[0], dists), []).append(site)
-    return dict(sorted(modules.items()))
-
-
-def _undeclared(data: JudgeInput, sizes: Mapping[NormalizedName, RootSizes]) -> list[Undeclared]:
-    declared = {r.name for r in data.declared} | {r.name for r in data.elsewhere}
-
-    def keep(site: ImportSite, dists: tuple[NormalizedName, ...]) -> bool:
-        if dists:
-            return not set(dists) & declared
-        return site.kind in ("runtime", "dynamic")
-
-    out = []
-    ignored = data.ignore.get("undeclared", frozenset()) | data.ignore.get("*", frozenset())
-    for (module, dists), sites in _by_module(data, keep).items():
-        if set(dists) & ignored or module in ignored:
-            continue
-        required_by = tuple(sorted(n for n, r in sizes.items() if set(dists) & r.reach))
-        out.append(
-            Undeclared(
-                module,
-                _site_evidence(sites),
-                dists,
-                required_by,
-                None if dists else data.hint(module),
-            )
-        )
-    return out
-
-
-def _elsewhere(data: JudgeInput) -> list[DeclaredElsewhere]:
-    """Imports only a declaration that is not judged satisfies (an extra not installed)."""
-    judged = {r.name for r in data.declared}
-    where: dict[NormalizedName, list[str]] = {}
-    for req in data.elsewhere:
-        label = f"{'extra' if req.group_kind == 'extra' else 'group'} `{req.group}`"
-        where.setdefault(req.name, []).append(label)
-
-    def keep(_site: ImportSite, dists: tuple[NormalizedName, ...]) -> bool:
-        return bool(set(dists) & set(where)) and not set(dists) & judged
-
-    out = []
-    for (module, dists), sites in _by_module(data, keep).items():
-        declared_in = tuple(dict.fromkeys(g for d in dists for g in where.get(d, ())))
-        installed = any(d in data.scan.dists for d in dists)
-        out.append(DeclaredElsewhere(module, _site_evidence(sites), dists, declared_in, installed))
     return out
 
 

@@ -12,12 +12,14 @@ from typing import Any
 from depsize import __version__
 from depsize.analyze import Analysis
 from depsize.check import CheckResult, Outcome
+from depsize.evidence import Evidence
 from depsize.models import REPORT_SCHEMA_VERSION
 from depsize.recommend import Recommendation
 from depsize.report.view import project_relative, site_relative
 from depsize.requirements.model import DeclaredRequirement
+from depsize.undeclared import DeclaredElsewhere, Undeclared
 from depsize.unreached import own_bytes, split_unreached
-from depsize.verdicts import DeclaredElsewhere, Evidence, Undeclared, Verdict
+from depsize.verdicts import Verdict
 
 SCHEMA_VERSION = REPORT_SCHEMA_VERSION
 

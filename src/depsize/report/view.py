@@ -8,12 +8,13 @@ from pathlib import Path
 
 from depsize.analyze import Analysis
 from depsize.attribute import RootSizes
+from depsize.evidence import Evidence
 from depsize.imports.model import IMPORT_KINDS
 from depsize.models import REMOVABLE, STATUS_TABLE, from_env_folder
 from depsize.report.largest import DEFAULT_TOP_DISTS, DistRow, dist_rows
 from depsize.units import human
 from depsize.unreached import own_bytes, split_unreached
-from depsize.verdicts import Evidence, Verdict
+from depsize.verdicts import Verdict
 
 SORT_KEYS = ("exclusive", "closure", "own", "share", "name")
 COLUMNS = (
