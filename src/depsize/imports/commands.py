@@ -72,16 +72,22 @@ def command_files(root: Path, above: Sequence[Path] = ()) -> Iterator[Path]:
 
 def _walk_command_files(root: Path) -> Iterator[Path]:
     """Command files in the root, two folder levels down, CI workflows, and shell scripts at any
-    depth (``wallets/grpc/update.sh`` runs a code generator)."""
-    for folder, dirs, names in os.walk(root):
-        rel = Path(folder).relative_to(root)
-        depth = len(rel.parts)
+    depth (``wallets/grpc/update.sh`` runs a code generator). Below the top levels only names
+    ending in ``.sh`` are looked at (string work: this walks the whole project)."""
+    top = os.fspath(root)
+    for folder, dirs, names in os.walk(top):
+        rel_text = folder[len(top) + 1 :]
+        parts = tuple(rel_text.split(os.sep)) if rel_text else ()  # noqa: PTH206 - hot walk: str ops
         dirs[:] = sorted(
-            d for d in dirs if d not in SKIP_DIRS and not (Path(folder, d) / "pyvenv.cfg").exists()
+            d
+            for d in dirs
+            if d not in SKIP_DIRS and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))  # noqa: PTH110, PTH118 - hot walk
         )
-        shallow = depth <= _MAX_DEPTH or (depth < 2 + _MAX_DEPTH and rel.parts[0] == ".github")
+        depth = len(parts)
+        shallow = depth <= _MAX_DEPTH or (depth < 2 + _MAX_DEPTH and parts[0] == ".github")
+        rel = Path(*parts)
         for name in sorted(names):
-            if (shallow or name.lower().endswith(".sh")) and _is_command_file(rel, name):
+            if (shallow or name[-3:].lower() == ".sh") and _is_command_file(rel, name):
                 yield Path(folder, name)
 
 
