@@ -212,6 +212,7 @@ def _with_project(base: Analysis) -> Analysis:
             ),
             locked=declared.locked,
             elsewhere=elsewhere,
+            project_name=declared.project_name,
             used_by=partial(find_dependency_uses, base.scan, base.graph),
         )
     )

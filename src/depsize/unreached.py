@@ -8,12 +8,14 @@ install -e .``) is the project, not something extraneous. Both stay in the env t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName
 
+from depsize.models import InstalledDist
 from depsize.recommend import Recommendation
 from depsize.units import human
 
@@ -31,23 +33,44 @@ class Unreached:
     project: tuple[NormalizedName, ...]
 
 
-def _is_project(analysis: Analysis, name: NormalizedName) -> bool:
-    declared = analysis.declared
-    if declared is not None and declared.project_name == name:
-        return True
-    location = analysis.scan.dists[name].editable_location
-    if location is None:
-        return False
+def project_distributions(
+    dists: Mapping[NormalizedName, InstalledDist],
+    project: Path,
+    project_name: NormalizedName | None,
+    first_party: frozenset[str] = frozenset(),
+) -> frozenset[NormalizedName]:
+    """The project's own distributions installed in the env (``pip install -e .``): the name
+    its pyproject declares, an editable install of the project folder or a folder inside it,
+    or a distribution every import name of which is the project's own (``lib/TWCManager``)."""
     try:
-        return Path(location).resolve() == analysis.settings.project.resolve()
+        root = project.resolve()
     except OSError:
-        return False
+        root = project.absolute()
+    own = set()
+    for dist in dists.values():
+        location = dist.editable_location
+        inside = location is not None and Path(location).absolute().is_relative_to(root)
+        tops = {n.partition(".")[0] for n in dist.import_names}
+        if dist.name == project_name or inside or (tops and tops <= first_party):
+            own.add(dist.name)
+    return frozenset(own)
+
+
+def _project_names(analysis: Analysis) -> frozenset[NormalizedName]:
+    declared, imports = analysis.declared, analysis.imports
+    return project_distributions(
+        analysis.scan.dists,
+        analysis.settings.project,
+        declared.project_name if declared is not None else None,
+        imports.first_party if imports is not None else frozenset(),
+    )
 
 
 def split_unreached(analysis: Analysis) -> Unreached:
     """The attribution's unreached distributions, by kind (each name in exactly one)."""
     names = analysis.attribution.extraneous
-    project = tuple(n for n in names if _is_project(analysis, n))
+    own = _project_names(analysis)
+    project = tuple(n for n in names if n in own)
     tooling = tuple(n for n in names if n in INSTALLER_TOOLING and n not in project)
     rest = tuple(n for n in names if n not in project and n not in tooling)
     return Unreached(extraneous=rest, tooling=tooling, project=project)

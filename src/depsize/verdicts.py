@@ -29,6 +29,7 @@ from depsize.recommend import Recommendation
 from depsize.requirements.model import DeclaredRequirement, is_applicable
 from depsize.undeclared import DeclaredElsewhere, Undeclared, find_elsewhere, find_undeclared
 from depsize.units import human
+from depsize.unreached import project_distributions
 from depsize.usedby import DependencyUse, DependencyUses
 
 
@@ -180,6 +181,9 @@ class JudgeInput:
     """Lock lines (versions, not declarations): shown with their name's row, trimmed with it."""
     elsewhere: tuple[DeclaredRequirement, ...] = ()
     """Declarations that are not judged: an import they satisfy is not undeclared."""
+    project_name: NormalizedName | None = None
+    """The name the project's own pyproject declares: its installed distribution is no user of
+    the project's requirements."""
     used_by: Callable[[frozenset[NormalizedName], frozenset[State]], DependencyUses] | None = None
     """Finds the candidates' uses by the distributions reached from the given states (reads
     their files: :func:`depsize.usedby.find_dependency_uses` bound to the scan and graph);
@@ -262,7 +266,9 @@ def _with_dependency_uses(
     if not candidates:
         return usage
     extras = {root.name: root.extras for root in roots}
-    own = _project_dists(data)
+    own = project_distributions(
+        data.scan.dists, data.imports.root, data.project_name, data.imports.first_party
+    )
     starts = frozenset(
         state
         for name in usage.used_directly() - own
@@ -381,21 +387,6 @@ def _confidence(
     if status == "unused" and loaders:
         return "likely", f"a computed import may load it: {loaders[0].describe(data.imports.root)}"
     return "certain", None
-
-
-def _project_dists(data: JudgeInput) -> set[NormalizedName]:
-    """The project's own distributions installed in the env (``pip install -e .``): their
-    metadata repeats the project's requirements, which says nothing about their use."""
-    root = data.imports.root
-    first_party = data.imports.first_party
-    own = set()
-    for dist in data.scan.dists.values():
-        location = dist.editable_location
-        inside = location is not None and (location == root or location.is_relative_to(root))
-        tops = {n.partition(".")[0] for n in dist.import_names}
-        if inside or (tops and tops <= first_party):
-            own.add(dist.name)
-    return own
 
 
 def _closure_of(
