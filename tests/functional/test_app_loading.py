@@ -7,19 +7,12 @@ made with, and that the truly removable requirement is still found with confiden
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 from depsize.analyze import Analysis, Settings, analyze
 from depsize.imports.extract import scan_bytes
+from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
-
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
 
 def _dist(name: str, *modules: str) -> DistSpec:
@@ -28,7 +21,7 @@ def _dist(name: str, *modules: str) -> DistSpec:
 
 def _run(tmp_path: Path, files: dict[str, str], dists: list[DistSpec]) -> Analysis:
     project = tmp_path / "project"
-    _write(project, files)
+    write_files(project, files, dedent=True)
     built = make_site_packages(tmp_path, dists)
     return analyze(Settings(project=project, env_dir=built.prefix, use_cache=False))
 
@@ -425,12 +418,13 @@ def test_python2_file__still_hinted_as_python2() -> None:
 
 def test_pep758_file_with_target_314__imports_kept_and_removals_certain(tmp_path: Path) -> None:
     project = tmp_path / "project"
-    _write(
+    write_files(
         project,
         {
             "main.py": "try:\n    import pandas\nexcept ValueError, TypeError:\n    pass\n",
             "requirements.txt": "pandas\nunusedpkg\n",
         },
+        dedent=True,
     )
     built = make_site_packages(tmp_path, LOADER_DISTS, python="3.14.0")
     analysis = analyze(Settings(project=project, env_dir=built.prefix, use_cache=False))

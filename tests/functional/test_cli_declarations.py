@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from depsize.cli import main
 from depsize.units import human
+from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
 
 DISTS = [
@@ -38,14 +39,6 @@ SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "schema.json").read_te
 
 def _env(tmp_path: Path) -> Path:
     return make_site_packages(tmp_path / "env", DISTS).prefix
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
 
 
 def _run(*args: str | Path) -> Result:
@@ -106,7 +99,7 @@ def test_cli_scan__extra_imported_and_installed__judged_used_under_its_group(
     tmp_path: Path, manifest: str
 ) -> None:
     name, text, kind = EXTRA_MANIFESTS[manifest]
-    project = _write(
+    project = write_files(
         tmp_path / "project",
         {
             name: text,
@@ -136,7 +129,7 @@ def test_cli_scan__extra_imported_and_installed__judged_used_under_its_group(
 def test_cli_scan__extra_left_out_by_group__declared_elsewhere_not_undeclared(
     tmp_path: Path,
 ) -> None:
-    project = _write(
+    project = write_files(
         tmp_path / "project",
         {
             "pyproject.toml": '[project]\nname = "app"\nversion = "0"\n'
@@ -165,7 +158,7 @@ COOKIECUTTER = {
 def test_cli_scan__local_txt_includes_base_adds_pytest__dev_file_pytest_used(
     tmp_path: Path,
 ) -> None:
-    project = _write(tmp_path / "project", COOKIECUTTER)
+    project = write_files(tmp_path / "project", COOKIECUTTER)
     data = _scan(project, _env(tmp_path), "--entry", "config/wsgi.py")
     rows = _rows(data)
     assert (rows["pytest"]["group"], rows["pytest"]["status"]) == ("dev", "used")
@@ -194,7 +187,7 @@ DUPLICATE = {
 def test_cli_scan__name_in_requirements_and_pyproject__one_row_both_sources(
     tmp_path: Path,
 ) -> None:
-    project = _write(tmp_path / "project", DUPLICATE)
+    project = write_files(tmp_path / "project", DUPLICATE)
     data = _scan(project, _env(tmp_path))
     assert [r["name"] for r in data["requirements"]] == ["webframe", "oldclient"]
     row = _rows(data)["oldclient"]
@@ -216,7 +209,7 @@ def test_cli_scan__name_in_requirements_and_pyproject__one_row_both_sources(
 
 
 def test_cli_check__name_declared_twice__counted_once_both_lines_listed(tmp_path: Path) -> None:
-    project = _write(tmp_path / "project", DUPLICATE)
+    project = write_files(tmp_path / "project", DUPLICATE)
     env = _env(tmp_path)
     failed = _run("check", project, "--env", env, "--no-cache", "--max-unused", "0")
     assert failed.exit_code == 1, failed.output
@@ -228,7 +221,7 @@ def test_cli_check__name_declared_twice__counted_once_both_lines_listed(tmp_path
 
 
 def test_cli_trim__name_declared_twice__both_lines_removed_and_reparsed(tmp_path: Path) -> None:
-    project = _write(tmp_path / "project", DUPLICATE)
+    project = write_files(tmp_path / "project", DUPLICATE)
     built = make_site_packages(tmp_path / "env", DISTS)
     result = _run("trim", project, "--env", built.prefix, "--no-cache", "--in-place")
     assert result.exit_code == 0, result.output
@@ -247,7 +240,7 @@ def test_cli_trim__name_declared_twice__both_lines_removed_and_reparsed(tmp_path
 
 
 def test_cli_trim__runtime_and_dev_lines_tests_import__dev_line_kept(tmp_path: Path) -> None:
-    project = _write(
+    project = write_files(
         tmp_path / "project",
         {
             "requirements.txt": "webframe\noldclient\n",
@@ -271,7 +264,7 @@ def test_cli_trim__runtime_and_dev_lines_tests_import__dev_line_kept(tmp_path: P
 def test_cli_scan__project_named_in_its_own_extra_and_editable__never_judged(
     tmp_path: Path,
 ) -> None:
-    project = _write(
+    project = write_files(
         tmp_path / "project",
         {
             "pyproject.toml": '[project]\nname = "App"\nversion = "0"\n'

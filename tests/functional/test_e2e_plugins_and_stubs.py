@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from depsize.analyze import Settings, analyze
 from depsize.cli import main
 from depsize.verdicts import Verdict
+from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
 
 from .conftest import RealVenv, build_venv
@@ -54,13 +55,6 @@ PROJECT = {
 }
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    return root
-
-
 @pytest.fixture(scope="module")
 def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> RealVenv:
     return build_venv(Path(sys.executable), tmp_path_factory.mktemp("plugins") / "venv", PACKAGES)
@@ -68,7 +62,7 @@ def plugin_venv(tmp_path_factory: pytest.TempPathFactory) -> RealVenv:
 
 @pytest.fixture(scope="module")
 def verdicts(plugin_venv: RealVenv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Verdict]:
-    project = _write(tmp_path_factory.mktemp("svc") / "svc", PROJECT)
+    project = write_files(tmp_path_factory.mktemp("svc") / "svc", PROJECT)
     analysis = analyze(Settings(project=project, env_dir=plugin_venv.prefix, use_cache=False))
     assert analysis.judgement is not None
     return {v.requirement.name: v for v in analysis.judgement.verdicts}
@@ -154,7 +148,7 @@ def _scan_json(project: Path, env: Path) -> dict[str, Any]:
 
 def test_scan__pre_commit_at_repository_root__command_with_root_evidence(tmp_path: Path) -> None:
     built = make_site_packages(tmp_path, [_tool("pre-commit"), _tool("black")])
-    repo = _write(
+    repo = write_files(
         tmp_path / "repo",
         {
             ".git/HEAD": "ref: refs/heads/main\n",
@@ -177,7 +171,7 @@ def test_scan__pre_commit_at_repository_root__command_with_root_evidence(tmp_pat
 
 def test_scan__workspace_member_linted_by_root_workflow__command(tmp_path: Path) -> None:
     built = make_site_packages(tmp_path, [_tool("ruff"), _tool("isort")])
-    repo = _write(
+    repo = write_files(
         tmp_path / "repo",
         {
             ".git/HEAD": "ref: refs/heads/main\n",
@@ -204,7 +198,7 @@ def test_scan__workspace_member_linted_by_root_workflow__command(tmp_path: Path)
 def test_cli_scan__plugin_acting_on_install__evidence_shown_from_site_packages(
     plugin_venv: RealVenv, tmp_path: Path
 ) -> None:
-    project = _write(tmp_path / "svc", PROJECT)
+    project = write_files(tmp_path / "svc", PROJECT)
     module = plugin_venv.site_packages / "pytest_sugar.py"
     assert module.is_file()
 

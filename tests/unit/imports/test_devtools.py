@@ -14,6 +14,7 @@ from depsize.imports.commands import read_commands
 from depsize.imports.devtools import tool_configs
 from depsize.imports.repo import config_entries, config_folders, repository_root
 from depsize.models import InstalledDist
+from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
 
 
@@ -46,14 +47,6 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[NormalizedName, Inst
     return scan_env(from_prefix(built.prefix, how="test")).dists
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 def _commands(result: ProjectImports, base: Path) -> set[tuple[str, str, int]]:
     return {(c.dist, c.file.relative_to(base).as_posix(), c.line) for c in result.commands}
 
@@ -84,7 +77,7 @@ def test_config_folders__no_git_above__project_only(tmp_path: Path) -> None:
 def test_analyze_imports__pre_commit_config_at_repository_root__pre_commit_is_a_command(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    repo = _write(
+    repo = write_files(
         tmp_path / "repo",
         {
             ".git/HEAD": "ref: refs/heads/main\n",
@@ -105,7 +98,7 @@ def test_analyze_imports__pre_commit_config_at_repository_root__pre_commit_is_a_
 def test_analyze_imports__same_config_without_git__not_looked_for_above(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    repo = _write(
+    repo = write_files(
         tmp_path / "repo",
         {".pre-commit-config.yaml": "repos: []\n", "backend/app.py": "print(1)\n"},
     )
@@ -118,7 +111,7 @@ def test_analyze_imports__same_config_without_git__not_looked_for_above(
 def test_analyze_imports__workflow_at_repository_root_runs_lint__command_with_that_line(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    repo = _write(
+    repo = write_files(
         tmp_path / "repo",
         {
             ".git": "gitdir: /elsewhere/worktrees/x\n",
@@ -139,7 +132,7 @@ def test_analyze_imports__workflow_at_repository_root_runs_lint__command_with_th
 def test_analyze_imports__tool_sections_and_files__each_a_command_with_its_line(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(
+    root = write_files(
         tmp_path / "proj",
         {
             "pyproject.toml": '[project]\nname = "p"\n\n[tool.ruff.lint]\nselect = ["E"]\n\n'

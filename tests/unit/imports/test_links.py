@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,14 @@ from depsize.imports.commands import read_commands
 from depsize.imports.roots import source_roots
 from depsize.imports.strings import spelled_in_code, spelled_in_config
 from depsize.models import ScanWarning
+from support.projects import write_files
 from tests.unit.imports.helpers import dists_of, make_dist
 
 PY = (3, 11)
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
-
-
 def test_script_folder_on_sys_path__sibling_imports_are_ours_and_live(tmp_path: Path) -> None:
-    root = _write(
+    root = write_files(
         tmp_path,
         {
             "bot/main.py": "from helper import run\nimport telegram\n\nif __name__ == '__main__':\n"
@@ -35,6 +27,7 @@ def test_script_folder_on_sys_path__sibling_imports_are_ours_and_live(tmp_path: 
             "bot/unused.py": "import yaml\n",
             "Dockerfile": 'CMD ["python", "bot/main.py"]\n',
         },
+        dedent=True,
     )
     result = analyze_imports(root, {}, PY, use_cache=False)
 
@@ -48,7 +41,7 @@ def test_script_folder_on_sys_path__sibling_imports_are_ours_and_live(tmp_path: 
 
 
 def test_open_site_with_literal_suffix__only_matching_modules_unknown(tmp_path: Path) -> None:
-    root = _write(
+    root = write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -66,6 +59,7 @@ def test_open_site_with_literal_suffix__only_matching_modules_unknown(tmp_path: 
             "app/shop/migrations.py": "import alembic\n",
             "app/old.py": "import reportlab\n",
         },
+        dedent=True,
     )
     result = analyze_imports(root, {}, PY, use_cache=False)
 
@@ -77,13 +71,14 @@ def test_open_site_with_literal_suffix__only_matching_modules_unknown(tmp_path: 
 
 
 def test_exec_in_live_code__open_site_that_loads_nothing_by_name(tmp_path: Path) -> None:
-    root = _write(
+    root = write_files(
         tmp_path,
         {
             "main.py": "def run(code):\n    exec(code, {})\n\nif __name__ == '__main__':\n"
             "    run('')\n",
             "plugins/extra.py": "import yaml\n",
         },
+        dedent=True,
     )
     result = analyze_imports(root, {}, PY, use_cache=False)
 
@@ -93,7 +88,7 @@ def test_exec_in_live_code__open_site_that_loads_nothing_by_name(tmp_path: Path)
 
 
 def test_build_system_of_pyproject__names_no_configured_package(tmp_path: Path) -> None:
-    root = _write(
+    root = write_files(
         tmp_path,
         {
             "pyproject.toml": """
@@ -106,6 +101,7 @@ def test_build_system_of_pyproject__names_no_configured_package(tmp_path: Path) 
             """,
             "main.py": "",
         },
+        dedent=True,
     )
     dists = dists_of(make_dist("setuptools", ["setuptools"]), make_dist("pydantic", ["pydantic"]))
     result = analyze_imports(root, dists, PY, use_cache=False)
@@ -194,7 +190,7 @@ def test_source_roots__build_backend_settings__folders_found(
     tmp_path: Path, files: dict[str, str], roots: list[str]
 ) -> None:
     project = tmp_path / "project"
-    _write(project, files)
+    write_files(project, files, dedent=True)
     for folder in ("app-src", "lib", "source", "code", "pkgs", "py"):
         (project / folder).mkdir()
     (tmp_path / "outside").mkdir()
@@ -256,7 +252,7 @@ def test_lock_of_a_lock__pinned_generated_in_file__pyproject_is_the_source(
 def test_import_module_of_a_setting__resolved_by_its_assignments(
     tmp_path: Path, settings: str, open_sites: int, redis_scope: str
 ) -> None:
-    root = _write(
+    root = write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -273,6 +269,7 @@ def test_import_module_of_a_setting__resolved_by_its_assignments(
                     pass
             """,
         },
+        dedent=True,
     )
     result = analyze_imports(root, {}, PY, use_cache=False)
 
@@ -281,7 +278,7 @@ def test_import_module_of_a_setting__resolved_by_its_assignments(
 
 
 def test_import_statement_in_a_string__its_module_is_an_edge(tmp_path: Path) -> None:
-    root = _write(
+    root = write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -291,6 +288,7 @@ def test_import_statement_in_a_string__its_module_is_an_edge(tmp_path: Path) -> 
             "manage.py": "import os\n"
             "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'app.settings')\n",
         },
+        dedent=True,
     )
     result = analyze_imports(root, {}, PY, use_cache=False)
 
@@ -301,7 +299,7 @@ def test_import_statement_in_a_string__its_module_is_an_edge(tmp_path: Path) -> 
 def test_app_conventions__alembic_migrations_wagtail_gunicorn_rq__nothing_dead(
     tmp_path: Path,
 ) -> None:
-    root = _write(
+    root = write_files(
         tmp_path,
         {
             "manage.py": "import django\n",
@@ -322,6 +320,7 @@ def test_app_conventions__alembic_migrations_wagtail_gunicorn_rq__nothing_dead(
             "site/tasks.py": "import rq\n",
             "site/old.py": "import reportlab\n",
         },
+        dedent=True,
     )
     result = analyze_imports(root, {}, PY, use_cache=False)
 
@@ -331,7 +330,7 @@ def test_app_conventions__alembic_migrations_wagtail_gunicorn_rq__nothing_dead(
 
 
 def test_rq_job_named_by_fstring_prefix__the_tasks_module_is_an_edge(tmp_path: Path) -> None:
-    root = _write(
+    root = write_files(
         tmp_path,
         {
             "app/__init__.py": "",
@@ -339,6 +338,7 @@ def test_rq_job_named_by_fstring_prefix__the_tasks_module_is_an_edge(tmp_path: P
             "if __name__ == '__main__':\n    run('x')\n",
             "app/tasks.py": "import rq\n",
         },
+        dedent=True,
     )
     result = analyze_imports(root, {}, PY, use_cache=False)
 
@@ -346,7 +346,7 @@ def test_rq_job_named_by_fstring_prefix__the_tasks_module_is_an_edge(tmp_path: P
 
 
 def test_django_settings_variants__chosen_at_deploy__live(tmp_path: Path) -> None:
-    root = _write(
+    root = write_files(
         tmp_path,
         {
             "manage.py": "import os\n"
@@ -358,6 +358,7 @@ def test_django_settings_variants__chosen_at_deploy__live(tmp_path: Path) -> Non
             "config/django/test.py": "from .base import *\n",
             "config/unrelated.py": "import reportlab\n",
         },
+        dedent=True,
     )
     result = analyze_imports(root, {}, PY, use_cache=False)
 

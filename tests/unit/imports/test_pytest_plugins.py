@@ -16,6 +16,7 @@ from depsize.env.scan import scan_env
 from depsize.imports import ProjectImports, analyze_imports
 from depsize.imports.pytestapi import read_pytest_api
 from depsize.models import InstalledDist
+from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
 
 FAKEFS = b'''"""A fake file system."""
@@ -179,14 +180,6 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[NormalizedName, Inst
     return scan_env(from_prefix(built.prefix, how="test")).dists
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 def _analyze(root: Path, dists: dict[NormalizedName, InstalledDist]) -> ProjectImports:
     return analyze_imports(root, dists, (3, 11), use_cache=False)
 
@@ -232,7 +225,7 @@ def test_read_pytest_api__plugin_modules__fixtures_aliases_options_ini_keys_mark
 def test_plugin_uses__fixture_parameter_in_a_test__evidence_is_the_test_line(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(
+    root = write_files(
         tmp_path / "proj",
         {
             "app.py": "print(1)\n",
@@ -248,7 +241,7 @@ def test_plugin_uses__fixture_parameter_in_a_test__evidence_is_the_test_line(
 def test_plugin_uses__alias_fixture_usefixtures_and_marker__each_proven(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(
+    root = write_files(
         tmp_path / "proj",
         {
             "tests/conftest.py": "import pytest\n\n\n@pytest.fixture\ndef runner(fake_process):\n"
@@ -268,7 +261,7 @@ def test_plugin_uses__alias_fixture_usefixtures_and_marker__each_proven(
 def test_plugin_uses__dash_p_in_addopts__evidence_is_the_config_line(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(
+    root = write_files(
         tmp_path / "proj",
         {
             "pyproject.toml": '[project]\nname = "p"\n\n[tool.pytest.ini_options]\n'
@@ -286,7 +279,7 @@ def test_plugin_uses__dash_p_in_addopts__evidence_is_the_config_line(
 def test_plugin_uses__option_in_ci_command_and_ini_key__evidence_is_that_line(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(
+    root = write_files(
         tmp_path / "proj",
         {
             ".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: pytest -n4 tests\n"
@@ -308,7 +301,7 @@ def test_plugin_uses__option_in_ci_command_and_ini_key__evidence_is_that_line(
 def test_plugin_uses__ini_key_only__evidence_is_the_ini_line(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(tmp_path / "proj", {"pytest.ini": "[pytest]\ncov_context = test\n"})
+    root = write_files(tmp_path / "proj", {"pytest.ini": "[pytest]\ncov_context = test\n"})
 
     found = _plugins(_analyze(root, dists))
 
@@ -318,7 +311,7 @@ def test_plugin_uses__ini_key_only__evidence_is_the_ini_line(
 def test_plugin_uses__pytest_plugins_in_conftest__evidence_is_that_line(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(
+    root = write_files(
         tmp_path / "proj", {"conftest.py": 'pytest_plugins = [\n    "pyfakefs.pytest_plugin",\n]\n'}
     )
 
@@ -331,7 +324,7 @@ def test_plugin_uses__installed_fixtures_unused__not_plugins(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
     """pyfakefs, pytest-subprocess, platformdirs: fixtures nobody asks for prove nothing."""
-    root = _write(
+    root = write_files(
         tmp_path / "proj",
         {"app.py": "print(1)\n", "tests/test_a.py": "def test_a(tmp_path):\n    assert tmp_path\n"},
     )
@@ -351,7 +344,7 @@ def test_plugin_uses__installed_fixtures_unused__not_plugins(
 def test_plugin_uses__hooks_only_or_autouse__acts_on_install_while_pytest_runs(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(tmp_path / "proj", {"tests/test_a.py": "def test_a():\n    pass\n"})
+    root = write_files(tmp_path / "proj", {"tests/test_a.py": "def test_a():\n    pass\n"})
 
     found = _plugins(_analyze(root, dists))
 
@@ -366,7 +359,7 @@ def test_plugin_uses__hooks_only_or_autouse__acts_on_install_while_pytest_runs(
 def test_plugin_uses__hooks_only_disabled_by_dash_p_no__not_plugin(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(
+    root = write_files(
         tmp_path / "proj",
         {
             "pytest.ini": "[pytest]\naddopts = -p no:pytest-randomish\n",
@@ -383,7 +376,7 @@ def test_plugin_uses__hooks_only_disabled_by_dash_p_no__not_plugin(
 def test_plugin_uses__no_tests_and_no_pytest__hooks_only_plugin_not_used(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(tmp_path / "proj", {"app.py": "print(1)\n"})
+    root = write_files(tmp_path / "proj", {"app.py": "print(1)\n"})
 
     found = _plugins(_analyze(root, dists))
 

@@ -13,6 +13,7 @@ from depsize.env.scan import scan_env
 from depsize.imports.stubs import stub_targets
 from depsize.models import InstalledDist
 from depsize.verdicts import Verdict
+from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
 
 STUBS = [
@@ -71,17 +72,10 @@ def _verdicts(project: Path, env: Path) -> dict[str, Verdict]:
     return {v.requirement.name: v for v in analysis.judgement.verdicts}
 
 
-def _project(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    return root
-
-
 def test_verdict__stubs_of_imported_module_with_mypy__types_with_import_and_checker(
     tmp_path: Path, env: Path
 ) -> None:
-    project = _project(
+    project = write_files(
         tmp_path / "proj",
         {
             "requirements.txt": "requests\ntypes-requests\ntypes-toml\ntypes-python-slugify\n",
@@ -110,7 +104,7 @@ def test_verdict__stubs_of_imported_module_with_mypy__types_with_import_and_chec
 def test_verdict__stubs_without_type_checker__unused_but_only_likely(
     tmp_path: Path, env: Path
 ) -> None:
-    project = _project(
+    project = write_files(
         tmp_path / "proj",
         {"requirements.txt": "requests\ntypes-requests\n", "app.py": "import requests\n"},
     )
@@ -126,7 +120,7 @@ def test_verdict__stubs_without_type_checker__unused_but_only_likely(
 def test_verdict__type_checker_run_by_ci_and_import_only_in_tests__types(
     tmp_path: Path, env: Path
 ) -> None:
-    project = _project(
+    project = write_files(
         tmp_path / "proj",
         {
             "requirements.txt": "types-requests\n",

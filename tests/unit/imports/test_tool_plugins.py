@@ -14,6 +14,7 @@ from depsize.env.scan import scan_env
 from depsize.imports import ProjectImports, analyze_imports
 from depsize.imports.toolplugins import mkdocs_names, sphinx_names
 from depsize.models import InstalledDist
+from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
 
 
@@ -56,13 +57,6 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def dists(env: Path) -> dict[NormalizedName, InstalledDist]:
     return scan_env(from_prefix(env, how="test")).dists
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    return root
 
 
 def _plugins(result: ProjectImports) -> dict[str, tuple[str, str | None, int | None]]:
@@ -127,7 +121,7 @@ def test_mkdocs_names__mkdocstrings_without_handler__python_by_default(tmp_path:
 def test_analyze_imports__mkdocs_yml__each_named_plugin_with_its_line_unnamed_one_not(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(tmp_path / "docsproj", {"mkdocs.yml": MKDOCS_YML})
+    root = write_files(tmp_path / "docsproj", {"mkdocs.yml": MKDOCS_YML})
 
     found = _plugins(analyze_imports(root, dists, (3, 11), use_cache=False))
 
@@ -142,7 +136,7 @@ def test_analyze_imports__mkdocs_yml__each_named_plugin_with_its_line_unnamed_on
 def test_analyze_imports__sphinx_conf__extensions_and_theme(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(
+    root = write_files(
         tmp_path / "proj",
         {
             "docs/conf.py": 'extensions = [\n    "sphinx.ext.autodoc",\n]\n'
@@ -166,7 +160,7 @@ def test_analyze_imports__sphinx_conf__extensions_and_theme(
 def test_analyze_imports__flake8_configured__extensions_act_code_in_config_is_evidence(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(
+    root = write_files(
         tmp_path / "proj",
         {
             ".flake8": "[flake8]\nextend-select = B950\nformat = json\n",
@@ -188,7 +182,7 @@ def test_analyze_imports__flake8_configured__extensions_act_code_in_config_is_ev
 def test_analyze_imports__flake8_not_used__its_extensions_are_not_plugins(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(tmp_path / "proj", {"app.py": "print(1)\n"})
+    root = write_files(tmp_path / "proj", {"app.py": "print(1)\n"})
 
     found = _plugins(analyze_imports(root, dists, (3, 11), use_cache=False))
 
@@ -198,7 +192,7 @@ def test_analyze_imports__flake8_not_used__its_extensions_are_not_plugins(
 def test_analyze_imports__pylint_load_plugins__plugin_with_its_line(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(tmp_path / "proj", {".pylintrc": "[MAIN]\nload-plugins = pylint_django\n"})
+    root = write_files(tmp_path / "proj", {".pylintrc": "[MAIN]\nload-plugins = pylint_django\n"})
 
     found = _plugins(analyze_imports(root, dists, (3, 11), use_cache=False))
 
@@ -208,7 +202,7 @@ def test_analyze_imports__pylint_load_plugins__plugin_with_its_line(
 def test_analyze_imports__consumer_loading_every_plugin_used__plugin_acts_on_install(
     tmp_path: Path, dists: dict[NormalizedName, InstalledDist]
 ) -> None:
-    root = _write(tmp_path / "proj", {"app.py": "import keyring\nimport sqlalchemy\n"})
+    root = write_files(tmp_path / "proj", {"app.py": "import keyring\nimport sqlalchemy\n"})
 
     result = analyze_imports(root, dists, (3, 11), use_cache=False)
 
@@ -226,7 +220,7 @@ def test_analyze_imports__consumer_loading_every_plugin_used__plugin_acts_on_ins
 
 
 def test_verdict__unproven_plugin__unused_but_only_likely(tmp_path: Path, env: Path) -> None:
-    root = _write(
+    root = write_files(
         tmp_path / "proj",
         {
             "requirements.txt": "sqlalchemy\nsnowdialect\nmkdocs-unused-plugin\n",
