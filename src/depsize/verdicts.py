@@ -376,17 +376,27 @@ def _confidence(
     if data.unreadable_files:
         files = data.unreadable_files
         return "likely", f"{files} project file{'s' * (files != 1)} could not be read"
+    reason = _open_reason(name, status, evidence, data)
+    return ("likely", reason) if reason else ("certain", None)
+
+
+def _open_reason(
+    name: NormalizedName, status: Status, evidence: Sequence[Evidence], data: JudgeInput
+) -> str | None:
+    """Why an open module graph makes a removable verdict not certain, if it does."""
     open_sites = data.imports.open_loading
     if status == "dead-code-only" and any(e.scope == "unknown" for e in evidence) and open_sites:
         widest = [s for s in open_sites if not s.suffix] or list(open_sites)
-        where = widest[0].describe(data.imports.root)
-        return "likely", f"the code may still run: {where}"
+        return f"the code may still run: {widest[0].describe(data.imports.root)}"
+    by_name = [s for s in open_sites if s.by_name]
     dist = data.scan.dists.get(name)
-    modules = tuple(module_names(dist.files)) if dist is not None else ()
-    loaders = [s for s in open_sites if s.by_name and any(s.may_load(m) for m in modules)]
-    if status == "unused" and loaders:
-        return "likely", f"a computed import may load it: {loaders[0].describe(data.imports.root)}"
-    return "certain", None
+    if status != "unused" or not by_name or dist is None:
+        return None
+    modules = tuple(module_names(dist.files))  # only with an open site: torch lists 10k files
+    loaders = [s for s in by_name if any(s.may_load(m) for m in modules)]
+    if loaders:
+        return f"a computed import may load it: {loaders[0].describe(data.imports.root)}"
+    return None
 
 
 def _closure_of(
