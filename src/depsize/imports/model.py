@@ -66,6 +66,8 @@ class OpenLoad:
     """The literal end of the name (``f"{ext}.migrations"`` → ``".migrations"``), if any."""
     setting: str = ""
     """The setting that holds the name (``import_module(settings.SESSION_ENGINE)``), if any."""
+    by_name: bool = True
+    """False for ``exec(code)``: it runs code rather than loading a module by name."""
 
 
 @dataclass(frozen=True)

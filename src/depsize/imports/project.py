@@ -362,7 +362,6 @@ def _open_sites(links: Links, scope_of: Mapping[str, Scope]) -> list[OpenSite]:
     for info, load in links.open_loads:
         if scope_of.get(info.module) != "live":
             continue
-        by_name = not load.call.startswith("exec")
-        what = f"{load.call} with a computed name" if by_name else load.call
-        found.append(OpenSite(info.path, load.line or 1, what, load.suffix, by_name))
+        what = f"{load.call} with a computed name" if load.by_name else load.call
+        found.append(OpenSite(info.path, load.line or 1, what, load.suffix, load.by_name))
     return found
