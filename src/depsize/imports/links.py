@@ -214,7 +214,8 @@ def _computed(site: _Site, links: Links, known: Callable[[str], bool]) -> None:
         if not _by_table(site, load, links, known) and not scanned:
             links.open_loads.append((info, load))
     for line in scan.spelled.exec_lines:
-        links.open_loads.append((info, OpenLoad(line, "", "dynamic", False, "exec(...)", by_name=False)))
+        load = OpenLoad(line, "", "dynamic", False, "exec(...)", by_name=False)
+        links.open_loads.append((info, load))
 
 
 def _by_table(site: _Site, load: OpenLoad, links: Links, known: Callable[[str], bool]) -> bool:
