@@ -18,7 +18,7 @@ from packaging.utils import NormalizedName
 
 from depsize.attribute import Attribution, Root, attribute, default_roots
 from depsize.config import ProjectConfig, load_config
-from depsize.env.cache import cached_env
+from depsize.env.cache import cached_env, default_cache_dir
 from depsize.env.discover import discover
 from depsize.env.scan import scan_env
 from depsize.errors import InputError
@@ -78,15 +78,18 @@ class Analysis:
     recommendations: tuple[Recommendation, ...] = ()
     config: ProjectConfig = field(default_factory=ProjectConfig)
     notes: tuple[str, ...] = ()
+    env_token: str | None = None
+    """The env scan cache's token for ``scan`` (see :class:`depsize.env.cache.CachedEnv`)."""
 
 
-def _scan_env(env: PythonEnv, settings: Settings) -> tuple[EnvScan, DepGraph]:
-    """The env scan and graph, from the env scan cache unless ``--no-cache`` or ``--stat-all``."""
+def _scan_env(env: PythonEnv, settings: Settings) -> tuple[EnvScan, DepGraph, str | None]:
+    """The env scan and graph, from the env scan cache unless ``--no-cache`` or ``--stat-all``,
+    with the stored scan's token (``None``: not stored, nothing derived from it is either)."""
     if settings.stat_all or not settings.use_cache:
         scan = scan_env(env, disk_usage=settings.disk_usage, stat_all=settings.stat_all)
-        return scan, build_graph(scan.dists, env.marker_environment())
+        return scan, build_graph(scan.dists, env.marker_environment()), None
     found = cached_env(env, disk_usage=settings.disk_usage)
-    return found.scan, found.graph
+    return found.scan, found.graph, found.token
 
 
 def analyze(settings: Settings) -> Analysis:
@@ -100,11 +103,12 @@ def analyze(settings: Settings) -> Analysis:
         env_dir=settings.env_dir,
         site_packages=settings.site_packages,
     )
-    scan, graph = _scan_env(env, settings)
+    scan, graph, token = _scan_env(env, settings)
     base = Analysis(
         settings=settings,
         scan=scan,
         graph=graph,
+        env_token=token,
         roots=(),
         roots_from="unrequired",
         attribution=attribute(scan, graph, ()),
@@ -163,6 +167,7 @@ def _with_project(base: Analysis) -> Analysis:
     from depsize.mapping import ImportMapper
     from depsize.requirements import load_declared
     from depsize.usedby import find_dependency_uses
+    from depsize.usedby.memo import memoised
     from depsize.verdicts import JudgeInput, judge, removal_recommendation
 
     settings, config = base.settings, base.config
@@ -213,7 +218,11 @@ def _with_project(base: Analysis) -> Analysis:
             locked=declared.locked,
             elsewhere=elsewhere,
             project_name=declared.project_name,
-            used_by=partial(find_dependency_uses, base.scan, base.graph),
+            used_by=memoised(
+                partial(find_dependency_uses, base.scan, base.graph),
+                base.env_token,
+                default_cache_dir(),
+            ),
         )
     )
     removal = removal_recommendation(judgement, base.scan.total_bytes)

@@ -51,6 +51,9 @@ class CachedEnv:
     scan: EnvScan
     graph: DepGraph
     hit: bool
+    token: str | None = None
+    """Names the stored scan this one equals (the cache file's identity), so results derived
+    from the env alone can be stored beside it; ``None`` when the scan was not stored."""
 
 
 def cached_env(
@@ -61,15 +64,24 @@ def cached_env(
     identity = _identity(env, disk_usage)
     found = _load(path, identity)
     if found is not None:
-        return CachedEnv(dataclasses.replace(found[0], env=env), found[1], hit=True)
+        scan_result = dataclasses.replace(found[0], env=env)
+        return CachedEnv(scan_result, found[1], hit=True, token=found[2])
     stamps: list[Stamp] = []
     result = scan_env(env, disk_usage=disk_usage, stamps=stamps)
     stamps.extend(_conda_stamps(env))
     dep_graph = build_graph(result.dists, env.marker_environment())
     newest = max((mtime for _, mtime, _ in stamps), default=0)
     if time.time_ns() - newest >= SETTLE_NS and all(size >= 0 for *_, size in stamps):
-        _save(path, (identity, stamps, result, dep_graph))
+        token = _save(path, (identity, stamps, result, dep_graph))
+        if token is not None:
+            return CachedEnv(result, dep_graph, hit=False, token=token)
     return CachedEnv(result, dep_graph, hit=False)
+
+
+def _token(path: Path, st: os.stat_result) -> str:
+    """The stored file's identity: a re-scan that is stored replaces the file (a new inode and
+    mtime), so anything keyed on the token is never read against another scan."""
+    return f"{path}:{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{st.st_size}"
 
 
 def _conda_stamps(env: PythonEnv) -> list[Stamp]:
@@ -115,9 +127,11 @@ def _identity(env: PythonEnv, disk_usage: bool) -> str:
     return f"{FORMAT}:{__version__}:{code}:{_where(env, disk_usage)}:{markers}"
 
 
-def _load(path: Path, identity: str) -> tuple[EnvScan, DepGraph] | None:
+def _load(path: Path, identity: str) -> tuple[EnvScan, DepGraph, str] | None:
+    """The stored scan and graph when every stamp still matches, with the file's token."""
     try:
         with open(path, "rb") as handle:
+            token = _token(path, os.fstat(handle.fileno()))
             stored = pickle.load(handle)
     except Exception:
         return None
@@ -134,20 +148,26 @@ def _load(path: Path, identity: str) -> tuple[EnvScan, DepGraph] | None:
             return None
     if not (isinstance(result, EnvScan) and isinstance(dep_graph, DepGraph)):
         return None
-    return result, dep_graph
+    return result, dep_graph, token
 
 
-def _save(path: Path, payload: tuple[str, list[Stamp], EnvScan, DepGraph]) -> None:
-    """Write atomically; any error leaves the previous file (or none) in place."""
+def _save(path: Path, payload: tuple[str, list[Stamp], EnvScan, DepGraph]) -> str | None:
+    """Write atomically and return the written file's token (:func:`_token`, taken before the
+    rename, so a concurrent writer cannot lend it its own); any error leaves the previous file
+    (or none) in place: ``None``."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".env-", suffix=".tmp", dir=path.parent)
     except OSError:
-        return
+        return None
     try:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.flush()
+            token = _token(path, os.fstat(handle.fileno()))
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        return None
+    return token
