@@ -20,18 +20,24 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import partial
+from itertools import accumulate
 
+from depsize.imports.findfast import WORD_CHAR, after_boundary, at_literals, find_all
 from depsize.imports.schemes import SCHEME_DRIVERS, URL_VALUE
 
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_][\w.]*)?"
-_QUOTED_DOTTED = re.compile(rf"""(?<![\w'"])[rRuU]?(['"])({_DOTTED})\1""")
+_QUOTED_DOTTED = re.compile(rf"""(['"])({_DOTTED})\1""")
+"""A quoted dotted name; :func:`_quoted_dotted` checks what stands before the quote (a string
+prefix, no word, no other quote): a leading look-behind would make ``re`` try every position."""
 _IMPORT_STRING = re.compile(
     r"""['"](?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+[\w, \t*]+"""
     r"""|import[ \t]+([A-Za-z_][\w.]*))['"]"""
 )
 """An import statement kept in a string (django-extensions' ``SHELL_PLUS_IMPORTS``)."""
-_FSTRING_PREFIX = re.compile(r"""(?<![\w'"])[fF][rR]?['"]([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\.\{""")
+_FSTRING_PREFIX = re.compile(r"""[fF][rR]?['"]([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\.\{""")
 """The literal dotted start of an f-string (``enqueue(f"app.tasks.{name}")``, an RQ job)."""
 _BARE_DOTTED = re.compile(rf"""(?<![\w./@-])({_DOTTED})(?![\w/@-])""")
 _FILE_SUFFIXES = frozenset(
@@ -77,32 +83,66 @@ _FILE_SUFFIXES = frozenset(
 )
 """Last parts of a dotted token that make it a file name, not a module (``setup.py``)."""
 _LOADING_SETTING = re.compile(
-    r"^[ \t]*(\w*?(?:APPS|MIDDLEWARE|MIDDLEWARE_CLASSES|BACKENDS?|PLUGINS|"
-    r"EXTENSIONS|HANDLERS|PROCESSORS|FINDERS|LOADERS|CLASSES))\b[ \t]*(?::[^=\n]*)?\+?=[ \t]*"
-    r"(?:[\w.]+[ \t]*\+[ \t]*)*(?=[\[({])",
-    re.MULTILINE | re.IGNORECASE,
+    r"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?\+?=[ \t]*(?:[\w.]+[ \t]*\+[ \t]*)*(?=[\[({])",
+    re.MULTILINE,
 )
+_LOADING_NAMES = (
+    "APPS",
+    "MIDDLEWARE",
+    "BACKEND",
+    "BACKENDS",
+    "PLUGINS",
+    "EXTENSIONS",
+    "HANDLERS",
+    "PROCESSORS",
+    "FINDERS",
+    "LOADERS",
+    "CLASSES",
+)
+_NAME_END = re.compile(r"[ \t]*[:+=]")
+"""What follows a setting's name in an assignment (``NAME =``, ``NAME: list =``, ``NAME +=``)."""
+_LOADING_LOWER = tuple(sorted({n.lower() for n in _LOADING_NAMES}))
+_ENGINE_STARTS = (
+    "engine",
+    "backend",
+    "driver",
+    "loop",
+    "parser",
+    "features",
+    "flavor",
+    "http",
+    "ws",
+    "interface",
+    "library",
+    "BeautifulSoup",
+)
+"""The literals every :data:`_ENGINE_WORD` match begins with."""
+_UPPER_LINE = re.compile(r"\n(?=[ \t]*[A-Z][A-Z0-9_]*[ \t]*[:=])")
+"""A line that may assign an upper-case setting (see :data:`_ASSIGNMENT`)."""
+_FSTRING_STARTS = ("f'", 'f"', "F'", 'F"', "fr", "fR", "Fr", "FR")
 """A setting that loads apps, middleware, backends or plugins by name, in any case (Sphinx's
 ``extensions = [...]`` as well as Django's ``INSTALLED_APPS``), followed by its bracket."""
 _THEME = re.compile(r"""^[ \t]*html_theme[ \t]*=[ \t]*['"]([A-Za-z_]\w*)['"]""", re.MULTILINE)
 """Sphinx's ``html_theme = "furo"``: a theme is loaded by its package name."""
 _ENGINE_WORD = re.compile(
-    r"""\b(?:engine|backend|driver|loop|parser|features|flavor|http|ws|interface|library)"""
-    r"""[ \t]*=(?!=)|\bBeautifulSoup\([^()\n]*?,"""
+    r"""(?:engine|backend|driver|loop|parser|features|flavor|http|ws|interface|library)"""
+    r"""[ \t]*=(?!=)|BeautifulSoup\([^()\n]*?,"""
 )
 """Where a package may be picked by name for a library to load, the quoted words to the end of
 the line: ``read_excel(engine="openpyxl")``, ``engine = "xlrd" if xls else "openpyxl"``,
 ``uvicorn.run(loop="uvloop")``, ``BeautifulSoup(html, "lxml")``."""
 _QUOTED_WORD = re.compile(r"""['"]([A-Za-z_]\w*)['"]""")
 _DIALECTS = "|".join(sorted({s.split("+")[0] for s in SCHEME_DRIVERS}, key=len, reverse=True))
-_DRIVER_TOKEN = re.compile(rf"(?<![\w+])({_DIALECTS})\+(\w+)(?![\w+]|:/)")
+_DRIVER_TOKEN = re.compile(rf"({_DIALECTS})\+(\w+)(?![\w+]|:/)")
+_DIALECT_NAMES = frozenset(s.split("+")[0] for s in SCHEME_DRIVERS)
+_DIALECT_LONGEST = max(map(len, _DIALECT_NAMES))
 """``postgresql+psycopg``; a URL's (``...://``) is read as a URL."""
 _URL = re.compile(rf"(?<![\w+.-]){URL_VALUE.pattern}")
 _PACKAGE_SCAN = re.compile(
-    r"\b(?:iter_modules|walk_packages)\s*\(|\bresources\.(?:files|contents)\s*\("
+    r"(?:iter_modules|walk_packages)\s*\(|resources\.(?:files|contents)\s*\("
 )
-_AUTODISCOVER = re.compile(r"\bautodiscover_tasks\s*\(")
-_EXEC = re.compile(r"(?<![\w.])exec\s*\(")
+_AUTODISCOVER = re.compile(r"autodiscover_tasks\s*\(")
+_EXEC = re.compile(r"exec\s*\(")
 _ASSIGNMENT = re.compile(
     r"^[ \t]*([A-Z][A-Z0-9_]*)[ \t]*(?::[^=\n]*)?=(?!=)[ \t]*"
     rf"""(?:[rRuU]?['"]({_DOTTED})['"][ \t]*(?:#[^\n]*)?$)?""",
@@ -136,22 +176,28 @@ class Spelled:
 
 
 class _Lines:
+    """Line numbers of positions; the table of line starts is built on the first question
+    (most files spell nothing)."""
+
     def __init__(self, text: str) -> None:
-        self.starts = [m.end() for m in re.finditer("\n", text)]
+        self.text = text
+        self.starts: list[int] | None = None
 
     def at(self, pos: int) -> int:
+        if self.starts is None:
+            self.starts = list(accumulate(map((1).__add__, map(len, self.text.split("\n")))))
         return bisect_right(self.starts, pos) + 1
 
 
 def spelled_in_code(text: str) -> Spelled:
     """Names a Python file spells in string literals."""
     lines = _Lines(text)
-    dotted = tuple((m[2], lines.at(m.start())) for m in _QUOTED_DOTTED.finditer(text))
+    dotted = tuple((m[2], lines.at(m.start())) for m in _quoted_dotted(text))
     if "import" in text:
-        found = _IMPORT_STRING.finditer(text)
+        found = at_literals(_IMPORT_STRING, text, ("'from", '"from', "'import", '"import'))
         dotted += tuple((m[1] or m[2], lines.at(m.start())) for m in found)
     if ".{" in text:
-        dotted += tuple((m[1], lines.at(m.start())) for m in _FSTRING_PREFIX.finditer(text))
+        dotted += tuple((m[1], lines.at(m.start())) for m in _fstring_prefixes(text))
     return _with_common(text, lines, dotted)
 
 
@@ -172,22 +218,23 @@ def spelled_in_config(text: str) -> Spelled:
 
 def _with_common(text: str, lines: _Lines, dotted: tuple[tuple[str, int], ...]) -> Spelled:
     flags = set()
-    if ("iter_modules" in text or "walk_packages" in text or "resources." in text) and (
-        _PACKAGE_SCAN.search(text)
+    scans = ("iter_modules", "walk_packages", "resources.")
+    if any(word in text for word in scans) and next(
+        after_boundary(_PACKAGE_SCAN, text, "", scans), None
     ):
         flags.add("package-scan")
-    if "autodiscover_tasks" in text and _AUTODISCOVER.search(text):
+    if "autodiscover_tasks" in text and next(after_boundary(_AUTODISCOVER, text), None):
         flags.add("autodiscover")
     exec_lines: tuple[int, ...] = ()
     if "exec" in text:
-        exec_lines = tuple(lines.at(m.start()) for m in _EXEC.finditer(text))
+        exec_lines = tuple(lines.at(m.start()) for m in after_boundary(_EXEC, text, "."))
     drivers: tuple[tuple[str, int], ...] = ()
     if "+" in text:
-        drivers = tuple(
-            (f"{m[1]}+{m[2]}", lines.at(m.start())) for m in _DRIVER_TOKEN.finditer(text)
-        )
+        drivers = tuple((f"{m[1]}+{m[2]}", lines.at(m.start())) for m in _driver_tokens(text))
     words = _setting_words(text, lines)
-    settings = tuple((m[1], m[2] or "", lines.at(m.start())) for m in _ASSIGNMENT.finditer(text))
+    starts = (0, *(m.end() for m in _UPPER_LINE.finditer(text)))
+    assigned = (m for m in map(partial(_ASSIGNMENT.match, text), starts) if m is not None)
+    settings = tuple((m[1], m[2] or "", lines.at(m.start())) for m in assigned)
     if "SETTINGS_MODULE" in text:
         found = _SETTINGS_MODULE.finditer(text)
         settings += tuple(("DJANGO_SETTINGS_MODULE", m[1], lines.at(m.start())) for m in found)
@@ -199,20 +246,94 @@ def _setting_words(text: str, lines: _Lines) -> tuple[tuple[str, int], ...]:
         [(m[1], lines.at(m.start())) for m in _THEME.finditer(text)] if "html_theme" in text else []
     )
     if "=" in text or "BeautifulSoup" in text:
-        for match in _ENGINE_WORD.finditer(text):
+        for match in after_boundary(_ENGINE_WORD, text, "", _ENGINE_STARTS):
             end = text.find("\n", match.end())
             line = lines.at(match.start())
             words = _QUOTED_WORD.finditer(text, match.end(), len(text) if end < 0 else end)
             found.extend((w[1], line) for w in words)
     covered = 0  # each character is read once however many settings start inside a list
-    for match in _LOADING_SETTING.finditer(text):
-        if match.end() < covered:
+    for match in _loading_settings(text):
+        if match.end() < covered or not match[1].upper().endswith(_LOADING_NAMES):
             continue
         end = covered = _bracket_end(text, match.end())
         found.extend(
             (w[1], lines.at(w.start())) for w in _QUOTED_WORD.finditer(text, match.end(), end)
         )
     return tuple(found)
+
+
+def _fstring_prefixes(text: str) -> Iterator[re.Match[str]]:
+    """:data:`_FSTRING_PREFIX` matches. Each ends with ``.{`` on its own line, so only the
+    lines holding a ``.{`` are searched, from their start."""
+    done = -1
+    for brace in find_all(text, ".{"):
+        start = text.rfind("\n", 0, brace) + 1
+        if start <= done:
+            continue
+        done = start
+        end = text.find("\n", brace)
+        line = text[start : len(text) if end < 0 else end]
+        for match in after_boundary(_FSTRING_PREFIX, line, "'\"", _FSTRING_STARTS):
+            found = _FSTRING_PREFIX.match(text, start + match.start())
+            if found is not None:  # always: the same pattern at the same place
+                yield found
+
+
+def _driver_tokens(text: str) -> Iterator[re.Match[str]]:
+    """:data:`_DRIVER_TOKEN` matches. Each starts a run of word characters that ends at a
+    ``+``, so only the run before each ``+`` is tried."""
+    end = 0
+    word = WORD_CHAR.match
+    for plus in find_all(text, "+"):
+        start, stop = plus, max(plus - _DIALECT_LONGEST - 1, 0)
+        while start > stop and word(text[start - 1]):
+            start -= 1
+        if start < end or text[start:plus] not in _DIALECT_NAMES:
+            continue
+        if start and text[start - 1] == "+":
+            continue
+        match = _DRIVER_TOKEN.match(text, start)
+        if match is not None:
+            yield match
+            end = match.end()
+
+
+def _loading_settings(text: str) -> Iterator[re.Match[str]]:
+    """Lines assigning a setting whose name ends with one of :data:`_LOADING_NAMES` (any
+    case), up to their bracket. Only the lines that hold such a name are tried."""
+    if not text.isascii():  # ``lower()`` keeps positions only for ASCII text
+        yield from _LOADING_SETTING.finditer(text)
+        return
+    lower = text.lower()
+    ends = _NAME_END.match
+    lines = sorted(
+        {
+            text.rfind("\n", 0, i) + 1
+            for name in _LOADING_LOWER
+            for i in find_all(lower, name)
+            if ends(text, i + len(name))
+        }
+    )
+    for start in lines:
+        match = _LOADING_SETTING.match(text, start)
+        if match is not None:
+            yield match
+
+
+def _quoted_dotted(text: str) -> Iterator[re.Match[str]]:
+    """Quoted dotted names, with an optional string prefix (``r"a.b"``) and nothing else
+    that makes a word or another string before the quote."""
+    pos = 0
+    while (match := _QUOTED_DOTTED.search(text, pos)) is not None:
+        start = match.start()
+        before = text[start - 1] if start else ""
+        if before in "rRuU" and before:
+            before = text[start - 2] if start > 1 else ""
+        if before and (before in "'\"" or WORD_CHAR.match(before)):
+            pos = start + 1
+            continue
+        yield match
+        pos = match.end()
 
 
 def _bracket_end(text: str, start: int) -> int:

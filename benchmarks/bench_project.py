@@ -1,0 +1,94 @@
+"""The whole product on a big project: ``depsize scan`` of the Django source tree, tests included.
+
+Usage: ``python benchmarks/bench_project.py [--runs N]``
+
+Uses the Django sdist of ``bench_imports.py`` (downloaded into ``benchmarks/.work/`` when
+missing; its ``tests/`` folder holds 1,900 files) and a small env beside it,
+``benchmarks/.work/django-env``: a venv with Django's runtime requirements (asgiref, sqlparse).
+Every figure is the median of interleaved runs, each a fresh process with byte-code caches on
+(as a user runs it):
+
+- depsize cold: ``depsize scan TREE --env ENV --format json -q --no-cache`` (the env scan, the
+  import scan, the graph, the verdicts, nothing cached);
+- depsize warm: the same without ``--no-cache``, its cache folder primed by a first run;
+- deptry (``--exclude venv`` so that the tests are read too; ``--known-first-party ""``, see
+  ``README-imports.md``) and chokkin (``--no-cache`` and cached) on the same tree.
+
+Targets: cold at most 1.0x deptry, warm at most 1.0x chokkin (cached).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_imports import SRC, WORK, django_tree, prime, timed, tool
+
+ENV = WORK / "django-env"
+DJANGO_NEEDS = ("asgiref>=3.8.1", "sqlparse>=0.3.1")
+
+
+def small_env() -> Path:
+    if not (ENV / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(ENV)], check=True)
+        pip = [str(ENV / "bin" / "python"), "-m", "pip", "install", "-q"]
+        subprocess.run([*pip, *DJANGO_NEEDS], check=True)
+    return ENV
+
+
+def commands(tree: Path, env_dir: Path) -> dict[str, list[str]]:
+    scan = [sys.executable, "-m", "depsize", "scan", str(tree), "--env", str(env_dir)]
+    found = {
+        "depsize cold": [*scan, "--format", "json", "-q", "--no-cache"],
+        "depsize warm": [*scan, "--format", "json", "-q"],
+    }
+    deptry, chokkin = tool("deptry"), tool("chokkin")
+    if deptry is not None:
+        found["deptry"] = [str(deptry), ".", "--known-first-party", "", "--exclude", "venv"]
+    if chokkin is not None:
+        found["chokkin --no-cache"] = [str(chokkin), ".", "--no-cache"]
+        found["chokkin (cached)"] = [str(chokkin), "."]
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    tree = django_tree().resolve()
+    env_dir = small_env()
+    cache_home = Path(tempfile.mkdtemp(prefix="depsize-bench-"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env |= {"PYTHONPATH": str(SRC), "XDG_CACHE_HOME": str(cache_home)}
+    try:
+        cmds = commands(tree, env_dir)
+        for name, argv in cmds.items():  # prime caches and the page cache
+            prime(name, argv, tree, env)
+        times: dict[str, list[float]] = {name: [] for name in cmds}
+        for _ in range(args.runs):
+            for name, argv in cmds.items():
+                times[name].append(timed(argv, tree, env))
+    finally:
+        shutil.rmtree(cache_home, ignore_errors=True)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    files = sum(1 for _ in tree.rglob("*.py"))
+    print(f"tree: {tree} ({files:,} .py files); env: {env_dir}")
+    print(f"median of {args.runs} interleaved runs, seconds; {os.cpu_count()} cores")
+    for name, value in medians.items():
+        print(f"  {name:<24} {value:7.3f}")
+    if "deptry" in medians:
+        ratio = medians["depsize cold"] / medians["deptry"]
+        print(f"  cold / deptry            {ratio:7.2f}  (target <= 1.0)")
+    if "chokkin (cached)" in medians:
+        ratio = medians["depsize warm"] / medians["chokkin (cached)"]
+        print(f"  warm / chokkin (cached)  {ratio:7.2f}  (target <= 1.0)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Names spelled as strings: the boundaries each search keeps, whatever way it finds them."""
+
+from __future__ import annotations
+
+from depsize.imports.strings import spelled_in_code, spelled_in_config
+
+
+def test_quoted_dotted_names_with_prefixes_and_what_may_stand_before() -> None:
+    text = (
+        'a = "pkg.mod"\n'
+        "b = r'raw.mod'\n"
+        'c = u"uni.mod:attr"\n'
+        'd = xr"not.this"\n'
+        'e = f"nor.this"\n'
+        'f = ""\'"inner.quote"\n'
+    )
+    assert spelled_in_code(text).dotted == (("pkg.mod", 1), ("raw.mod", 2), ("uni.mod:attr", 3))
+
+
+def test_import_statements_and_fstring_prefixes_in_strings() -> None:
+    text = (
+        "SHELL = ['from app.models import *', \"import other.thing\"]\n"
+        'job = f"app.tasks.{name}"\n'
+        'no = xf"app.nope.{name}"\n'
+        'two = rf"x.y.{n}"\n'
+    )
+    dotted = spelled_in_code(text).dotted
+    assert ("app.models", 1) in dotted
+    assert ("other.thing", 1) in dotted
+    assert ("app.tasks", 2) in dotted
+    assert all(name not in ("app.nope", "x.y") for name, _ in dotted)
+
+
+def test_exec_calls_but_not_methods_or_longer_names() -> None:
+    text = "exec(code)\ncursor.exec(x)\nmyexec(y)\n  exec (z)\nexecute(q)\n"
+    assert spelled_in_code(text).exec_lines == (1, 4)
+
+
+def test_driver_tokens_need_a_whole_dialect_word() -> None:
+    text = (
+        'url = "mysql+pymysql"\n'
+        "x = amysql+pymysql\n"
+        "y = c+postgresql+psycopg\n"
+        "z = postgresql+psycopg\n"
+        "w = sqlite+pysqlite://\n" + "a" * 500 + "+b\n"
+    )
+    assert spelled_in_code(text).drivers == (("mysql+pymysql", 1), ("postgresql+psycopg", 4))
+
+
+def test_loading_settings_any_case_any_prefix_only_at_a_line_start() -> None:
+    text = (
+        "INSTALLED_APPS = ['corsheaders', \"rest_framework\"]\n"
+        "extensions = ['sphinx_copybutton']\n"
+        "MY_Middleware += ('whitenoise',)\n"
+        "CLASSES_NOT = ['nope']\n"
+        "x = INSTALLED_APPS + ['nope2']\n"
+        "THIRD_PARTY_APPS: list[str] = BASE + [\n    'storages',\n]\n"
+    )
+    words = spelled_in_code(text).words
+    assert words == (
+        ("corsheaders", 1),
+        ("rest_framework", 1),
+        ("sphinx_copybutton", 2),
+        ("whitenoise", 3),
+        ("storages", 7),
+    )
+
+
+def test_loading_settings_in_text_that_is_not_ascii() -> None:
+    text = "# café\nINSTALLED_APPS = ['corsheaders']\n"
+    assert spelled_in_code(text).words == (("corsheaders", 2),)
+
+
+def test_engine_words_package_scans_and_upper_case_settings() -> None:
+    text = (
+        'df = read_excel(p, engine="openpyxl")\n'
+        'soup = BeautifulSoup(html, "lxml")\n'
+        'newengine = "nope"\n'
+        "pkgutil.iter_modules(path)\n"
+        'SESSION_ENGINE = "redis_sessions.session"\n'
+        "    DEBUG: bool = True\n"
+        "lower = 1\n"
+    )
+    spelled = spelled_in_code(text)
+    assert spelled.words == (("openpyxl", 1), ("lxml", 2))
+    assert spelled.flags == frozenset({"package-scan"})
+    assert spelled.settings == (("SESSION_ENGINE", "redis_sessions.session", 5), ("DEBUG", "", 6))
+    assert spelled_in_code("myiter_modules(x)\n").flags == frozenset()
+
+
+def test_config_files_read_bare_dotted_names_but_not_file_names() -> None:
+    text = "web: gunicorn -k uvicorn.workers.UvicornWorker app.main:app -c conf.py\n"
+    dotted = spelled_in_config(text).dotted
+    assert ("uvicorn.workers.UvicornWorker", 1) in dotted
+    assert ("app.main:app", 1) in dotted
+    assert all(name != "conf.py" for name, _ in dotted)
