@@ -1,0 +1,146 @@
+"""One distribution of a lock → its wheel for the target → its listing → installed bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.parser import Parser
+from pathlib import Path
+
+from packaging.tags import Tag
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_version,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+
+from depsize.errors import InputError
+from depsize.plan.http import FetchError, Http
+from depsize.plan.index import Index, local_path
+from depsize.plan.installed import bytecode_estimate, installed_files
+from depsize.plan.listing import PlanCache, read_local, read_remote
+from depsize.plan.model import LockedDist, PlannedDist, WheelListing, WheelRef
+
+
+@dataclass
+class Resolver:
+    """Everything needed to size one locked distribution; shared by the worker threads."""
+
+    tags: list[Tag]
+    index: Index
+    http: Http
+    cache: PlanCache
+    lock_dir: Path
+    find_links: tuple[Path, ...] = ()
+    interpreter: str = "/usr/local/bin/python"
+    python_minor: tuple[int, int] = (3, 11)
+    _rank: dict[Tag, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._rank = {tag: i for i, tag in enumerate(self.tags)}
+
+    def plan(self, dist: LockedDist) -> PlannedDist:
+        try:
+            return self._plan(dist)
+        except InputError as exc:
+            return PlannedDist(dist.name, dist.version, unknown="error", reason=str(exc))
+
+    def _plan(self, dist: LockedDist) -> PlannedDist:
+        files = list(dist.files) or self._index_files(dist)
+        wheels = [f for f in files if f.filename.endswith(".whl")]
+        if not wheels:
+            if files:
+                return PlannedDist(
+                    dist.name,
+                    dist.version,
+                    unknown="sdist-only",
+                    reason="only a source distribution: installed size unknown until built",
+                )
+            raise FetchError(f"{dist.name} {dist.version}: no files on the index {self.index.url}")
+        best = self._best(wheels)
+        if best is None:
+            found = ", ".join(sorted(w.filename for w in wheels)[:3])
+            return PlannedDist(
+                dist.name,
+                dist.version,
+                unknown="no-wheel-for-target",
+                reason=f"no wheel for the target among {len(wheels)} ({found}…)",
+            )
+        listing = self._listing(best)
+        return self._sized(dist, listing)
+
+    def _index_files(self, dist: LockedDist) -> list[WheelRef]:
+        wanted = canonicalize_version(dist.version)
+        out = []
+        for ref in self.index.files(dist.name):
+            try:
+                if ref.filename.endswith(".whl"):
+                    version = parse_wheel_filename(ref.filename)[1]
+                else:
+                    version = parse_sdist_filename(ref.filename)[1]
+            except (InvalidWheelFilename, InvalidSdistFilename):
+                continue
+            if canonicalize_version(version) != wanted:
+                continue
+            if dist.hashes and (ref.sha256 or "").lower() not in dist.hashes:
+                continue
+            out.append(ref)
+        return out
+
+    def _best(self, wheels: list[WheelRef]) -> WheelRef | None:
+        ranked: list[tuple[int, str, WheelRef]] = []
+        for wheel in wheels:
+            try:
+                tags = parse_wheel_filename(wheel.filename)[3]
+            except InvalidWheelFilename:
+                continue
+            ranks = [self._rank[t] for t in tags if t in self._rank]
+            if ranks:
+                ranked.append((min(ranks), wheel.filename, wheel))
+        return min(ranked, key=lambda r: (r[0], r[1]))[2] if ranked else None
+
+    def _listing(self, ref: WheelRef) -> WheelListing:
+        key = PlanCache.key(ref.url or ref.filename, ref.sha256) if ref.sha256 or ref.url else None
+        cached = self.cache.load(key) if key else None
+        if cached is not None:
+            return cached
+        for folder in self.find_links:
+            if (folder / ref.filename).is_file():
+                return self._save(key, read_local(folder / ref.filename))
+        url = ref.url or self._index_url(ref)
+        path = local_path(url, self.lock_dir)
+        if path is not None:
+            return self._save(key, read_local(path))
+        key = key or PlanCache.key(url, None)
+        return self._save(key, read_remote(url, ref.filename, self.http, self.cache, key))
+
+    def _index_url(self, ref: WheelRef) -> str:
+        name = parse_wheel_filename(ref.filename)[0]
+        for found in self.index.files(name):
+            if found.filename == ref.filename and found.url:
+                return found.url
+        raise FetchError(f"{ref.filename} is not on the index {self.index.url}")
+
+    def _save(self, key: str | None, listing: WheelListing) -> WheelListing:
+        if key is not None:
+            self.cache.save(key, listing)
+        return listing
+
+    def _sized(self, dist: LockedDist, listing: WheelListing) -> PlannedDist:
+        minor = f"{self.python_minor[0]}.{self.python_minor[1]}"
+        done = installed_files(listing, dist.name, interpreter=self.interpreter, python_minor=minor)
+        message = Parser().parsestr(listing.metadata, headersonly=True)
+        tag = f"cpython-{self.python_minor[0]}{self.python_minor[1]}"
+        return PlannedDist(
+            dist.name,
+            dist.version or str(message.get("Version", "")),
+            wheel=listing.filename,
+            files=done.files,
+            installed_bytes=sum(size for _, size in done.files),
+            installer_bytes=done.installer_bytes,
+            script_bytes=done.script_bytes,
+            bytecode_estimate=bytecode_estimate(done.files, tag),
+            requires=tuple(message.get_all("Requires-Dist") or ()),
+            provides_extras=tuple(message.get_all("Provides-Extra") or ()),
+        )

@@ -1,0 +1,119 @@
+"""A PEP 503 simple index of local wheels served over HTTP in-process, honouring byte ranges.
+
+``/simple/<name>/`` lists the wheels of a folder (with ``#sha256=`` fragments);
+``/files/<filename>`` serves them, with ``Range: bytes=a-b`` and ``bytes=-n`` answered 206
+unless ``ranges`` is off. Every request and every body byte sent is counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def _project(filename: str) -> str:
+    return re.sub(r"[-_.]+", "-", filename.split("-", 1)[0]).lower()
+
+
+@dataclass
+class IndexServer:
+    folder: Path
+    ranges: bool = True
+    delay: float = 0.0
+    broken: set[str] = field(default_factory=set)
+    """Project names whose page answers 500."""
+    bytes_sent: int = 0
+    requests: list[tuple[str, str | None]] = field(default_factory=list)
+    url: str = ""
+
+    def files_sent(self, filename: str) -> int:
+        return sum(1 for path, _ in self.requests if path.endswith(filename))
+
+
+def _handler(server: IndexServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+        def do_GET(self) -> None:
+            server.requests.append((self.path, self.headers.get("Range")))
+            if server.delay:
+                time.sleep(server.delay)
+            if self.path.startswith("/simple/"):
+                self._page(self.path[len("/simple/") :].strip("/"))
+            elif self.path.startswith("/files/"):
+                self._file(server.folder / self.path[len("/files/") :])
+            else:
+                self._send(404, b"not found")
+
+        def _page(self, name: str) -> None:
+            if name in server.broken:
+                self._send(500, b"broken")
+                return
+            wheels = sorted(p for p in server.folder.glob("*") if _project(p.name) == name)
+            if not wheels:
+                self._send(404, b"no such project")
+                return
+            links = "".join(
+                f'<a href="/files/{p.name}#sha256={hashlib.sha256(p.read_bytes()).hexdigest()}">'
+                f"{p.name}</a><br/>\n"
+                for p in wheels
+            )
+            self._send(200, f"<html><body>\n{links}</body></html>\n".encode(), "text/html")
+
+        def _file(self, path: Path) -> None:
+            if not path.is_file():
+                self._send(404, b"no such file")
+                return
+            data = path.read_bytes()
+            found = _RANGE.fullmatch(self.headers.get("Range") or "")
+            if not server.ranges or found is None:
+                self._send(200, data, "application/octet-stream")
+                return
+            first, last = found.groups()
+            if first:
+                start, end = int(first), min(int(last or len(data) - 1), len(data) - 1)
+            else:
+                start, end = max(0, len(data) - int(last)), len(data) - 1
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+            self._body(data[start : end + 1], "application/octet-stream")
+
+        def _send(self, status: int, body: bytes, kind: str = "text/plain") -> None:
+            self.send_response(status)
+            self._body(body, kind)
+
+        def _body(self, body: bytes, kind: str) -> None:
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            server.bytes_sent += len(body)
+
+    return Handler
+
+
+@contextmanager
+def serve_index(folder: Path, *, ranges: bool = True, delay: float = 0.0) -> Iterator[IndexServer]:
+    """Serve ``folder`` as ``{server.url}/simple`` while the block runs."""
+    state = IndexServer(folder, ranges=ranges, delay=delay)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    httpd.daemon_threads = True
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/simple"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
