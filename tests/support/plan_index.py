@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from support.wheels import WheelSpec
+
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
@@ -41,8 +43,14 @@ class IndexServer:
 
 def _handler(server: IndexServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        _head = False
+
+        def log_message(self, format: str, *args: object) -> None:
             pass
+
+        def do_HEAD(self) -> None:
+            self._head = True
+            self.do_GET()
 
         def do_GET(self) -> None:
             server.requests.append((self.path, self.headers.get("Range")))
@@ -95,9 +103,12 @@ def _handler(server: IndexServer) -> type[BaseHTTPRequestHandler]:
         def _body(self, body: bytes, kind: str) -> None:
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
+            if server.ranges:
+                self.send_header("Accept-Ranges", "bytes")
             self.end_headers()
-            self.wfile.write(body)
-            server.bytes_sent += len(body)
+            if not self._head:
+                self.wfile.write(body)
+                server.bytes_sent += len(body)
 
     return Handler
 
@@ -117,3 +128,32 @@ def serve_index(folder: Path, *, ranges: bool = True, delay: float = 0.0) -> Ite
         httpd.shutdown()
         httpd.server_close()
         thread.join()
+
+
+def plan_wheels() -> list[WheelSpec]:
+    """The wheels the plan fixtures (tests/fixtures/plan) were locked against.
+
+    ``app`` declares alpha and gamma (and delta on Windows only); alpha needs beta. The
+    ``-new`` project adds ``heavy``, whose private closure is ``heavy-core``.
+    """
+    return [
+        WheelSpec(
+            "alpha",
+            "1.0",
+            files={"alpha/__init__.py": 1_200, "alpha/core.py": 8_000, "alpha/blob.bin": 40_000},
+            requires=("beta>=1",),
+            console_scripts={"alpha": "alpha.core:main"},
+        ),
+        WheelSpec("beta", "2.0", files={"beta/__init__.py": 300, "beta/tests/test_b.py": 4_000}),
+        WheelSpec("gamma", "0.5", files={"gamma.py": 777}),
+        WheelSpec("delta", "3.1", files={"delta/__init__.py": 5_000}),
+        WheelSpec(
+            "heavy",
+            "1.2",
+            files={"heavy/__init__.py": 2_000, "heavy/model.bin": 250_000},
+            requires=("heavy-core==1.0", "beta"),
+        ),
+        WheelSpec(
+            "heavy-core", "1.0", files={"heavy_core/__init__.py": 900, "heavy_core/x.so": 90_000}
+        ),
+    ]

@@ -118,6 +118,7 @@ def plan(path: Path, options: PlanOptions) -> Plan:
         find_links=options.find_links,
         interpreter=options.interpreter,
         python_minor=target.minor,
+        prefer_index=options.index_url is not None,
     )
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
         planned = tuple(pool.map(resolver.plan, lock.dists))

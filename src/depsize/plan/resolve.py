@@ -35,6 +35,8 @@ class Resolver:
     find_links: tuple[Path, ...] = ()
     interpreter: str = "/usr/local/bin/python"
     python_minor: tuple[int, int] = (3, 11)
+    prefer_index: bool = False
+    """An index given explicitly (``--index-url``) is asked before the URLs the lock names."""
     _rank: dict[Tag, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -70,20 +72,37 @@ class Resolver:
         listing = self._listing(best)
         return self._sized(dist, listing)
 
+    def _local_files(self, dist: LockedDist) -> list[WheelRef]:
+        """Archives of ``dist`` in the ``--find-links`` folders (by file name: no hash check)."""
+        out = []
+        for folder in self.find_links:
+            try:
+                found = sorted(folder.iterdir())
+            except OSError:
+                continue
+            refs = [WheelRef(p.name, p.resolve().as_uri()) for p in found]
+            out += self._matching(dist, refs, check_hash=False)
+        return out
+
     def _index_files(self, dist: LockedDist) -> list[WheelRef]:
+        return self._local_files(dist) or self._matching(dist, self.index.files(dist.name))
+
+    def _matching(
+        self, dist: LockedDist, refs: list[WheelRef], *, check_hash: bool = True
+    ) -> list[WheelRef]:
         wanted = canonicalize_version(dist.version)
         out = []
-        for ref in self.index.files(dist.name):
+        for ref in refs:
             try:
                 if ref.filename.endswith(".whl"):
-                    version = parse_wheel_filename(ref.filename)[1]
+                    name, version = parse_wheel_filename(ref.filename)[:2]
                 else:
-                    version = parse_sdist_filename(ref.filename)[1]
+                    name, version = parse_sdist_filename(ref.filename)
             except (InvalidWheelFilename, InvalidSdistFilename):
                 continue
-            if canonicalize_version(version) != wanted:
+            if name != dist.name or canonicalize_version(version) != wanted:
                 continue
-            if dist.hashes and (ref.sha256 or "").lower() not in dist.hashes:
+            if check_hash and dist.hashes and (ref.sha256 or "").lower() not in dist.hashes:
                 continue
             out.append(ref)
         return out
@@ -108,7 +127,7 @@ class Resolver:
         for folder in self.find_links:
             if (folder / ref.filename).is_file():
                 return self._save(key, read_local(folder / ref.filename))
-        url = ref.url or self._index_url(ref)
+        url = self._index_url(ref) if self.prefer_index or not ref.url else ref.url
         path = local_path(url, self.lock_dir)
         if path is not None:
             return self._save(key, read_local(path))
@@ -117,9 +136,17 @@ class Resolver:
 
     def _index_url(self, ref: WheelRef) -> str:
         name = parse_wheel_filename(ref.filename)[0]
-        for found in self.index.files(name):
+        try:
+            listed = self.index.files(name)
+        except FetchError:
+            if ref.url:
+                return ref.url
+            raise
+        for found in listed:
             if found.filename == ref.filename and found.url:
                 return found.url
+        if ref.url:
+            return ref.url
         raise FetchError(f"{ref.filename} is not on the index {self.index.url}")
 
     def _save(self, key: str | None, listing: WheelListing) -> WheelListing:

@@ -1,0 +1,257 @@
+"""``depsize plan`` against a real simple index served in-process, and the fixtures the real
+tools wrote (tests/fixtures/plan/README.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from depsize.cli import main
+from support.plan_index import IndexServer, plan_wheels, serve_index
+from support.wheels import WheelSpec, write_wheel, write_wheels
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "plan"
+LOCKS = (
+    "app/uv.lock",
+    "app/pylock.toml",
+    "app/requirements.txt",
+    "app/poetry/poetry.lock",
+    "app/pip-report.json",
+)
+
+
+@pytest.fixture
+def wheels(tmp_path: Path) -> Path:
+    folder = tmp_path / "wheels"
+    write_wheels(plan_wheels(), folder)
+    return folder
+
+
+@pytest.fixture
+def index(wheels: Path) -> Iterator[IndexServer]:
+    with serve_index(wheels) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("PIP_INDEX_URL", raising=False)
+
+
+def plan(*args: str) -> Result:
+    return CliRunner().invoke(main, ["plan", *args], catch_exceptions=False)
+
+
+def plan_json(*args: str) -> dict[str, object]:
+    result = plan(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def sizes(document: dict[str, object]) -> dict[str, int | None]:
+    return {d["name"]: d["installed_bytes"] for d in document["distributions"]}  # type: ignore[attr-defined,index]
+
+
+def test_fixture_wheels__same_bytes_as_when_locked__hashes_match(wheels: Path) -> None:
+    text = (FIXTURES / "app-new" / "pylock.toml").read_text()
+    for wheel in wheels.iterdir():
+        assert hashlib.sha256(wheel.read_bytes()).hexdigest() in text, wheel.name
+
+
+@pytest.mark.parametrize("lock", LOCKS)
+def test_plan__each_lock_kind_against_the_index__same_set_and_sizes(
+    lock: str, index: IndexServer, wheels: Path
+) -> None:
+    document = plan_json(
+        str(FIXTURES / lock), "--index-url", index.url, "--platform", "linux_x86_64"
+    )
+    assert set(sizes(document)) == {"alpha", "beta", "gamma"}  # delta is for Windows only
+    reference = plan_json(
+        str(FIXTURES / "app/requirements.txt"), "--find-links", str(wheels), "--no-cache"
+    )
+    assert sizes(document) == sizes(reference)
+    assert all(isinstance(size, int) and size > 0 for size in sizes(document).values())
+    assert document["partial"] is False
+    assert document["total_bytes"] == sum(sizes(document).values())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("lock", ["app/uv.lock", "app/pylock.toml", "app/poetry/poetry.lock"])
+def test_plan__windows_target__marker_brings_delta(lock: str, index: IndexServer) -> None:
+    document = plan_json(str(FIXTURES / lock), "--index-url", index.url, "--platform", "win_amd64")
+    assert set(sizes(document)) == {"alpha", "beta", "gamma", "delta"}
+
+
+def test_plan__uv_lock__roots_are_the_declared_requirements(index: IndexServer) -> None:
+    document = plan_json(str(FIXTURES / "app-new/uv.lock"), "--index-url", index.url)
+    rows = {r["name"]: r for r in document["requirements"]}  # type: ignore[attr-defined]
+    assert document["roots_from"] == "declared"
+    assert set(rows) == {"alpha", "gamma", "heavy"}
+    dist = sizes(document)
+    assert rows["heavy"]["exclusive_bytes"] == dist["heavy"] + dist["heavy-core"]  # type: ignore[operator]
+    assert rows["heavy"]["closure_bytes"] == dist["heavy"] + dist["heavy-core"] + dist["beta"]  # type: ignore[operator]
+    shares = sum(r["share_bytes"] for r in rows.values())
+    assert shares == document["total_bytes"]
+
+
+def test_plan__large_wheel__only_the_tail_is_fetched(tmp_path: Path) -> None:
+    folder = tmp_path / "big"
+    blob = random.Random(0).randbytes(6 * 1024 * 1024)  # incompressible: the wheel is 6 MiB
+    spec = WheelSpec(
+        "big", "1.0", contents={"big/weights.bin": blob}, files={"big/__init__.py": 10}
+    )
+    wheel = write_wheel(spec, folder)
+    (tmp_path / "req.txt").write_text("big==1.0\n")
+    with serve_index(folder) as server:
+        document = plan_json(str(tmp_path / "req.txt"), "--index-url", server.url, "--no-cache")
+        served = [(p, r) for p, r in server.requests if p.startswith("/files/")]
+        sent = server.bytes_sent
+    assert wheel.stat().st_size > 5_000_000
+    assert served == [(f"/files/{wheel.name}", "bytes=-65536")]
+    assert sent < 70_000  # the index page and 64 KiB of the wheel's 6 MB
+    with zipfile.ZipFile(wheel) as archive:
+        payload_bytes = sum(
+            i.file_size for i in archive.infolist() if i.filename.startswith("big/")
+        )
+    installed = sizes(document)["big"]
+    assert installed is not None
+    assert installed > payload_bytes
+
+
+def test_plan__server_without_ranges__whole_wheel_cached_then_reused(
+    wheels: Path, tmp_path: Path
+) -> None:
+    with serve_index(wheels, ranges=False) as server:
+        first = plan_json(str(FIXTURES / "app/uv.lock"), "--index-url", server.url)
+        whole = server.bytes_sent
+        server.requests.clear()
+        second = plan_json(str(FIXTURES / "app/uv.lock"), "--index-url", server.url)
+    assert sizes(first) == sizes(second)
+    assert whole >= sum(w.stat().st_size for w in wheels.glob("[abg]*.whl"))
+    assert not [p for p, _ in server.requests if p.startswith("/files/")]  # cache hit
+    assert list((tmp_path / "cache" / "depsize" / "plan" / "wheels").rglob("*.whl"))
+
+
+def test_plan__warm_cache__no_request_at_all(index: IndexServer) -> None:
+    lock = str(FIXTURES / "app/pylock.toml")
+    cold = plan(lock, "--no-cache")  # the lock's own URLs name a server that is gone
+    assert cold.exit_code == 2
+    assert "Connection refused" in cold.stderr
+    plan_json(lock, "--index-url", index.url)
+    index.requests.clear()
+    warm = plan_json(lock)
+    assert warm["partial"] is False
+    assert index.requests == []
+
+
+def test_plan__missing_project__exit_2_partial_named(wheels: Path, tmp_path: Path) -> None:
+    (tmp_path / "req.txt").write_text("alpha==1.0\nnowhere==1.0\n")
+    with serve_index(wheels) as server:
+        result = plan(str(tmp_path / "req.txt"), "--index-url", server.url, "--format", "json")
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert document["partial"] is True
+    missing = {d["name"]: d for d in document["distributions"]}["nowhere"]
+    assert missing["installed_bytes"] is None
+    assert "HTTP 404" in missing["reason"]
+    assert "nowhere 1.0: installed size unknown" in result.stderr
+    assert "partial result" in result.stderr
+
+
+def test_plan__index_times_out__exit_2_says_so(wheels: Path, tmp_path: Path) -> None:
+    (tmp_path / "req.txt").write_text("gamma==0.5\n")
+    with serve_index(wheels, delay=1.5) as server:
+        result = plan(str(tmp_path / "req.txt"), "--index-url", server.url, "--timeout", "0.3")
+    assert result.exit_code == 2
+    assert "timed out after 0.3 s" in result.stderr
+
+
+def test_plan__truncated_wheel__exit_2_names_it(wheels: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(wheels, broken)
+    target = broken / "gamma-0.5-py3-none-any.whl"
+    target.write_bytes(target.read_bytes()[:-30])
+    (tmp_path / "req.txt").write_text("gamma==0.5\nbeta==2.0\n")
+    with serve_index(broken) as server:
+        result = plan(str(tmp_path / "req.txt"), "--index-url", server.url, "--format", "json")
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    by_name = {d["name"]: d for d in document["distributions"]}
+    assert by_name["beta"]["installed_bytes"] > 0
+    assert by_name["gamma"]["installed_bytes"] is None
+    assert "gamma-0.5-py3-none-any.whl" in by_name["gamma"]["reason"]
+    assert "truncated" in by_name["gamma"]["reason"]
+
+
+def test_plan__sdist_only__unknown_never_zero(tmp_path: Path, wheels: Path) -> None:
+    folder = tmp_path / "mixed"
+    shutil.copytree(wheels, folder)
+    (folder / "srconly-1.0.tar.gz").write_bytes(b"not really")
+    (tmp_path / "req.txt").write_text("gamma==0.5\nsrconly==1.0\n")
+    with serve_index(folder) as server:
+        result = plan(str(tmp_path / "req.txt"), "--index-url", server.url, "--format", "json")
+        budget = plan(str(tmp_path / "req.txt"), "--index-url", server.url, "--max-total", "1GB")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    row = {d["name"]: d for d in document["distributions"]}["srconly"]
+    assert (row["installed_bytes"], row["unknown"]) == (None, "sdist-only")
+    assert document["partial"] is True
+    assert budget.exit_code == 2
+    assert "budget not proven" in budget.stderr
+    assert "PARTIAL" in budget.stdout
+
+
+def test_plan__budget__exit_1_over_0_under(index: IndexServer) -> None:
+    lock = str(FIXTURES / "app/uv.lock")
+    assert plan(lock, "--index-url", index.url, "--max-total", "1MB").exit_code == 0
+    over = plan(lock, "--index-url", index.url, "--max-total", "10kB")
+    assert over.exit_code == 1
+    assert "over budget" in over.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("uv.lock", "version = 2\n", "uv.lock version 2 is not supported"),
+        ("pylock.toml", 'lock-version = "2.0"\n', "lock-version '2.0' is not supported"),
+        ("poetry.lock", '[metadata]\nlock-version = "9.0"\n', "lock-version '9.0'"),
+        ("report.json", '{"version": "2"}', "pip report version '2' is not supported"),
+        ("requirements.txt", "alpha>=1\n", "requirements.txt:1: alpha is not pinned"),
+        ("uv.lock", "version = [", "not valid TOML"),
+    ],
+)
+def test_plan__bad_lock__exit_2_names_the_file(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    result = plan(str(path))
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert str(tmp_path) in result.stderr
+
+
+def test_plan__diff_markdown__added_requirement_and_its_closure(index: IndexServer) -> None:
+    result = plan(
+        "--diff",
+        str(FIXTURES / "app/uv.lock"),
+        str(FIXTURES / "app-new/uv.lock"),
+        "--index-url",
+        index.url,
+        "--format",
+        "markdown",
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    added = [line for line in lines if line.startswith("| added")]
+    assert len(added) == 2
+    assert all(line.endswith("| heavy |") for line in added)
+    assert any("heavy adds" in line for line in lines)
