@@ -119,6 +119,7 @@ def plan(path: Path, options: PlanOptions) -> Plan:
         interpreter=options.interpreter,
         python_minor=target.minor,
         prefer_index=options.index_url is not None,
+        requested=(None if lock.declared is None else frozenset(d.name for d in lock.declared)),
     )
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
         planned = tuple(pool.map(resolver.plan, lock.dists))

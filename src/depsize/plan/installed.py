@@ -5,7 +5,8 @@
   ``#!python`` script shebangs rewritten to the target interpreter;
 - a console script per ``console_scripts``/``gui_scripts`` entry point (distlib's template,
   as pip writes it: its shebang names the interpreter, so its bytes depend on that path);
-- ``INSTALLER`` (``pip``), ``REQUESTED`` (empty: a lock installs every line as requested) and
+- ``INSTALLER`` (``pip``), ``REQUESTED`` (empty; only for what is asked for by name: the
+  declared requirements when the lock says which they are, else every line) and
   ``RECORD`` rewritten with a row per installed file, ``\\r\\n``-terminated as pip's csv writer
   ends rows. Rows the wheel's RECORD had keep its hash text; new rows get a sha256 of fixed
   length, so the new RECORD's length is exact without the file contents.
@@ -92,9 +93,16 @@ def _destination(member: str, data_dir: str, name: str, python_minor: str) -> st
 
 
 def installed_files(
-    listing: WheelListing, name: str, *, interpreter: str, python_minor: str
+    listing: WheelListing,
+    name: str,
+    *,
+    interpreter: str,
+    python_minor: str,
+    requested: bool = True,
 ) -> Installed:
-    """The files (site-packages-relative) and bytes pip writes for ``listing``, uncompiled."""
+    """The files (site-packages-relative) and bytes pip writes for ``listing``, uncompiled.
+    ``requested``: the distribution is named on pip's command line or in its requirements
+    file (pip then writes an empty ``REQUESTED``, and a RECORD row for it)."""
     tops = {m.split("/", 1)[0] for m, _ in listing.members}
     dist_info = next((t for t in sorted(tops) if t.endswith(".dist-info")), "")
     data_dir = next((t for t in sorted(tops) if t.endswith(".data")), "")
@@ -119,7 +127,8 @@ def installed_files(
     for script, text in scripts.items():
         generated[f"../../../bin/{script}"] = len(head) + len(text)
     generated[f"{dist_info}/INSTALLER"] = len(INSTALLER_TEXT)
-    generated[f"{dist_info}/REQUESTED"] = 0
+    if requested:
+        generated[f"{dist_info}/REQUESTED"] = 0
     record = _record_bytes(listing.record, mapped, changed, files, generated, record_member)
     script_bytes = sum(generated[f"../../../bin/{s}"] for s in scripts)
     installer = len(INSTALLER_TEXT) + record

@@ -36,6 +36,8 @@ class Resolver:
     interpreter: str = "/usr/local/bin/python"
     python_minor: tuple[int, int] = (3, 11)
     prefer_index: bool = False
+    requested: frozenset[str] | None = None
+    """Names pip is asked for (it writes REQUESTED for them); ``None``: every distribution."""
     """An index given explicitly (``--index-url``) is asked before the URLs the lock names."""
     _rank: dict[Tag, int] = field(default_factory=dict)
 
@@ -156,7 +158,13 @@ class Resolver:
 
     def _sized(self, dist: LockedDist, listing: WheelListing) -> PlannedDist:
         minor = f"{self.python_minor[0]}.{self.python_minor[1]}"
-        done = installed_files(listing, dist.name, interpreter=self.interpreter, python_minor=minor)
+        done = installed_files(
+            listing,
+            dist.name,
+            interpreter=self.interpreter,
+            python_minor=minor,
+            requested=self.requested is None or dist.name in self.requested,
+        )
         message = Parser().parsestr(listing.metadata, headersonly=True)
         tag = f"cpython-{self.python_minor[0]}{self.python_minor[1]}"
         return PlannedDist(
