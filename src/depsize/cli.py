@@ -735,29 +735,33 @@ PLAN_HELP = (
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table")
 @_handle_errors
 def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> None:
-    from depsize.budget import parse_size
-    from depsize.env.cache import default_cache_dir
+    import shutil
+
     from depsize.plan import render
-    from depsize.plan.build import PlanOptions
+    from depsize.plan.build import PlanOptions, plan_cache_dir
     from depsize.plan.build import plan as make_plan
     from depsize.plan.diff import diff_plans
     from depsize.plan.target import parse_target
-    from depsize.report.console import terminal_width, use_color
 
     if len(locks) != (2 if as_diff else 1):
         raise click.UsageError("give one LOCK, or --diff OLD NEW")
-    budget = parse_size(options["max_total"], "--max-total") if options["max_total"] else None
+    budget = None
+    if options["max_total"]:
+        from depsize.budget import parse_size
+
+        budget = parse_size(options["max_total"], "--max-total")
     settings = PlanOptions(
         target=parse_target(options["python_version"], options["platform"]),
         index_url=options["index_url"],
         find_links=tuple(options["find_links"]),
-        cache_dir=None if options["no_cache"] else default_cache_dir() / "plan",
+        cache_dir=None if options["no_cache"] else plan_cache_dir(),
         timeout=options["timeout"],
         interpreter=options["interpreter"],
     )
     plans = [make_plan(path, settings) for path in locks]
-    color = use_color("auto", sys.stdout, os.environ)
-    width = terminal_width(sys.stdout, os.environ)
+    tty = sys.stdout.isatty()
+    color = tty and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size().columns if tty else None
     if as_diff:
         diff = diff_plans(plans[0], plans[1])
         if fmt == "json":

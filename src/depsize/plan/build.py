@@ -7,7 +7,7 @@ share) and recommendations are the ones ``scan`` computes, applied before instal
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -30,6 +30,12 @@ from depsize.recommend import Recommendation, recommend
 
 PLANNED_SITE = Path("/planned-environment/site-packages")
 """Where planned files would be: a path that names no real folder (nothing is read there)."""
+
+
+def plan_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/depsize/plan`` (``~/.cache/depsize/plan``), beside the env scan cache."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "depsize" / "plan"
 
 
 @dataclass(frozen=True)
@@ -121,9 +127,21 @@ def plan(path: Path, options: PlanOptions) -> Plan:
         prefer_index=options.index_url is not None,
         requested=(None if lock.declared is None else frozenset(d.name for d in lock.declared)),
     )
-    with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        planned = tuple(pool.map(resolver.plan, lock.dists))
+    planned = tuple(_plan_all(resolver, lock, options.jobs))
     return assemble(lock, target, planned, requests=http.requests, fetched=http.bytes_received)
+
+
+def _plan_all(resolver: Resolver, lock: LockFile, jobs: int) -> list[PlannedDist]:
+    """Cached listings first, in this thread; the rest by ``jobs`` threads (network-bound)."""
+    found = [resolver.cached(dist) for dist in lock.dists]
+    missing = [dist for dist, done in zip(lock.dists, found, strict=True) if done is None]
+    if missing:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            fetched = iter(list(pool.map(resolver.plan, missing)))
+        found = [done if done is not None else next(fetched) for done in found]
+    return [done for done in found if done is not None]
 
 
 def _report_version(env: dict[str, str], target: Target) -> str:

@@ -1,4 +1,5 @@
 """HTTP with the standard library only: GET with optional ranges, netrc credentials, timeouts.
+(urllib is imported on the first request: a plan from a warm cache makes none.)
 
 Credentials come from the URL itself (``https://user:token@host/simple``) or from ``~/.netrc``
 (``NETRC``); they are sent as Basic auth to that host only. Nothing is ever uploaded.
@@ -7,11 +8,8 @@ Credentials come from the URL itself (``https://user:token@host/simple``) or fro
 from __future__ import annotations
 
 import base64
-import netrc
 import os
 import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -48,6 +46,9 @@ class Http:
         """GET ``url``; an HTTP error status, a refusal or a timeout raise :class:`FetchError`
         naming the URL (without credentials). With ``save_to``, a whole body (status 200) is
         streamed into that file (written atomically) instead of returned."""
+        import urllib.error
+        import urllib.request
+
         clean, auth = self._credentials(url)
         request = urllib.request.Request(clean, headers={"User-Agent": f"depsize/{__version__}"})
         for key, value in (headers or {}).items():
@@ -100,6 +101,8 @@ class Http:
 
     def _from_netrc(self, host: str) -> tuple[str, str] | None:
         if self._netrc is None:
+            import netrc
+
             self._netrc = {}
             path = os.environ.get("NETRC") or str(Path.home() / ".netrc")
             try:

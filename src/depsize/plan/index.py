@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
 
 from packaging.utils import NormalizedName
 
@@ -93,6 +92,8 @@ def local_path(url: str, base: Path) -> Path | None:
     if parts.scheme in {"http", "https"}:
         return None
     if parts.scheme == "file":
+        from urllib.request import url2pathname  # only here: urllib.request is slow to import
+
         return Path(url2pathname(unquote(parts.path)))
     return base / url
 

@@ -60,6 +60,8 @@ def shebang(interpreter: str) -> bytes:
 
 def console_scripts(entry_points: str) -> dict[str, bytes]:
     """Script name → the script text (without the shebang) for each script entry point."""
+    if "scripts" not in entry_points:
+        return {}
     parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     try:
@@ -136,6 +138,13 @@ def installed_files(
     return Installed(tuple(sorted(out.items())), installer, script_bytes)
 
 
+def _row_bytes(row: tuple[str, str, str]) -> int:
+    """Bytes of one row as pip's csv writer writes it (minimal quoting, ``\r\n``)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(row)
+    return len(out.getvalue().encode())
+
+
 def _record_bytes(  # noqa: PLR0917 - one private call site, pip's own argument order
     old: str,
     mapped: dict[str, str],
@@ -144,25 +153,40 @@ def _record_bytes(  # noqa: PLR0917 - one private call site, pip's own argument 
     generated: dict[str, int],
     record_member: str,
 ) -> int:
-    """Bytes of the RECORD pip writes (its rows, in any order: the length does not depend on
-    it). Rows of the wheel's RECORD keep their text, so it is read to the letter."""
-    rows: list[tuple[str, str, str]] = []
+    """Bytes of the RECORD pip writes (its rows in any order: the length does not depend on
+    it). Rows of the wheel's RECORD keep their text, so it is read to the letter; a row with
+    no quote and three fields is rewritten as it was (only its line end becomes ``\r\n``)."""
+    total = 0
     pending = dict(mapped)
-    for row in csv.reader(io.StringIO(old)):
-        if not row:
+    for line in old.split("\n"):
+        line = line.removesuffix("\r")  # noqa: PLW2901 - the same line, without its end
+        if not line:
             continue
-        path = pending.pop(row[0], row[0])
-        if path in changed:
-            rows.append((path, _HASH_TEXT, str(files[path])))
+        fields = line.split(",") if '"' not in line else []
+        if len(fields) != 3:
+            row = next(csv.reader([line]), [])
+            if row:
+                total += _old_row(row, pending, changed, files)
+            continue
+        path = pending.pop(fields[0], fields[0])
+        if path == fields[0] and path not in changed:
+            total += len(line.encode()) + 2
         else:
-            rows.append((path, row[1] if len(row) > 1 else "", row[2] if len(row) > 2 else ""))
-    rows.extend((path, _HASH_TEXT, str(size)) for path, size in generated.items())
-    rows.extend((path, "", "") for path in pending.values())
+            total += _old_row([path, fields[1], fields[2]], {}, changed, files)
+    total += sum(_row_bytes((path, _HASH_TEXT, str(size))) for path, size in generated.items())
+    total += sum(_row_bytes((path, "", "")) for path in pending.values())
     if not old.strip():
-        rows.append((record_member, "", ""))
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return len(out.getvalue().encode())
+        total += _row_bytes((record_member, "", ""))
+    return total
+
+
+def _old_row(
+    row: list[str], pending: dict[str, str], changed: set[str], files: dict[str, int]
+) -> int:
+    path = pending.pop(row[0], row[0])
+    if path in changed:
+        return _row_bytes((path, _HASH_TEXT, str(files[path])))
+    return _row_bytes((path, row[1] if len(row) > 1 else "", row[2] if len(row) > 2 else ""))
 
 
 def bytecode_estimate(files: tuple[tuple[str, int], ...], python_tag: str) -> int:

@@ -8,7 +8,6 @@ from typing import IO, Any
 from depsize import __version__
 from depsize.plan.build import Plan
 from depsize.plan.diff import PlanDiff
-from depsize.report.markdown import escape
 from depsize.units import human
 
 PLAN_SCHEMA_VERSION = 1
@@ -103,6 +102,12 @@ def render_text(plan: Plan, stream: IO[str], *, color: bool, width: int | None) 
     console.print(COLUMNS, highlight=False, markup=False)
     for rec in plan.recommendations:
         console.print(f"- {rec.title}: {human(rec.bytes)}. {rec.detail}", markup=False)
+
+
+def escape(text: str) -> str:
+    from depsize.report.markdown import escape as markdown_escape
+
+    return markdown_escape(text)
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from email.parser import Parser
 from pathlib import Path
 
 from packaging.tags import Tag
@@ -49,6 +48,14 @@ class Resolver:
             return self._plan(dist)
         except InputError as exc:
             return PlannedDist(dist.name, dist.version, unknown="error", reason=str(exc))
+
+    def cached(self, dist: LockedDist) -> PlannedDist | None:
+        """The plan of ``dist`` from the cache alone, when the lock names its wheel's hash."""
+        best = self._best([f for f in dist.files if f.filename.endswith(".whl")])
+        if best is None or not best.sha256:
+            return None
+        listing = self.cache.load(PlanCache.key(best.url or best.filename, best.sha256))
+        return None if listing is None else self._sized(dist, listing)
 
     def _plan(self, dist: LockedDist) -> PlannedDist:
         files = list(dist.files) or self._index_files(dist)
@@ -165,17 +172,35 @@ class Resolver:
             python_minor=minor,
             requested=self.requested is None or dist.name in self.requested,
         )
-        message = Parser().parsestr(listing.metadata, headersonly=True)
+        headers = metadata_headers(listing.metadata)
         tag = f"cpython-{self.python_minor[0]}{self.python_minor[1]}"
         return PlannedDist(
             dist.name,
-            dist.version or str(message.get("Version", "")),
+            dist.version or next(iter(headers.get("version", [])), ""),
             wheel=listing.filename,
             files=done.files,
             installed_bytes=sum(size for _, size in done.files),
             installer_bytes=done.installer_bytes,
             script_bytes=done.script_bytes,
             bytecode_estimate=bytecode_estimate(done.files, tag),
-            requires=tuple(message.get_all("Requires-Dist") or ()),
-            provides_extras=tuple(message.get_all("Provides-Extra") or ()),
+            requires=tuple(headers.get("requires-dist", ())),
+            provides_extras=tuple(headers.get("provides-extra", ())),
         )
+
+
+def metadata_headers(text: str) -> dict[str, list[str]]:
+    """The header fields of a METADATA file (lower-cased names → values, in order), up to the
+    blank line before the description; continuation lines are joined."""
+    fields: dict[str, list[str]] = {}
+    last: list[str] | None = None
+    for line in text.splitlines():
+        if not line:
+            break
+        if line[0] in " \t" and last:
+            last[-1] += " " + line.strip()
+            continue
+        name, sep, value = line.partition(":")
+        if sep:
+            last = fields.setdefault(name.strip().lower(), [])
+            last.append(value.strip())
+    return fields
