@@ -1,6 +1,7 @@
 """``depsize plan`` of a 100-distribution lock from a warm cache (target: ≤ 0.5 s).
 
     python benchmarks/bench_plan.py [--dists 100] [--runs 7]
+    python benchmarks/bench_plan.py --fit-bytecode SITE_PACKAGES [SITE_PACKAGES ...]
 
 It writes N real wheels (each with 20-200 files and a few ``Requires-Dist`` lines, so the graph
 has work to do), serves them from the in-process simple index of the tests, and writes a
@@ -67,11 +68,47 @@ def _pylock(specs: list[WheelSpec], folder: Path, url: str) -> str:
     return "\n".join(lines)
 
 
+def _pairs(site: Path) -> list[tuple[int, int]]:
+    """(``.py`` bytes, its ``__pycache__/*.cpython-3X.pyc`` bytes) under a compiled install."""
+    tag = f"cpython-{sys.version_info[0]}{sys.version_info[1]}"
+    out = []
+    for source in site.rglob("*.py"):
+        compiled = source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc"
+        if compiled.is_file():
+            out.append((source.stat().st_size, compiled.stat().st_size))
+    return out
+
+
+def _line(pairs: list[tuple[int, int]]) -> tuple[float, float]:
+    return statistics.linear_regression([p for p, _ in pairs], [c for _, c in pairs])
+
+
+def fit_bytecode(sites: list[Path]) -> None:
+    """How ``BYTECODE_PER_SOURCE_BYTE``/``BYTECODE_PER_FILE`` were measured: a least-squares
+    line over every pair; then, for each folder, the line of the others tried on it."""
+    by_site = {site: _pairs(site) for site in sites}
+    pairs = [p for found in by_site.values() for p in found]
+    slope, intercept = _line(pairs)
+    ratio = sum(c for _, c in pairs) / sum(p for p, _ in pairs)
+    print(f"{len(pairs)} pairs: pyc = {slope:.3f} x py + {intercept:.0f}; total ratio {ratio:.3f}")
+    for site, test in by_site.items():
+        others = [p for other, found in by_site.items() if other != site for p in found]
+        if not others or not test:
+            continue
+        k, c = _line(others)
+        predicted = sum(round(k * p + c) for p, _ in test) / sum(y for _, y in test)
+        print(f"{site}: the others' line predicts {predicted:.3f} x its byte-code")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dists", type=int, default=100)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--fit-bytecode", nargs="+", type=Path, metavar="SITE_PACKAGES")
     args = parser.parse_args()
+    if args.fit_bytecode:
+        fit_bytecode(args.fit_bytecode)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         os.environ["XDG_CACHE_HOME"] = str(root / "cache")

@@ -36,11 +36,12 @@ if __name__ == '__main__':
 """
 _SHEBANG_MAX = 127
 
-BYTECODE_PER_SOURCE_BYTE = 1.10
-BYTECODE_PER_FILE = 1471
-"""``.pyc`` bytes ≈ 1.10 x ``.py`` bytes + 1471, the least-squares line over the 2,283 source
-files and their ``cpython-311.pyc`` of a pip-installed venv (depsize's own test environment:
-pip, setuptools, mypy, hypothesis, rich, click…; total ratio 1.20). See docs/plan.md."""
+BYTECODE_PER_SOURCE_BYTE = 1.07
+BYTECODE_PER_FILE = 1400
+"""``.pyc`` bytes ~ 1.07 x ``.py`` bytes + 1400 per file: the least-squares line over 2,785
+pip-compiled ``.py``/``cpython-311.pyc`` pairs of two venvs (``benchmarks/bench_plan.py
+--fit-bytecode``). Each venv's byte-code, predicted from the other's line, came out 0.81 and
+1.23 times the real one: an estimate, shown apart from the exact bytes. See docs/plan.md."""
 
 
 @dataclass(frozen=True)
