@@ -262,3 +262,29 @@ def test_plan__diff_markdown__added_requirement_and_its_closure(index: IndexServ
     assert len(added) == 2
     assert all(line.endswith("| heavy |") for line in added)
     assert any("heavy adds" in line for line in lines)
+
+
+def test_plan__index_named_in_the_requirements_file__used_without_index_url(
+    wheels: Path, tmp_path: Path
+) -> None:
+    with serve_index(wheels) as server:
+        (tmp_path / "req.txt").write_text(f"--index-url {server.url}\ngamma==0.5\n")
+        document = plan_json(str(tmp_path / "req.txt"))
+    assert sizes(document)["gamma"] == 1342
+
+
+def test_plan__whole_download_with_another_hash__refused(wheels: Path, tmp_path: Path) -> None:
+    with serve_index(wheels, ranges=False) as server:
+        base = server.url.rsplit("/simple", 1)[0]
+        (tmp_path / "pylock.toml").write_text(
+            'lock-version = "1.0"\ncreated-by = "hand"\n\n[[packages]]\nname = "gamma"\n'
+            'version = "0.5"\nwheels = [{ url = "'
+            + base
+            + '/files/gamma-0.5-py3-none-any.whl", hashes = { sha256 = "'
+            + "0" * 64
+            + '" } }]\n'
+        )
+        result = plan(str(tmp_path / "pylock.toml"))
+    assert result.exit_code == 2
+    assert "is not the " + "0" * 64 + " the lock names" in result.stderr
+    assert not list((tmp_path / "cache").rglob("*.whl"))

@@ -157,6 +157,18 @@ def listing_of(src: Buffered, filename: str) -> WheelListing:
     )
 
 
+def _check_hash(path: Path, sha256: str | None, url: str) -> None:
+    if not sha256:
+        return
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    if digest.hexdigest() != sha256.lower():
+        path.unlink(missing_ok=True)
+        raise InputError(f"{url}: sha256 {digest.hexdigest()} is not the {sha256} the lock names")
+
+
 def read_local(path: Path) -> WheelListing:
     source = FileSource(path)
     try:
@@ -167,12 +179,16 @@ def read_local(path: Path) -> WheelListing:
         source.close()
 
 
-def read_remote(url: str, filename: str, http: Http, cache: PlanCache, key: str) -> WheelListing:
-    """Range-read the wheel at ``url``; a whole download (server without ranges) is cached."""
+def read_remote(  # noqa: PLR0917 - what locates a wheel, in one call
+    url: str, filename: str, http: Http, cache: PlanCache, key: str, sha256: str | None = None
+) -> WheelListing:
+    """Range-read the wheel at ``url``; a whole download (server without ranges) is cached,
+    after its sha256 is checked against the lock's."""
     saved = cache.wheel_path(key, filename)
     answer = http.get(url, headers={"Range": f"bytes=-{TAIL_BYTES}"}, save_to=saved)
     try:
         if answer.status == 200:
+            _check_hash(saved, sha256, url)
             return read_local(saved)
         found = _RANGE.match(answer.headers.get("content-range", ""))
         if answer.status != 206 or found is None:

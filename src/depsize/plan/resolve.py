@@ -39,9 +39,17 @@ class Resolver:
     """Names pip is asked for (it writes REQUESTED for them); ``None``: every distribution."""
     """An index given explicitly (``--index-url``) is asked before the URLs the lock names."""
     _rank: dict[Tag, int] = field(default_factory=dict)
+    _indexes: dict[str, Index] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._rank = {tag: i for i, tag in enumerate(self.tags)}
+
+    def index_of(self, dist: LockedDist) -> Index:
+        """The index given explicitly, else the one the lock names for ``dist``, else the
+        default one."""
+        if self.prefer_index or not dist.index or "://" not in dist.index:
+            return self.index
+        return self._indexes.setdefault(dist.index, Index(dist.index, self.http))
 
     def plan(self, dist: LockedDist) -> PlannedDist:
         try:
@@ -68,7 +76,8 @@ class Resolver:
                     unknown="sdist-only",
                     reason="only a source distribution: installed size unknown until built",
                 )
-            raise FetchError(f"{dist.name} {dist.version}: no files on the index {self.index.url}")
+            where = self.index_of(dist).url
+            raise FetchError(f"{dist.name} {dist.version}: no files on the index {where}")
         best = self._best(wheels)
         if best is None:
             found = ", ".join(sorted(w.filename for w in wheels)[:3])
@@ -78,7 +87,7 @@ class Resolver:
                 unknown="no-wheel-for-target",
                 reason=f"no wheel for the target among {len(wheels)} ({found}…)",
             )
-        listing = self._listing(best)
+        listing = self._listing(best, self.index_of(dist))
         return self._sized(dist, listing)
 
     def _local_files(self, dist: LockedDist) -> list[WheelRef]:
@@ -94,7 +103,7 @@ class Resolver:
         return out
 
     def _index_files(self, dist: LockedDist) -> list[WheelRef]:
-        return self._local_files(dist) or self._matching(dist, self.index.files(dist.name))
+        return self._local_files(dist) or self._matching(dist, self.index_of(dist).files(dist.name))
 
     def _matching(
         self, dist: LockedDist, refs: list[WheelRef], *, check_hash: bool = True
@@ -128,7 +137,7 @@ class Resolver:
                 ranked.append((min(ranks), wheel.filename, wheel))
         return min(ranked, key=lambda r: (r[0], r[1]))[2] if ranked else None
 
-    def _listing(self, ref: WheelRef) -> WheelListing:
+    def _listing(self, ref: WheelRef, index: Index) -> WheelListing:
         key = PlanCache.key(ref.url or ref.filename, ref.sha256) if ref.sha256 or ref.url else None
         cached = self.cache.load(key) if key else None
         if cached is not None:
@@ -136,17 +145,18 @@ class Resolver:
         for folder in self.find_links:
             if (folder / ref.filename).is_file():
                 return self._save(key, read_local(folder / ref.filename))
-        url = self._index_url(ref) if self.prefer_index or not ref.url else ref.url
+        url = self._index_url(ref, index) if self.prefer_index or not ref.url else ref.url
         path = local_path(url, self.lock_dir)
         if path is not None:
             return self._save(key, read_local(path))
         key = key or PlanCache.key(url, None)
-        return self._save(key, read_remote(url, ref.filename, self.http, self.cache, key))
+        listing = read_remote(url, ref.filename, self.http, self.cache, key, ref.sha256)
+        return self._save(key, listing)
 
-    def _index_url(self, ref: WheelRef) -> str:
+    def _index_url(self, ref: WheelRef, index: Index) -> str:
         name = parse_wheel_filename(ref.filename)[0]
         try:
-            listed = self.index.files(name)
+            listed = index.files(name)
         except FetchError:
             if ref.url:
                 return ref.url
@@ -156,7 +166,7 @@ class Resolver:
                 return found.url
         if ref.url:
             return ref.url
-        raise FetchError(f"{ref.filename} is not on the index {self.index.url}")
+        raise FetchError(f"{ref.filename} is not on the index {index.url}")
 
     def _save(self, key: str | None, listing: WheelListing) -> WheelListing:
         if key is not None:
