@@ -732,7 +732,13 @@ PLAN_HELP = (
     help="Target interpreter path: console-script shebangs name it, so their bytes depend on it.",
 )
 @click.option("--max-total", help="Budget for the installed total (e.g. 250MB): exit 1 over it.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown", "html"]),
+    default="table",
+    help="html: scan's treemap report of the planned set (not with --diff).",
+)
 @_handle_errors
 def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> None:
     import shutil
@@ -745,6 +751,8 @@ def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> No
 
     if len(locks) != (2 if as_diff else 1):
         raise click.UsageError("give one LOCK, or --diff OLD NEW")
+    if as_diff and fmt == "html":
+        raise click.UsageError("--diff writes table, json or markdown")
     budget = None
     if options["max_total"]:
         from depsize.budget import parse_size
@@ -774,6 +782,8 @@ def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> No
         click.echo(render.render_json(plans[0]), nl=False)
     elif fmt == "markdown":
         click.echo(render.render_markdown(plans[0]), nl=False)
+    elif fmt == "html":
+        click.echo(render.render_html(plans[0]), nl=False)
     else:
         render.render_text(plans[0], sys.stdout, color=color, width=width)
     _plan_outcome(plans, budget)

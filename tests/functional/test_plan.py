@@ -288,3 +288,17 @@ def test_plan__whole_download_with_another_hash__refused(wheels: Path, tmp_path:
     assert result.exit_code == 2
     assert "is not the " + "0" * 64 + " the lock names" in result.stderr
     assert not list((tmp_path / "cache").rglob("*.whl"))
+
+
+def test_plan__html__scan_report_of_the_planned_set(tmp_path: Path, wheels: Path) -> None:
+    folder = tmp_path / "mixed"
+    shutil.copytree(wheels, folder)
+    (folder / "srconly-1.0.tar.gz").write_bytes(b"not really")
+    (tmp_path / "req.txt").write_text("heavy==1.2\nheavy-core==1.0\nbeta==2.0\nsrconly==1.0\n")
+    with serve_index(folder) as server:
+        result = plan(str(tmp_path / "req.txt"), "--index-url", server.url, "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("<!doctype html>")
+    assert "heavy-core" in result.stdout
+    assert "PARTIAL: 1 installed sizes unknown" in result.stdout
+    assert "srconly 1.0: installed size unknown" in result.stdout

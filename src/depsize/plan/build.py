@@ -165,6 +165,11 @@ def _as_installed(dist: PlannedDist) -> InstalledDist:
     )
 
 
+def _partial_note(planned: tuple[PlannedDist, ...]) -> str:
+    unknown = sum(1 for d in planned if d.installed_bytes is None)
+    return f"; PARTIAL: {unknown} installed sizes unknown" if unknown else ""
+
+
 def assemble(
     lock: LockFile,
     target: Target,
@@ -177,7 +182,7 @@ def assemble(
     env = PythonEnv(
         site_packages=(PLANNED_SITE,),
         python_version=target.python_version,
-        how_found=f"planned from {lock.path} ({lock.kind})",
+        how_found=f"planned from {lock.path} ({lock.kind})" + _partial_note(planned),
         platform=target.marker_environment(),
     )
     dists = {d.name: _as_installed(d) for d in planned}

@@ -123,6 +123,26 @@ def render_markdown(plan: Plan) -> str:
     return "\n".join(lines)
 
 
+def render_html(plan: Plan) -> str:
+    """The planned set in ``scan``'s HTML report (treemap, table, recommendations): the plan
+    holds the same models a scan does, wrapped here as an environment-only Analysis."""
+    from depsize.analyze import Analysis, Settings
+    from depsize.report import html
+
+    analysis = Analysis(
+        settings=Settings(env_only=True),
+        scan=plan.scan,
+        graph=plan.graph,
+        roots=plan.roots,
+        roots_from=plan.roots_from,
+        attribution=plan.attribution,
+        warnings=plan.warnings,
+        recommendations=plan.recommendations,
+        notes=tuple(summary(plan)),
+    )
+    return html.render(analysis)
+
+
 def plan_document(plan: Plan) -> dict[str, Any]:
     return {
         "schema": "depsize-plan",
