@@ -302,3 +302,17 @@ def test_plan__html__scan_report_of_the_planned_set(tmp_path: Path, wheels: Path
     assert "heavy-core" in result.stdout
     assert "PARTIAL: 1 installed sizes unknown" in result.stdout
     assert "srconly 1.0: installed size unknown" in result.stdout
+
+
+def test_plan__directory_package__unknown_until_built(tmp_path: Path, index: IndexServer) -> None:
+    (tmp_path / "pylock.toml").write_text(
+        'lock-version = "1.0"\ncreated-by = "hand"\n\n'
+        '[[packages]]\nname = "local"\ndirectory = { path = "./local" }\n\n'
+        '[[packages]]\nname = "gamma"\nversion = "0.5"\n'
+    )
+    result = plan(str(tmp_path / "pylock.toml"), "--index-url", index.url, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {d["name"]: d for d in json.loads(result.stdout)["distributions"]}
+    assert rows["local"]["installed_bytes"] is None
+    assert "built from a directory" in rows["local"]["reason"]
+    assert rows["gamma"]["installed_bytes"] == 1342

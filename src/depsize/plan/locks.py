@@ -74,16 +74,18 @@ def read_pylock(path: Path, env: Mapping[str, str]) -> LockFile:
         if not holds(package.get("marker"), env, lock_file=True):
             continue
         files = [_pylock_wheel(w) for w in package.get("wheels", []) if isinstance(w, dict)]
-        sdist = package.get("sdist")
-        if isinstance(sdist, dict):
-            name = sdist.get("name") or _filename(str(sdist.get("url") or sdist.get("path", "")))
-            files.append(WheelRef(name, sdist.get("url") or sdist.get("path")))
+        for key in ("sdist", "archive"):
+            archive = package.get(key)
+            if isinstance(archive, dict):
+                files.append(_pylock_wheel(archive))
+        built = next((k for k in ("directory", "vcs") if k in package), None)
         dists.append(
             LockedDist(
                 canonicalize_name(package["name"]),
                 str(package.get("version", "")),
                 tuple(files),
                 index=package.get("index"),
+                built_from=built,
             )
         )
     return LockFile(path, "pylock.toml", tuple(dists))
@@ -181,11 +183,13 @@ def _uv_dist(package: Table) -> LockedDist:
         files.append(WheelRef(_filename(str(where)), where or None, _sha256(sdist.get("hash"))))
     source = package.get("source", {})
     index = source.get("registry") if isinstance(source, dict) else None
+    built = next((k for k in ("git", "directory", "path") if k in source and not files), None)
     return LockedDist(
         canonicalize_name(package["name"]),
         str(package.get("version", "")),
         tuple(files),
         index=index if isinstance(index, str) and "://" in index else None,
+        built_from=built,
     )
 
 

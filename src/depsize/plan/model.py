@@ -36,6 +36,9 @@ class LockedDist:
     index: str | None = None
     """The index the lock says it comes from."""
     line: int | None = None
+    built_from: str | None = None
+    """``directory``, ``vcs``…: the lock installs it by building a source tree, so no wheel
+    tells its size."""
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,13 @@ class Resolver:
         return None if listing is None else self._sized(dist, listing)
 
     def _plan(self, dist: LockedDist) -> PlannedDist:
+        if dist.built_from is not None:
+            return PlannedDist(
+                dist.name,
+                dist.version,
+                unknown="sdist-only",
+                reason=f"built from a {dist.built_from}: installed size unknown until built",
+            )
         files = list(dist.files) or self._index_files(dist)
         wheels = [f for f in files if f.filename.endswith(".whl")]
         if not wheels:

@@ -160,3 +160,19 @@ source = { registry = "https://pypi.org/simple" }
     ]
     assert found.declared is not None
     assert [(d.name, d.extras) for d in found.declared] == [("web", frozenset({"fast"}))]
+
+
+def test_read_pylock__directory_and_vcs__built_from_a_source_tree(tmp_path: Path) -> None:
+    path = tmp_path / "pylock.toml"
+    path.write_text(
+        'lock-version = "1.0"\ncreated-by = "hand"\n\n'
+        '[[packages]]\nname = "local"\ndirectory = { path = "./local" }\n\n'
+        '[[packages]]\nname = "fromgit"\nvcs = { type = "git", url = "https://x/y.git", '
+        'commit-id = "abc" }\n\n'
+        '[[packages]]\nname = "direct"\nversion = "1"\n'
+        'archive = { url = "https://x/direct-1-py3-none-any.whl", hashes = { sha256 = "ab" } }\n'
+    )
+    found = {d.name: d for d in read_lock(path, LINUX).dists}
+    assert (found["local"].built_from, found["fromgit"].built_from) == ("directory", "vcs")
+    assert found["direct"].built_from is None
+    assert [f.filename for f in found["direct"].files] == ["direct-1-py3-none-any.whl"]
