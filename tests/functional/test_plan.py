@@ -316,3 +316,45 @@ def test_plan__directory_package__unknown_until_built(tmp_path: Path, index: Ind
     assert rows["local"]["installed_bytes"] is None
     assert "built from a directory" in rows["local"]["reason"]
     assert rows["gamma"]["installed_bytes"] == 1342
+
+
+def test_plan__diff_json_and_table__removed_and_resized(tmp_path: Path, wheels: Path) -> None:
+    write_wheel(WheelSpec("beta", "2.1", files={"beta/__init__.py": 9_000}), wheels)
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("alpha==1.0\nbeta==2.0\ngamma==0.5\n")
+    new.write_text("alpha==1.0\nbeta==2.1\n")
+    args = ("--diff", str(old), str(new), "--find-links", str(wheels))
+    result = plan(*args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    changes = {c["name"]: c for c in document["changes"]}
+    assert set(changes) == {"beta", "gamma"}
+    assert changes["gamma"]["kind"] == "removed"
+    assert changes["gamma"]["delta_bytes"] == -1342
+    resized = changes["beta"]
+    assert (resized["kind"], resized["old_version"], resized["new_version"]) == (
+        "resized",
+        "2.0",
+        "2.1",
+    )
+    assert resized["delta_bytes"] == resized["new_bytes"] - resized["old_bytes"]
+    assert resized["brought_by"] == ["alpha"]
+    total = document["new_total_bytes"] - document["old_total_bytes"]
+    assert total == sum(c["delta_bytes"] for c in document["changes"])
+    table = plan(*args)
+    assert table.exit_code == 0
+    assert "resized" in table.stdout
+    assert "2.0 → 2.1" in table.stdout
+
+
+def test_plan__only_a_wheel_for_another_platform__no_wheel_for_target(tmp_path: Path) -> None:
+    folder = tmp_path / "w"
+    wheel = write_wheel(WheelSpec("native", "1.0", files={"native/__init__.py": 10}), folder)
+    wheel.rename(folder / "native-1.0-cp311-cp311-win_amd64.whl")
+    (tmp_path / "req.txt").write_text("native==1.0\n")
+    args = (str(tmp_path / "req.txt"), "--find-links", str(folder))
+    document = plan_json(*args, "--platform", "linux_x86_64")
+    (row,) = document["distributions"]  # type: ignore[misc]
+    assert (row["installed_bytes"], row["unknown"]) == (None, "no-wheel-for-target")
+    windows = plan_json(*args, "--platform", "win_amd64", "--python-version", "3.11")
+    assert sizes(windows)["native"] is not None

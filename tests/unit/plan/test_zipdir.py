@@ -101,3 +101,26 @@ def test_read_local__a_folder_or_fifo__not_a_regular_file(tmp_path: Path) -> Non
     os.mkfifo(fifo)
     with pytest.raises(Exception, match="not a regular file"):
         read_local(fifo)
+
+
+def test_read_local__zip64_archive__sizes_and_offsets_from_the_zip64_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # zipfile writes zip64 records past these limits: lowered, it writes a real zip64 archive
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 100)
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 2)
+    wheel = tmp_path / "z-1-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("z/a.bin", b"a" * 5000)
+        archive.writestr("z/b.py", b"b = 2\n" * 50)
+        archive.writestr("z-1.dist-info/METADATA", b"Name: z\nVersion: 1\n\n")
+    monkeypatch.undo()
+    data = wheel.read_bytes()
+    assert b"PK\x06\x06" in data  # the zip64 end record is there
+    listing = read_local(wheel)
+    assert listing.members == (
+        ("z/a.bin", 5000),
+        ("z/b.py", 300),
+        ("z-1.dist-info/METADATA", 20),
+    )
+    assert listing.metadata == "Name: z\nVersion: 1\n\n"
