@@ -731,6 +731,13 @@ PLAN_HELP = (
     show_default=True,
     help="Target interpreter path: console-script shebangs name it, so their bytes depend on it.",
 )
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    help="Also plan this dependency group (uv.lock, poetry.lock, pylock.toml; repeatable). "
+    "Default: the main requirements only, as a deploy installs them.",
+)
 @click.option("--max-total", help="Budget for the installed total (e.g. 250MB): exit 1 over it.")
 @click.option(
     "--format",
@@ -765,6 +772,7 @@ def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> No
         cache_dir=None if options["no_cache"] else plan_cache_dir(),
         timeout=options["timeout"],
         interpreter=options["interpreter"],
+        groups=frozenset(options["groups"]),
     )
     plans = [make_plan(path, settings) for path in locks]
     tty = sys.stdout.isatty()

@@ -50,6 +50,8 @@ class PlanOptions:
     interpreter: str = "/usr/local/bin/python"
     """The target interpreter path console-script shebangs name."""
     jobs: int = 8
+    groups: frozenset[str] = frozenset()
+    """Dependency groups planned besides the main one (``--group``)."""
 
 
 @dataclass(frozen=True)
@@ -85,17 +87,20 @@ class Plan:
         return sum(d.bytecode_estimate for d in self.dists)
 
 
-def read_lock(path: Path, target: Target) -> LockFile:
+def read_lock(path: Path, target: Target, groups: frozenset[str] = frozenset()) -> LockFile:
     """Read ``path`` by its name (``pylock*.toml``, ``uv.lock``, ``poetry.lock``, ``*.json``
-    for pip's report, anything else a pinned requirements file)."""
+    for pip's report, anything else a pinned requirements file); ``groups``: dependency groups
+    planned besides the main one (lock files that have groups only)."""
     env = target.marker_environment()
     name = path.name
     if name.startswith("pylock") and name.endswith(".toml"):
-        return read_pylock(path, env)
+        return read_pylock(path, env, groups)
     if name == "uv.lock":
-        return read_uv_lock(path, env)
+        return read_uv_lock(path, env, groups)
     if name == "poetry.lock":
-        return read_poetry_lock(path, env)
+        return read_poetry_lock(path, env, groups)
+    if groups:
+        raise InputError("--group applies to pylock.toml, uv.lock and poetry.lock", path)
     if name.endswith(".json"):
         return read_pip_report(path)
     if name.endswith((".toml", ".lock")):
@@ -110,7 +115,7 @@ def read_lock(path: Path, target: Target) -> LockFile:
 def plan(path: Path, options: PlanOptions) -> Plan:
     """Size every distribution ``path`` pins, for ``options.target``."""
     target = options.target
-    lock = read_lock(path, target)
+    lock = read_lock(path, target, options.groups)
     if lock.marker_env:
         target = Target(target.python_version, target.platform, lock.marker_env)
         target = Target(_report_version(lock.marker_env, target), target.platform, lock.marker_env)

@@ -48,6 +48,15 @@ def _version_check(path: Path, found: object, supported: tuple[int, ...], what: 
         )
 
 
+def _check_groups(path: Path, groups: frozenset[str], known: set[str]) -> None:
+    unknown = sorted(groups - known)
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none"
+        raise InputError(
+            f"no dependency group {unknown[0]!r} in this lock (it has: {listed})", path
+        )
+
+
 def _sha256(value: object) -> str | None:
     if isinstance(value, dict):
         found = value.get("sha256")
@@ -64,14 +73,17 @@ def _filename(url: str) -> str:
 # --- PEP 751 -------------------------------------------------------------------------------
 
 
-def read_pylock(path: Path, env: Mapping[str, str]) -> LockFile:
+def read_pylock(
+    path: Path, env: Mapping[str, str], groups: frozenset[str] = frozenset()
+) -> LockFile:
     data = read_toml(path)
     _version_check(path, data.get("lock-version"), (1,), "lock-version")
+    _check_groups(path, groups, set(data.get("dependency-groups", [])))
     dists = []
     for package in data.get("packages", []):
         if not isinstance(package, dict) or "name" not in package:
             raise InputError("a [[packages]] entry without a name", path)
-        if not holds(package.get("marker"), env, lock_file=True):
+        if not holds(package.get("marker"), env, lock_file=True, groups=groups):
             continue
         files = [_pylock_wheel(w) for w in package.get("wheels", []) if isinstance(w, dict)]
         for key in ("sdist", "archive"):
@@ -102,7 +114,9 @@ def _pylock_wheel(wheel: Table) -> WheelRef:
 _PROJECT_SOURCES = {"virtual", "editable", "directory"}
 
 
-def read_uv_lock(path: Path, env: Mapping[str, str]) -> LockFile:
+def read_uv_lock(
+    path: Path, env: Mapping[str, str], groups: frozenset[str] = frozenset()
+) -> LockFile:
     data = read_toml(path)
     _version_check(path, data.get("version"), (1,), "uv.lock version")
     packages = [p for p in data.get("package", []) if isinstance(p, dict) and "name" in p]
@@ -110,6 +124,8 @@ def read_uv_lock(path: Path, env: Mapping[str, str]) -> LockFile:
     for package in packages:
         by_name.setdefault(canonicalize_name(package["name"]), []).append(package)
     projects = [p for p in packages if _PROJECT_SOURCES & set(p.get("source", {}))]
+    known = {g for p in projects for g in p.get("dev-dependencies", {})}
+    _check_groups(path, groups, known)
     if not projects:
         chosen = packages
         declared = None
@@ -117,10 +133,10 @@ def read_uv_lock(path: Path, env: Mapping[str, str]) -> LockFile:
         declared = tuple(
             Declared(canonicalize_name(d["name"]), frozenset(d.get("extra", ())), _dep_text(d))
             for p in projects
-            for d in p.get("dependencies", [])
+            for d in _project_deps(p, groups)
             if holds(d.get("marker"), env)
         )
-        chosen = _uv_walk(projects, by_name, env)
+        chosen = _uv_walk(projects, by_name, env, groups)
     project_ids = {id(p) for p in projects}
     dists = tuple(_uv_dist(p) for p in chosen if id(p) not in project_ids)
     return LockFile(path, "uv.lock", dists, declared)
@@ -132,10 +148,22 @@ def _dep_text(dep: Table) -> str:
     return str(text) + (f"; {dep['marker']}" if dep.get("marker") else "")
 
 
+def _project_deps(project: Table, groups: frozenset[str]) -> list[Table]:
+    """A project's dependencies and those of the dependency groups asked for."""
+    found = list(project.get("dependencies", []))
+    for group in sorted(groups):
+        found += project.get("dev-dependencies", {}).get(group, [])
+    return found
+
+
 def _uv_walk(
-    projects: list[Table], by_name: Mapping[str, list[Table]], env: Mapping[str, str]
+    projects: list[Table],
+    by_name: Mapping[str, list[Table]],
+    env: Mapping[str, str],
+    groups: frozenset[str],
 ) -> list[Table]:
     """Packages reached from the projects through dependencies whose markers hold."""
+    project_ids = {id(p) for p in projects}
     seen: dict[tuple[int, str], None] = {}
     chosen: dict[int, Table] = {}
     stack: list[tuple[Table, str]] = [(p, "") for p in projects]
@@ -146,11 +174,12 @@ def _uv_walk(
             continue
         seen[key] = None
         chosen[id(package)] = package
-        deps = (
-            package.get("optional-dependencies", {}).get(extra, [])
-            if extra
-            else package.get("dependencies", [])
-        )
+        if extra:
+            deps = package.get("optional-dependencies", {}).get(extra, [])
+        elif id(package) in project_ids:
+            deps = _project_deps(package, groups)
+        else:
+            deps = package.get("dependencies", [])
         for dep in deps:
             if not holds(dep.get("marker"), env):
                 continue
@@ -196,15 +225,20 @@ def _uv_dist(package: Table) -> LockedDist:
 # --- poetry.lock ---------------------------------------------------------------------------
 
 
-def read_poetry_lock(path: Path, env: Mapping[str, str]) -> LockFile:
+def read_poetry_lock(
+    path: Path, env: Mapping[str, str], groups: frozenset[str] = frozenset()
+) -> LockFile:
     data = read_toml(path)
     metadata = data.get("metadata", {})
     _version_check(path, metadata.get("lock-version"), (1, 2), "lock-version")
+    packages = data.get("package", [])
+    known = {g for p in packages if isinstance(p, dict) for g in p.get("groups", [])}
+    _check_groups(path, groups, known - {"main"})
     dists = []
-    for package in data.get("package", []):
+    for package in packages:
         if not isinstance(package, dict) or "name" not in package:
             raise InputError("a [[package]] entry without a name", path)
-        if not _poetry_main(package, env):
+        if not _poetry_wanted(package, env, {"main"} | groups):
             continue
         source = package.get("source", {})
         dists.append(
@@ -222,18 +256,18 @@ def read_poetry_lock(path: Path, env: Mapping[str, str]) -> LockFile:
     return LockFile(path, "poetry.lock", tuple(dists), _poetry_declared(path.parent))
 
 
-def _poetry_main(package: Table, env: Mapping[str, str]) -> bool:
-    """In the main group (``groups`` of lock 2.1, ``category`` of older locks) and its
-    marker (one per group in lock 2.1) holds."""
+def _poetry_wanted(package: Table, env: Mapping[str, str], wanted: set[str]) -> bool:
+    """In a wanted group (``groups`` of lock 2.1, ``category`` of older locks) whose marker
+    (one per group in lock 2.1) holds."""
     groups = package.get("groups")
-    if groups is not None and "main" not in groups:
-        return False
-    if groups is None and package.get("category", "main") != "main":
-        return False
+    if groups is None:
+        groups = ["main" if package.get("category", "main") == "main" else "dev"]
     markers = package.get("markers")
-    if isinstance(markers, dict):
-        markers = markers.get("main")
-    return holds(markers if isinstance(markers, str) else None, env)
+    for group in set(groups) & wanted:
+        marker = markers.get(group) if isinstance(markers, dict) else markers
+        if holds(marker if isinstance(marker, str) else None, env):
+            return True
+    return False
 
 
 def _poetry_declared(folder: Path) -> tuple[Declared, ...] | None:

@@ -7,9 +7,15 @@ from collections.abc import Mapping
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 
 
-def holds(marker: str | None, env: Mapping[str, str], *, lock_file: bool = False) -> bool:
-    """Whether ``marker`` holds in ``env``; ``lock_file`` evaluates PEP 751's ``extras`` and
-    ``dependency_groups`` as empty sets (the main group only)."""
+def holds(
+    marker: str | None,
+    env: Mapping[str, str],
+    *,
+    lock_file: bool = False,
+    groups: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether ``marker`` holds in ``env``; ``lock_file`` evaluates PEP 751's ``extras`` as
+    empty and ``dependency_groups`` as ``groups``."""
     if not marker:
         return True
     try:
@@ -18,7 +24,7 @@ def holds(marker: str | None, env: Mapping[str, str], *, lock_file: bool = False
             context: dict[str, str | frozenset[str]] = {
                 **env,
                 "extras": frozenset(),
-                "dependency_groups": frozenset(),
+                "dependency_groups": groups,
             }
             try:
                 return parsed.evaluate(context, "lock_file")  # type: ignore[call-arg,arg-type,unused-ignore]

@@ -176,3 +176,27 @@ def test_read_pylock__directory_and_vcs__built_from_a_source_tree(tmp_path: Path
     assert (found["local"].built_from, found["fromgit"].built_from) == ("directory", "vcs")
     assert found["direct"].built_from is None
     assert [f.filename for f in found["direct"].files] == ["direct-1-py3-none-any.whl"]
+
+
+@pytest.mark.parametrize("lock", ["uv.lock", "poetry/poetry.lock"])
+def test_read_lock__dependency_group__only_with_group(lock: str) -> None:
+    path = FIXTURES / "app-dev" / lock
+    main = {d.name for d in read_lock(path, LINUX).dists}
+    dev = {d.name for d in read_lock(path, LINUX, frozenset({"dev"})).dists}
+    assert main == {"alpha", "beta"}
+    assert dev == {"alpha", "beta", "heavy", "heavy-core"}
+    with pytest.raises(InputError, match="no dependency group 'test' in this lock"):
+        read_lock(path, LINUX, frozenset({"test"}))
+
+
+def test_read_lock__group_on_a_lock_without_groups__error() -> None:
+    with pytest.raises(InputError, match="--group applies to"):
+        read_lock(FIXTURES / "app-dev" / "requirements.txt", LINUX, frozenset({"dev"}))
+    with pytest.raises(InputError, match="it has: none"):
+        read_lock(FIXTURES / "app-dev" / "pylock.toml", LINUX, frozenset({"dev"}))
+
+
+def test_read_uv_lock__dev_group__declared_as_well() -> None:
+    found = read_lock(FIXTURES / "app-dev" / "uv.lock", LINUX, frozenset({"dev"}))
+    assert found.declared is not None
+    assert {d.name for d in found.declared} == {"alpha", "heavy"}
