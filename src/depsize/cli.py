@@ -26,6 +26,7 @@ from depsize.errors import (
 if TYPE_CHECKING:
     from depsize.analyze import Analysis, Settings
     from depsize.check import CheckResult
+    from depsize.plan.build import Plan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -797,7 +798,7 @@ def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> No
     _plan_outcome(plans, budget)
 
 
-def _plan_outcome(plans: list[Any], budget: int | None) -> None:
+def _plan_outcome(plans: list[Plan], budget: int | None) -> None:
     """Warnings on stderr; exit 2 when a size could not be read, 1 over the budget."""
     from depsize.errors import EXIT_POLICY, EXIT_USAGE
     from depsize.units import human
