@@ -358,3 +358,20 @@ def test_plan__only_a_wheel_for_another_platform__no_wheel_for_target(tmp_path: 
     assert (row["installed_bytes"], row["unknown"]) == (None, "no-wheel-for-target")
     windows = plan_json(*args, "--platform", "win_amd64", "--python-version", "3.11")
     assert sizes(windows)["native"] is not None
+
+
+def test_plan__private_index__netrc_credentials_sent(
+    wheels: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "req.txt").write_text("gamma==0.5\n")
+    with serve_index(wheels, auth="me:s3cret") as server:
+        refused = plan(str(tmp_path / "req.txt"), "--index-url", server.url)
+        netrc = tmp_path / "netrc"
+        netrc.write_text("machine 127.0.0.1 login me password s3cret\n")
+        netrc.chmod(0o600)
+        monkeypatch.setenv("NETRC", str(netrc))
+        document = plan_json(str(tmp_path / "req.txt"), "--index-url", server.url)
+    assert refused.exit_code == 2
+    assert "HTTP 401" in refused.stderr
+    assert sizes(document)["gamma"] == 1342
+    assert "s3cret" not in json.dumps(document)

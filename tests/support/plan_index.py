@@ -7,6 +7,7 @@ unless ``ranges`` is off. Every request and every body byte sent is counted.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import threading
@@ -33,6 +34,8 @@ class IndexServer:
     delay: float = 0.0
     broken: set[str] = field(default_factory=set)
     """Project names whose page answers 500."""
+    auth: str | None = None
+    """``user:password`` every request must send as Basic auth (401 otherwise)."""
     bytes_sent: int = 0
     requests: list[tuple[str, str | None]] = field(default_factory=list)
     url: str = ""
@@ -56,6 +59,11 @@ def _handler(server: IndexServer) -> type[BaseHTTPRequestHandler]:
             server.requests.append((self.path, self.headers.get("Range")))
             if server.delay:
                 time.sleep(server.delay)
+            if server.auth is not None:
+                token = base64.b64encode(server.auth.encode()).decode()
+                if self.headers.get("Authorization") != f"Basic {token}":
+                    self._send(401, b"credentials needed")
+                    return
             if self.path.startswith("/simple/"):
                 self._page(self.path[len("/simple/") :].strip("/"))
             elif self.path.startswith("/files/"):
@@ -114,9 +122,11 @@ def _handler(server: IndexServer) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def serve_index(folder: Path, *, ranges: bool = True, delay: float = 0.0) -> Iterator[IndexServer]:
+def serve_index(
+    folder: Path, *, ranges: bool = True, delay: float = 0.0, auth: str | None = None
+) -> Iterator[IndexServer]:
     """Serve ``folder`` as ``{server.url}/simple`` while the block runs."""
-    state = IndexServer(folder, ranges=ranges, delay=delay)
+    state = IndexServer(folder, ranges=ranges, delay=delay, auth=auth)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     httpd.daemon_threads = True
     state.url = f"http://127.0.0.1:{httpd.server_address[1]}/simple"
