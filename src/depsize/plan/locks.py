@@ -131,7 +131,7 @@ def read_uv_lock(
         declared = None
     else:
         declared = tuple(
-            Declared(canonicalize_name(d["name"]), frozenset(d.get("extra", ())), _dep_text(d))
+            Declared(canonicalize_name(d["name"]), frozenset(d.get("extra", ())), _dep_text(d, p))
             for p in projects
             for d in _project_deps(p, groups)
             if holds(d.get("marker"), env)
@@ -142,9 +142,20 @@ def read_uv_lock(
     return LockFile(path, "uv.lock", dists, declared)
 
 
-def _dep_text(dep: Table) -> str:
+def _dep_text(dep: Table, project: Table) -> str:
+    """The requirement as the project declares it: with its specifier from the lock's copy
+    of the project metadata (``requires-dist``, ``requires-dev``) when it is there."""
     extras = dep.get("extra", [])
-    text = dep["name"] + (f"[{','.join(extras)}]" if extras else "")
+    specifier = ""
+    metadata = project.get("metadata", {})
+    declared = list(metadata.get("requires-dist", []))
+    for group in metadata.get("requires-dev", {}).values():
+        declared += group
+    for entry in declared:
+        if canonicalize_name(entry.get("name", "")) == canonicalize_name(dep["name"]):
+            specifier = str(entry.get("specifier", ""))
+            break
+    text = dep["name"] + (f"[{','.join(extras)}]" if extras else "") + specifier
     return str(text) + (f"; {dep['marker']}" if dep.get("marker") else "")
 
 

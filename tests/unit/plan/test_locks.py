@@ -200,3 +200,28 @@ def test_read_uv_lock__dev_group__declared_as_well() -> None:
     found = read_lock(FIXTURES / "app-dev" / "uv.lock", LINUX, frozenset({"dev"}))
     assert found.declared is not None
     assert {d.name for d in found.declared} == {"alpha", "heavy"}
+
+
+def test_read_uv_lock__declared_text__specifier_from_the_locked_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "uv.lock"
+    path.write_text(
+        """version = 1
+
+[[package]]
+name = "app"
+version = "0"
+source = { virtual = "." }
+dependencies = [{ name = "web", extra = ["fast"] }]
+
+[package.metadata]
+requires-dist = [{ name = "web", extras = ["fast"], specifier = ">=1,<2" }]
+
+[[package]]
+name = "web"
+version = "1.5"
+source = { registry = "https://pypi.org/simple" }
+"""
+    )
+    found = read_lock(path, LINUX)
+    assert found.declared is not None
+    assert [d.text for d in found.declared] == ["web[fast]>=1,<2"]
