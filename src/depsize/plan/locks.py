@@ -286,7 +286,10 @@ def _poetry_declared(folder: Path) -> tuple[Declared, ...] | None:
     pyproject = folder / "pyproject.toml"
     if not pyproject.is_file():
         return None
-    data = read_toml(pyproject)
+    try:
+        data = read_toml(pyproject)
+    except InputError:
+        return None  # the lock alone still plans; roots are then what nothing requires
     out: list[Declared] = []
     for text in data.get("project", {}).get("dependencies", []):
         try:
