@@ -16,6 +16,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from depsize.env.pyvenv import PyvenvVersion, checked_version, pyvenv_version
 from depsize.errors import EnvironmentNotFoundError
 from depsize.models import PythonEnv
 
@@ -117,43 +118,40 @@ def _with(env: PythonEnv, *, how: str, note: str | None) -> PythonEnv:
         prefix=env.prefix,
         interpreter=env.interpreter,
         how_found=how,
-        note=note,
+        note="; ".join(n for n in (env.note, note) if n) or None,
         platform=env.platform,
     )
-
-
-def read_pyvenv_cfg(path: Path) -> dict[str, str]:
-    """Parse ``pyvenv.cfg`` (``key = value`` lines)."""
-    values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        key, sep, value = line.partition("=")
-        if sep:
-            values[key.strip().lower()] = value.strip()
-    return values
 
 
 def from_prefix(prefix: Path, *, how: str) -> PythonEnv:
     """An environment from its prefix folder: a venv, a conda prefix or an installation."""
     if not prefix.is_dir():
         raise EnvironmentNotFoundError(f"{prefix} is not a folder. {_HINT}")
-    version = None
+    notes: list[str] = []
     cfg = prefix / "pyvenv.cfg"
-    if cfg.is_file():
-        values = read_pyvenv_cfg(cfg)
-        version = values.get("version_info") or values.get("version")
-        if version:
-            version = ".".join(version.split(".")[:3])
-    found = _site_dirs(prefix)
+    stated = pyvenv_version(cfg) if os.path.lexists(cfg) else PyvenvVersion()
+    version = stated.version
+    found, unreadable = _site_dirs(prefix)
     if not found:
+        if unreadable:
+            raise EnvironmentNotFoundError(
+                f"{prefix} cannot be scanned: {'; '.join(unreadable)}. {_HINT}"
+            )
         raise EnvironmentNotFoundError(
             f"{prefix} is not a Python environment: looked for lib/pythonX.Y/site-packages and "
             f"Lib/site-packages in it and found neither. {_HINT}"
         )
+    notes += unreadable
     dirs = [path for path, _ in found]
     if version is None:
         version = next((v for _, v in found if v), None) or _version_from_pyc(dirs)
+        if stated.problem and version:
+            notes.append(f"{stated.problem}; using {version} from the folder layout")
     if version is None:
-        raise EnvironmentNotFoundError(f"Cannot tell the Python version of {prefix}. {_HINT}")
+        reason = f" ({stated.problem})" if stated.problem else ""
+        raise EnvironmentNotFoundError(
+            f"Cannot tell the Python version of {prefix}{reason}. {_HINT}"
+        )
     if len({v for _, v in found if v}) > 1:
         dirs = [p for p, v in found if v is None or version.startswith(v)] or dirs
     return PythonEnv(
@@ -162,28 +160,36 @@ def from_prefix(prefix: Path, *, how: str) -> PythonEnv:
         prefix=prefix,
         interpreter=_interpreter_in(prefix),
         how_found=how,
+        note="; ".join(notes) or None,
         platform=_platform_of(dirs),
     )
 
 
-def _site_dirs(prefix: Path) -> list[tuple[Path, str | None]]:
-    """site-packages folders under a prefix, with the X.Y version their path names."""
+def _site_dirs(prefix: Path) -> tuple[list[tuple[Path, str | None]], list[str]]:
+    """site-packages folders under a prefix, with the X.Y version their path names, and the
+    folders that could not be listed (with why)."""
     found: list[tuple[Path, str | None]] = []
-    seen: set[Path] = set()
+    unreadable: list[str] = []
+    seen: set[str] = set()
     for lib in ("lib", "lib64"):
         base = prefix / lib
         if not base.is_dir():
             continue
-        for child in sorted(base.iterdir()):
+        try:
+            children = sorted(base.iterdir())
+        except OSError as exc:
+            unreadable.append(f"cannot list {base}: {exc.strerror or exc}")
+            continue
+        for child in children:
             match = _LIB_PY.match(child.name)
             site = child / "site-packages"
-            if match and site.is_dir() and site.resolve() not in seen:
-                seen.add(site.resolve())
+            if match and site.is_dir() and os.path.realpath(site) not in seen:
+                seen.add(os.path.realpath(site))
                 found.append((site, f"{match.group(1)}.{match.group(2)}"))
     windows = prefix / "Lib" / "site-packages"
-    if windows.is_dir() and windows.resolve() not in seen:
+    if windows.is_dir() and os.path.realpath(windows) not in seen:
         found.append((windows, None))
-    return found
+    return found, unreadable
 
 
 def _version_from_pyc(dirs: Sequence[Path]) -> str | None:
@@ -230,11 +236,10 @@ def from_site_packages(dirs: Sequence[Path]) -> PythonEnv:
     if match:
         version = f"{match.group(1)}.{match.group(2)}"
     prefix = first.parent.parent.parent if match else None
-    if prefix is not None and (prefix / "pyvenv.cfg").is_file():
-        cfg = read_pyvenv_cfg(prefix / "pyvenv.cfg")
-        full = cfg.get("version_info") or cfg.get("version")
-        if full and version and full.startswith(version):
-            version = ".".join(full.split(".")[:3])
+    if prefix is not None and os.path.lexists(prefix / "pyvenv.cfg"):
+        full = pyvenv_version(prefix / "pyvenv.cfg").version
+        if full and version and full.startswith(version + "."):
+            version = full
     version = version or _version_from_pyc(dirs)
     note = None
     if version is None:
@@ -322,10 +327,18 @@ def _probe_interpreter(python: Path) -> PythonEnv:
         raise EnvironmentNotFoundError(
             f"--python {python}: could not ask it for its paths ({exc}). {_HINT}"
         ) from None
-    if str(info.get("version", "")).startswith("2."):
-        raise _python2(python, info["version"])
+    version = checked_version(str(info.get("version", ""))) if isinstance(info, dict) else None
+    if version is None:
+        raise EnvironmentNotFoundError(
+            f"--python {python}: could not ask it for its paths (no version in its answer). {_HINT}"
+        )
+    if version.startswith("2."):
+        raise _python2(python, version)
     dirs: list[Path] = []
-    for name in info.get("dirs", []):
+    listed = info.get("dirs")
+    for name in listed if isinstance(listed, list) else []:
+        if not isinstance(name, str) or "\0" in name:
+            continue
         path = Path(name)
         if path.is_dir() and path not in dirs:
             dirs.append(path)
@@ -333,8 +346,8 @@ def _probe_interpreter(python: Path) -> PythonEnv:
         raise EnvironmentNotFoundError(f"--python {python} reports no site-packages. {_HINT}")
     return PythonEnv(
         site_packages=tuple(dirs),
-        python_version=info["version"],
-        prefix=Path(info["prefix"]),
+        python_version=version,
+        prefix=Path(info["prefix"]) if isinstance(info.get("prefix"), str) else None,
         interpreter=python,
         how_found=f"--python {python} (asked the interpreter)",
     )

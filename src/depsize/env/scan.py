@@ -73,7 +73,7 @@ def scan_env(
         warnings=tuple(warnings),
         disk_usage=disk_usage,
     )
-    return add_conda_packages(scanned)
+    return add_conda_packages(scanned, walk.inodes)
 
 
 def _dedupe(raws: list[RawDist], warnings: list[ScanWarning]) -> list[RawDist]:
