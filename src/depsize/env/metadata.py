@@ -72,12 +72,12 @@ def _read_text(path: Path, raw: RawDist) -> str | None:
 def read_dist(meta: Path, site_packages: Path) -> RawDist:
     """Read a ``*.dist-info`` / ``*.egg-info`` folder (or egg-info file)."""
     match = _DIR_NAME.match(meta.name)
-    guess = match.group("name") if match else meta.name.split(".")[0]
+    guess = printable(match.group("name") if match else meta.name.split(".")[0])
     fmt = "dist-info" if meta.name.endswith(".dist-info") else "egg-info"
     raw = RawDist(
         name=canonicalize_name(guess),
         display_name=guess,
-        version=(match.group("version") if match else None) or "0",
+        version=printable((match.group("version") if match else None) or "0"),
         metadata_dir=meta,
         site_packages=site_packages,
         metadata_format=fmt,
@@ -110,8 +110,16 @@ def _apply_metadata(raw: RawDist, path: Path) -> None:
     if not name or not str(name).strip():
         raw.warnings.append(ScanWarning("metadata has no Name; using the folder name", path))
     else:
-        raw.display_name = str(name).strip()
+        raw.display_name = printable(str(name).strip())
         raw.name = canonicalize_name(raw.display_name)
+        if raw.display_name != str(name).strip():
+            raw.warnings.append(
+                ScanWarning(
+                    f"Name has control characters; shown as {raw.display_name[:120]!r}",
+                    path,
+                    _line_of(head, "Name"),
+                )
+            )
     version = str(message.get("Version") or "").strip()
     if version:
         raw.version = _checked_version(version, raw, path, _line_of(head, "Version"))
@@ -147,7 +155,15 @@ def _checked_version(version: str, raw: RawDist, path: Path, line: int | None) -
         shown = version
     if problem is not None:
         raw.warnings.append(ScanWarning(f"Version {shown!r} is {problem}", path, line))
-    return shown
+    return printable(shown)
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters escaped (``\\x1b``): names and versions
+    from an environment are shown on terminals, where an escape sequence would act."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def _read_record(raw: RawDist, path: Path) -> None:
@@ -202,7 +218,7 @@ def _read_common(raw: RawDist, meta: Path) -> None:
     if top is not None:
         raw.top_level = [t.strip() for t in top.splitlines() if t.strip() and "\0" not in t]
     installer = _read_text(meta / "INSTALLER", raw)
-    raw.installer = installer.strip()[:100] or None if installer is not None else None
+    raw.installer = printable(installer.strip()[:100]) or None if installer is not None else None
     path = meta / "entry_points.txt"
     eps = _read_text(path, raw)
     if eps is not None:

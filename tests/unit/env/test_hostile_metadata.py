@@ -147,3 +147,15 @@ def test_direct_url__hostile__warned_and_not_editable(
     (warning,) = warnings_for(scanned, path)
     assert expected in warning.message
     assert scanned.dists["alpha"].editable_location is None
+
+
+def test_metadata__escape_sequence_in_name__escaped_and_warned(tmp_path: Path) -> None:
+    built = _one_dist(tmp_path)
+    metadata = _meta(built, "alpha") / "METADATA"
+    metadata.write_text("Metadata-Version: 2.1\nName: alpha\x1b[2J\nVersion: 1.0\x07\n\n")
+    scanned = _scan(built)
+    (dist,) = (d for d in scanned.dists.values() if d.display_name.startswith("alpha"))
+    assert dist.display_name == "alpha\\x1b[2J"
+    assert dist.version == "1.0\\x07"
+    (warning,) = warnings_for(scanned, metadata)
+    assert warning.line == 2
