@@ -58,8 +58,10 @@ class Recommendation:
 
 
 def _is_gpu_dist(dist: InstalledDist) -> bool:
+    """A CUDA/GPU wheel by name, or one whose own bytes hold a CUDA library (a path to a file
+    counted elsewhere, through a symlink or a hard link, weighs 0 and does not count)."""
     return bool(_GPU_NAME.match(dist.name)) or any(
-        ".so" in p and _CUDA_LIB.search(p) for p, _ in dist.files
+        size and ".so" in p and _CUDA_LIB.search(p) for p, size in dist.files
     )
 
 
