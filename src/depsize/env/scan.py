@@ -28,6 +28,12 @@ from depsize.errors import InputError
 from depsize.models import EnvScan, FileConflict, InstalledDist, PythonEnv, ScanWarning
 
 _FAST_PATHS = os.sep == "/"  # RECORD paths are POSIX: used as they are where the OS agrees
+_SPECIAL = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
 _PYC = re.compile(r"^(?P<mod>[^.]+)\.[^.]+(?:\.opt-\d)?\.pyc$")
 
 
@@ -188,6 +194,11 @@ class _Ownership:
             self.escaped.add(path)
             return None
         size = self.walk.size_of(st) if stat.S_ISREG(st.st_mode) else 0
+        if _SPECIAL.get(stat.S_IFMT(st.st_mode)):
+            kind = _SPECIAL[stat.S_IFMT(st.st_mode)]
+            self.warnings.append(
+                ScanWarning(f"lists {path!r}, which is {kind}, not a file; not read", listed_by)
+            )
         self.outside[path] = size
         return size
 

@@ -210,3 +210,15 @@ def test_conda_meta__wrong_types__warned_and_scanned(tmp_path: Path) -> None:
     assert "nested deeper" in warnings_for(scanned, meta / "e.json")[0].message
     assert "FIFO" in warnings_for(scanned, meta / "f.json")[0].message
     assert scanned.dists["d"].own_bytes == 321
+
+
+def test_record__lists_a_fifo__reported_zero_bytes_not_read(tmp_path: Path) -> None:
+    built = _two(tmp_path)
+    os.mkfifo(built.site / "alpha" / "pipe.py")
+    record = _record(built, "alpha")
+    record.write_text(record.read_text() + "alpha/pipe.py,,100\n")
+    scanned = _scan(built)
+    (warning,) = warnings_for(scanned, record)
+    assert "a FIFO, not a file" in warning.message
+    assert ("alpha/pipe.py", 0) in scanned.dists["alpha"].files
+    assert scanned.total_bytes == bytes_on_disk(built.site)
