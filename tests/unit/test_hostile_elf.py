@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import os
 import struct
+import tempfile
+from datetime import timedelta
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from depsize.elf import debug_bytes
 from depsize.env.discover import from_prefix
@@ -73,3 +78,28 @@ def test_slimmable__lying_elf__never_more_than_files_or_env(tmp_path: Path) -> N
     assert slim.bytes <= scan.dists["native"].own_bytes <= scan.total_bytes
     assert slim.after is not None
     assert slim.after >= 0
+
+
+@settings(max_examples=150, deadline=timedelta(seconds=5))
+@given(
+    st.binary(min_size=0, max_size=400),
+    st.lists(
+        st.tuples(
+            st.sampled_from([b".debug_info", b".zdebug_x", b".text", b""]),
+            st.integers(min_value=0, max_value=2**64 - 1),
+            st.integers(min_value=0, max_value=2**64 - 1),
+        ),
+        max_size=6,
+    ),
+)
+def test_debug_bytes__any_headers__never_more_than_the_file(
+    noise: bytes, sections: list[tuple[bytes, int, int]]
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in (
+            ("noise.so", b"\x7fELF" + noise),
+            ("liar.so", _lying_elf(sections, len(noise))),
+        ):
+            path = Path(folder) / name
+            path.write_bytes(data)
+            assert 0 <= debug_bytes(path) <= len(data)

@@ -4,6 +4,7 @@ depsize's own errors, and finishes in bounded time."""
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from depsize.env.conda import read_conda_record
 from depsize.env.directurl import parse_direct_url
 from depsize.env.discover import from_prefix
 from depsize.env.entrypoints import parse_entry_points
@@ -24,6 +26,7 @@ from depsize.env.pyvenv import checked_version, parse_pyvenv_cfg, pyvenv_version
 from depsize.env.record import MAX_SIZE_DIGITS, parse_installed_files, parse_record
 from depsize.env.scan import scan_env
 from depsize.errors import DepsizeError
+from depsize.models import ScanWarning
 from support.hostile import bytes_on_disk
 from support.site_packages import DistSpec, make_site_packages
 
@@ -191,3 +194,37 @@ def test_scan__any_record__total_within_the_env(record: bytes, metadata: bytes) 
             scanned.unowned_bytes
         )
         assert os.path.isdir(built.site)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | hostile_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(hostile_text, inner, max_size=4),
+    max_leaves=20,
+)
+conda_like = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": json_values,
+        "version": json_values,
+        "files": json_values,
+        "depends": json_values,
+        "paths_data": st.fixed_dictionaries({}, optional={"paths": json_values}) | json_values,
+    },
+)
+
+
+@FILES
+@given(st.one_of(hostile_bytes, conda_like.map(lambda d: json.dumps(d).encode())))
+def test_conda_record__any_bytes__typed_record_or_warning(data: bytes) -> None:
+    warnings: list[ScanWarning] = []
+    with _folder() as folder:
+        (folder / "x.json").write_bytes(data)
+        record = read_conda_record(folder / "x.json", warnings)
+    assert all(w.file == folder / "x.json" for w in warnings)
+    if record is None:
+        assert warnings
+    else:
+        assert isinstance(record.name, str)
+        assert record.name
+        assert all(isinstance(f, str) and "\0" not in f for f in record.files)
+        assert all(isinstance(d, str) for d in record.depends)
