@@ -18,6 +18,8 @@ from depsize.env.entrypoints import parse_entry_points
 from depsize.env.record import FileList, parse_installed_files, parse_record
 from depsize.models import EntryPoint, FilesSource, ScanWarning
 
+MAX_NAME_CHARS = 200
+"""A distribution name longer than this is no real one; it is cut."""
 MAX_VERSION_CHARS = 64
 """A version longer than this is no version anyone publishes; it is shown cut."""
 
@@ -110,16 +112,7 @@ def _apply_metadata(raw: RawDist, path: Path) -> None:
     if not name or not str(name).strip():
         raw.warnings.append(ScanWarning("metadata has no Name; using the folder name", path))
     else:
-        raw.display_name = printable(str(name).strip())
-        raw.name = canonicalize_name(raw.display_name)
-        if raw.display_name != str(name).strip():
-            raw.warnings.append(
-                ScanWarning(
-                    f"Name has control characters; shown as {raw.display_name[:120]!r}",
-                    path,
-                    _line_of(head, "Name"),
-                )
-            )
+        _apply_name(raw, str(name).strip(), path, _line_of(head, "Name"))
     version = str(message.get("Version") or "").strip()
     if version:
         raw.version = _checked_version(version, raw, path, _line_of(head, "Version"))
@@ -128,6 +121,16 @@ def _apply_metadata(raw: RawDist, path: Path) -> None:
     raw.import_name_meta = [
         str(v).split(";")[0].strip() for v in message.get_all("Import-Name") or []
     ]
+
+
+def _apply_name(raw: RawDist, name: str, path: Path, line: int | None) -> None:
+    """The Name header, escaped (control characters) and cut (past any real name's length)."""
+    shown = printable(name[:MAX_NAME_CHARS])
+    if shown != name:
+        what = "is too long" if len(name) > MAX_NAME_CHARS else "has control characters"
+        raw.warnings.append(ScanWarning(f"Name {what}; shown as {shown[:120]!r}", path, line))
+    raw.display_name = shown
+    raw.name = canonicalize_name(shown)
 
 
 def _line_of(head: str, key: str) -> int | None:

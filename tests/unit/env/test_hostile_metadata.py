@@ -159,3 +159,13 @@ def test_metadata__escape_sequence_in_name__escaped_and_warned(tmp_path: Path) -
     assert dist.version == "1.0\\x07"
     (warning,) = warnings_for(scanned, metadata)
     assert warning.line == 2
+
+
+def test_metadata__name_of_a_megabyte__cut_and_warned(tmp_path: Path) -> None:
+    built = _one_dist(tmp_path)
+    metadata = _meta(built, "alpha") / "METADATA"
+    metadata.write_text(f"Metadata-Version: 2.1\nName: {'n' * 1_000_000}\nVersion: 1.0\n\n")
+    scanned = _scan(built)
+    (warning,) = warnings_for(scanned, metadata)
+    assert (warning.line, "too long" in warning.message) == (2, True)
+    assert max(len(d.display_name) for d in scanned.dists.values()) == 200
