@@ -29,7 +29,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def is_conda_prefix(prefix: Path | None) -> bool:
-    return prefix is not None and (prefix / "conda-meta").is_dir()
+    return prefix is not None and os.path.isdir(prefix / "conda-meta")
 
 
 @dataclass(frozen=True)

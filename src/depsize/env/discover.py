@@ -60,7 +60,7 @@ def _implicit(project: Path, environ: Mapping[str, str]) -> PythonEnv:
         value = environ.get(var)
         if not value:
             looked.append(f"${var} (not set)")
-        elif not Path(value).is_dir():
+        elif not os.path.isdir(value):
             looked.append(f"${var}={value} (no such folder)")
         elif _same_path(Path(value), Path(sys.prefix)):
             looked.append(f"${var}={value} (the environment depsize itself runs in: not measured)")
@@ -91,7 +91,7 @@ def _implicit(project: Path, environ: Mapping[str, str]) -> PythonEnv:
 def _project_venv(project: Path) -> PythonEnv | None:
     for name in _PROJECT_VENVS:
         candidate = project / name
-        if (candidate / "pyvenv.cfg").is_file() or (candidate / "conda-meta").is_dir():
+        if os.path.isfile(candidate / "pyvenv.cfg") or os.path.isdir(candidate / "conda-meta"):
             return from_prefix(candidate, how=f"the project's {name}")
     return None
 
@@ -125,7 +125,7 @@ def _with(env: PythonEnv, *, how: str, note: str | None) -> PythonEnv:
 
 def from_prefix(prefix: Path, *, how: str) -> PythonEnv:
     """An environment from its prefix folder: a venv, a conda prefix or an installation."""
-    if not prefix.is_dir():
+    if not os.path.isdir(prefix):
         raise EnvironmentNotFoundError(f"{prefix} is not a folder. {_HINT}")
     notes: list[str] = []
     cfg = prefix / "pyvenv.cfg"
@@ -173,7 +173,7 @@ def _site_dirs(prefix: Path) -> tuple[list[tuple[Path, str | None]], list[str]]:
     seen: set[str] = set()
     for lib in ("lib", "lib64"):
         base = prefix / lib
-        if not base.is_dir():
+        if not os.path.isdir(base):
             continue
         try:
             children = sorted(base.iterdir())
@@ -183,11 +183,11 @@ def _site_dirs(prefix: Path) -> tuple[list[tuple[Path, str | None]], list[str]]:
         for child in children:
             match = _LIB_PY.match(child.name)
             site = child / "site-packages"
-            if match and site.is_dir() and os.path.realpath(site) not in seen:
+            if match and os.path.isdir(site) and os.path.realpath(site) not in seen:
                 seen.add(os.path.realpath(site))
                 found.append((site, f"{match.group(1)}.{match.group(2)}"))
     windows = prefix / "Lib" / "site-packages"
-    if windows.is_dir() and os.path.realpath(windows) not in seen:
+    if os.path.isdir(windows) and os.path.realpath(windows) not in seen:
         found.append((windows, None))
     return found, unreadable
 
@@ -228,7 +228,7 @@ def _interpreter_in(prefix: Path) -> Path | None:
 def from_site_packages(dirs: Sequence[Path]) -> PythonEnv:
     """An environment given only as site-packages folders (``--site-packages``)."""
     for directory in dirs:
-        if not directory.is_dir():
+        if not os.path.isdir(directory):
             raise EnvironmentNotFoundError(f"--site-packages {directory}: no such folder. {_HINT}")
     first = dirs[0]
     version = None
@@ -275,7 +275,7 @@ def from_python(python: Path) -> PythonEnv:
     if not (python.exists() or python.is_symlink()):
         raise EnvironmentNotFoundError(f"--python {python}: no such file. {_HINT}")
     for prefix in (python.parent.parent, python.parent):
-        if (prefix / "pyvenv.cfg").is_file() or (prefix / "conda-meta").is_dir():
+        if os.path.isfile(prefix / "pyvenv.cfg") or os.path.isdir(prefix / "conda-meta"):
             return from_prefix(prefix, how=f"--python {python}")
     return _installation(python) or _probe_interpreter(python)
 
@@ -295,7 +295,7 @@ def _installation(python: Path) -> PythonEnv | None:
         return None
     version = f"{match.group(1)}.{match.group(2)}"
     site = real.parent.parent / "lib" / real.name / "site-packages"
-    if not site.is_dir():
+    if not os.path.isdir(site):
         return None
     if match.group(1) == "2":
         raise _python2(python, version)
@@ -340,7 +340,7 @@ def _probe_interpreter(python: Path) -> PythonEnv:
         if not isinstance(name, str) or "\0" in name:
             continue
         path = Path(name)
-        if path.is_dir() and path not in dirs:
+        if os.path.isdir(path) and path not in dirs:
             dirs.append(path)
     if not dirs:
         raise EnvironmentNotFoundError(f"--python {python} reports no site-packages. {_HINT}")

@@ -120,7 +120,7 @@ def _importable(site: Path, name: str) -> bool:
     if not name.replace("/", ".").replace(".", "_").isidentifier():
         return False
     base = site / name
-    if (base / "__init__.py").is_file() or base.with_suffix(".py").is_file():
+    if os.path.isfile(base / "__init__.py") or os.path.isfile(base.with_suffix(".py")):
         return True
     try:
         return any(_module_name(entry) == base.name for entry in os.listdir(base.parent))

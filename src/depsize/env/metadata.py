@@ -84,7 +84,7 @@ def read_dist(meta: Path, site_packages: Path) -> RawDist:
         site_packages=site_packages,
         metadata_format=fmt,
     )
-    if meta.is_file():  # a single-file egg-info is its PKG-INFO
+    if os.path.isfile(meta):  # a single-file egg-info is its PKG-INFO
         _apply_metadata(raw, meta)
         return raw
     _apply_metadata(raw, meta / ("METADATA" if fmt == "dist-info" else "PKG-INFO"))

@@ -222,3 +222,38 @@ def test_record__lists_a_fifo__reported_zero_bytes_not_read(tmp_path: Path) -> N
     assert "a FIFO, not a file" in warning.message
     assert ("alpha/pipe.py", 0) in scanned.dists["alpha"].files
     assert scanned.total_bytes == bytes_on_disk(built.site)
+
+
+def test_prefix__python_folder_unreadable_beside_a_good_one__noted_rest_scanned(
+    tmp_path: Path,
+) -> None:
+    built = _two(tmp_path)
+    other = built.prefix / "lib64"
+    (other / "python3.11").mkdir(parents=True)
+    other.chmod(0)
+    try:
+        out = _probe(built.prefix)
+    finally:
+        other.chmod(0o755)
+    assert out.startswith("OK ")
+    assert f"cannot list {other}: Permission denied" in out
+
+
+def test_prefix__site_parent_unreadable__exit_2_naming_the_env(tmp_path: Path) -> None:
+    built = _two(tmp_path)
+    built.site.parent.chmod(0)
+    try:
+        out = _probe(built.prefix)
+    finally:
+        built.site.parent.chmod(0o755)
+    assert out.startswith("ERROR 2 ")
+    assert str(built.prefix) in out
+
+
+def test_top_level__name_too_long_for_the_file_system__no_error(tmp_path: Path) -> None:
+    built = make_site_packages(
+        tmp_path, [DistSpec("norec", record=False, top_level=("n" * 300, "norec"))]
+    )
+    (built.site / "norec.py").write_bytes(b"x = 1\n")
+    scanned = _scan(built)
+    assert scanned.dists["norec"].import_names == ("norec",)
