@@ -99,6 +99,18 @@ def _add_row(out: FileList, row: list[str], path: Path, lineno: int) -> None:
     out.sizes[name] = count
 
 
+def row_lines(text: str) -> dict[str, int]:
+    """The line each RECORD path is first on (to point a warning at it)."""
+    lines: dict[str, int] = {}
+    try:
+        for lineno, row in enumerate(_rows(text), start=1):
+            if row:
+                lines.setdefault(row[0], lineno)
+    except csv.Error:
+        pass
+    return lines
+
+
 def parse_installed_files(text: str, path: Path, prefix: str) -> FileList:
     """An egg-info ``installed-files.txt``: one path per line, relative to the egg-info."""
     out = FileList()

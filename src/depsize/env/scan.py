@@ -1,10 +1,14 @@
 """The distribution scanner (DESIGN §2): who owns which bytes of an environment.
 
-One walk of each site-packages folder stats every regular file once (like ``du``; symlinks are
-never followed and count 0 bytes, a hard-linked inode counts once). Each distribution's file list
+One walk of each site-packages folder finds every regular file once (like ``du``; symlinks are
+never followed and count 0 bytes; see :mod:`depsize.env.walk`). Each distribution's file list
 (RECORD, installed-files.txt, or its top-level folders) then claims files from that walk; files
 outside site-packages (console scripts in ``bin/``) are stat'ed one by one. What no distribution
 claims is *unowned*. So ``Σ own + unowned`` is exactly the bytes of the regular files found.
+
+File lists are input, not truth: a listed path whose folder resolves outside the environment
+(``..``, an absolute path, a symlink out) is reported and not counted, and a file counts once
+by its identity ``(st_dev, st_ino)`` however many paths (hard links, ``lib64 -> lib``) lead to it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from depsize.env.conda import add_conda_packages
 from depsize.env.importnames import import_names_of
 from depsize.env.metadata import RawDist, read_dist
 from depsize.env.pthfiles import egg_link_target
+from depsize.env.record import row_lines
 from depsize.env.sizes import EnvBoundary, inside
 from depsize.env.walk import SiteWalk, Stamp, stamp_of
 from depsize.errors import InputError
@@ -132,10 +137,11 @@ class _Ownership:
         self.walk = walk
         self.root = _env_root(env)
         self.boundary = EnvBoundary(self.root)
-        self.metadata_dirs = {
+        self.file_lists = {
             raw.name: raw.metadata_dir / (raw.files_source if raw.files_source != "none" else "")
             for raw in raws
         }
+        self._row_lines: dict[Path, dict[str, int]] = {}
         self.escaped: set[str] = set()
         self.claimed: dict[str, NormalizedName] = {}
         self.outside: dict[str, int] = {}
@@ -152,14 +158,21 @@ class _Ownership:
                 self._claim_top_level(raw)
         self._claim_bytecode(raws)
 
-    def _claim(self, name: NormalizedName, path: str, rel: str, listed: int | None = None) -> None:
+    def _claim(
+        self,
+        name: NormalizedName,
+        path: str,
+        rel: str,
+        listed: int | None = None,
+        row: str | None = None,
+    ) -> None:
         files = self.files.setdefault(name, {})
         holder = self.claimed.get(path)
         if holder is None:
             if path in self.walk.sizes:
                 size = self.walk.size(path, listed)
             else:
-                size = self._stat_outside(path, self.metadata_dirs[name])
+                size = self._stat_outside(path, self.file_lists[name], row or rel)
             if size is None:
                 return
             self.claimed[path] = name
@@ -167,7 +180,16 @@ class _Ownership:
         elif holder != name:
             self.clashes.setdefault(path, [holder]).append(name)
 
-    def _stat_outside(self, path: str, listed_by: Path) -> int | None:
+    def _line(self, file_list: Path, row: str) -> int | None:
+        """The line of ``row`` in a RECORD (read again, once, only to point a warning)."""
+        if file_list.name != "RECORD":
+            return None
+        if file_list not in self._row_lines:
+            text = safeio.read_text_or_none(file_list) or ""
+            self._row_lines[file_list] = row_lines(text)
+        return self._row_lines[file_list].get(row)
+
+    def _stat_outside(self, path: str, listed_by: Path, row: str) -> int | None:
         """Bytes of a listed file the walk did not find (``bin/`` scripts, paths through
         symlinks): 0 when another path to it was counted, ``None`` when it is missing or leads
         outside the environment (reported)."""
@@ -189,6 +211,7 @@ class _Ownership:
                     f"lists {path!r}, which leads outside the environment through a symlink; "
                     "not counted",
                     listed_by,
+                    self._line(listed_by, row),
                 )
             )
             self.escaped.add(path)
@@ -197,7 +220,11 @@ class _Ownership:
         if _SPECIAL.get(stat.S_IFMT(st.st_mode)):
             kind = _SPECIAL[stat.S_IFMT(st.st_mode)]
             self.warnings.append(
-                ScanWarning(f"lists {path!r}, which is {kind}, not a file; not read", listed_by)
+                ScanWarning(
+                    f"lists {path!r}, which is {kind}, not a file; not read",
+                    listed_by,
+                    self._line(listed_by, row),
+                )
             )
         self.outside[path] = size
         return size
@@ -234,16 +261,18 @@ class _Ownership:
         """A RECORD path that needs normalising: ``../../bin/x``, absolute, ``./x`` …"""
         path = os.path.normpath(rel if os.path.isabs(rel) else head + rel)
         if not inside(path, self.root):
+            file_list = self.file_lists[raw.name]
             self.warnings.append(
                 ScanWarning(
                     f"{raw.name} lists {rel!r}, which is outside the environment; not counted",
-                    raw.metadata_dir / "RECORD",
+                    file_list,
+                    self._line(file_list, rel),
                 )
             )
             return
         rel_path = _rel(path, site)
         self.listed.setdefault(raw.name, []).append(rel_path)
-        self._claim(raw.name, path, rel_path)
+        self._claim(raw.name, path, rel_path, row=rel)
 
     def _claim_metadata_dir(self, raw: RawDist) -> None:
         site = str(raw.site_packages)

@@ -145,6 +145,7 @@ def test_record__path_through_symlink_outside__reported_not_counted(tmp_path: Pa
     scanned = _scan(built)
     (warning,) = warnings_for(scanned, record)
     assert "leads outside the environment" in warning.message
+    assert warning.line == len(record.read_text().splitlines())
     assert scanned.total_bytes == bytes_on_disk(built.site)
     assert all("big.bin" not in rel for rel, _ in scanned.dists["alpha"].files)
 
@@ -157,6 +158,7 @@ def test_record__dotdot_outside__reported_not_counted(tmp_path: Path) -> None:
     scanned = _scan(built)
     (warning,) = warnings_for(scanned, record)
     assert "outside the environment" in warning.message
+    assert warning.line == len(record.read_text().splitlines())
     assert scanned.total_bytes == bytes_on_disk(built.site)
 
 
@@ -220,6 +222,7 @@ def test_record__lists_a_fifo__reported_zero_bytes_not_read(tmp_path: Path) -> N
     scanned = _scan(built)
     (warning,) = warnings_for(scanned, record)
     assert "a FIFO, not a file" in warning.message
+    assert warning.line == len(record.read_text().splitlines())
     assert ("alpha/pipe.py", 0) in scanned.dists["alpha"].files
     assert scanned.total_bytes == bytes_on_disk(built.site)
 
