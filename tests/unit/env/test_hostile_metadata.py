@@ -169,3 +169,51 @@ def test_metadata__name_of_a_megabyte__cut_and_warned(tmp_path: Path) -> None:
     (warning,) = warnings_for(scanned, metadata)
     assert (warning.line, "too long" in warning.message) == (2, True)
     assert max(len(d.display_name) for d in scanned.dists.values()) == 200
+
+
+@pytest.mark.parametrize("filename", ["PKG-INFO", "installed-files.txt", "requires.txt"])
+def test_egg_info_file__fifo__reported_and_skipped(tmp_path: Path, filename: str) -> None:
+    built = make_site_packages(
+        tmp_path,
+        [DistSpec("eggy", egg_info=True, files={"eggy/__init__.py": 50}, requires=("x",))],
+    )
+    (meta,) = built.site.glob("eggy-*.egg-info")
+    (meta / filename).unlink()
+    os.mkfifo(meta / filename)
+    scanned = _scan(built)
+    (warning, *_) = warnings_for(scanned, meta / filename)
+    assert "FIFO" in warning.message
+    assert scanned.total_bytes == bytes_on_disk(built.site)
+
+
+def test_editable_pth__fifo__not_read(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    built = make_site_packages(
+        tmp_path,
+        [
+            DistSpec(
+                "edit",
+                contents={"__editable__.edit-1.0.pth": b""},
+                direct_url={"url": f"file://{project}", "dir_info": {"editable": True}},
+            )
+        ],
+    )
+    pth = built.site / "__editable__.edit-1.0.pth"
+    pth.unlink()
+    os.mkfifo(pth)
+    scanned = _scan(built)
+    assert scanned.dists["edit"].editable
+    assert scanned.dists["edit"].import_names == ()
+
+
+def test_record__over_the_read_limit__reported_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = _one_dist(tmp_path)
+    record = _meta(built, "alpha") / "RECORD"
+    monkeypatch.setenv("DEPSIZE_MAX_FILE_BYTES", str(record.stat().st_size - 1))
+    scanned = _scan(built)
+    messages = [w.message for w in warnings_for(scanned, record)]
+    assert any("read limit" in m for m in messages)
+    assert scanned.total_bytes == bytes_on_disk(built.site)
