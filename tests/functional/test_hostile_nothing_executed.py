@@ -24,7 +24,7 @@ def _planted(tmp_path: Path, marker: Path) -> tuple[BuiltEnv, Path]:
     project = tmp_path / "project"
     project.mkdir()
     (project / "main.py").write_text("import evil\nimport edit_me\n")
-    (project / "requirements.txt").write_text("evil\nedit-me\n")
+    (project / "requirements.txt").write_text("evil\nedit-me\nvictim\n")
     editable = tmp_path / "editable_src"
     (editable / "edit_me").mkdir(parents=True)
     (editable / "edit_me" / "__init__.py").write_bytes(_payload(marker, "editable-init"))
@@ -41,6 +41,7 @@ def _planted(tmp_path: Path, marker: Path) -> tuple[BuiltEnv, Path]:
                 },
                 entry_points="[console_scripts]\nevil = evil:main\n",
             ),
+            DistSpec("victim", files={"victim.py": 10}),
             DistSpec(
                 "edit-me",
                 contents={
@@ -51,6 +52,10 @@ def _planted(tmp_path: Path, marker: Path) -> tuple[BuiltEnv, Path]:
             ),
         ],
     )
+    # the used-by-dependency pass reads evil's modules for imports of victim: one is a FIFO
+    os.mkfifo(built.site / "evil" / "pipe.py")
+    (record,) = built.site.glob("evil-*.dist-info/RECORD")
+    record.write_text(record.read_text() + "evil/pipe.py,,\n")
     (built.site / "sitecustomize.py").write_bytes(_payload(marker, "sitecustomize"))
     (built.site / "usercustomize.py").write_bytes(_payload(marker, "usercustomize"))
     (built.site / "zz-loose.pth").write_bytes(b"import os; " + _payload(marker, "loose-pth"))
