@@ -18,6 +18,10 @@ from depsize.models import ScanWarning
 
 MAX_SIZE_DIGITS = 18
 """A byte count of up to 10**18 - 1 (an exabyte); longer digit strings are not sizes."""
+TRUSTED_SIZE_LIMIT = 1 << 20
+"""RECORD sizes up to this are taken as they are (no stat); a larger claim is measured on disk,
+so a RECORD cannot inflate a file's size by more than this. Few files are larger: the stats
+they cost are few, and their figures are exact."""
 MAX_ROW_WARNINGS = 10
 """Warnings kept per file; the rest are counted in one last warning."""
 
@@ -96,7 +100,8 @@ def _add_row(out: FileList, row: list[str], path: Path, lineno: int) -> None:
             lineno,
         )
         return
-    out.sizes[name] = count
+    if count <= TRUSTED_SIZE_LIMIT:
+        out.sizes[name] = count
 
 
 def row_lines(text: str) -> dict[str, int]:

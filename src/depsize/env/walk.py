@@ -44,10 +44,6 @@ class SiteWalk:
         """Bytes of a stat result; a second link to a counted inode is 0."""
         return counted_size(st, self.inodes, self.disk_usage)
 
-    def counted(self, st: os.stat_result) -> bool:
-        """Whether the file of ``st`` is one the walk found (by any path) or counted already."""
-        return (st.st_dev, st.st_ino) in self.inodes
-
     def size(self, path: str, listed: int | None = None) -> int | None:
         """Bytes of a walked file: known, else the RECORD size, else stat it now."""
         known = self.sizes.get(path)

@@ -217,3 +217,14 @@ def test_record__over_the_read_limit__reported_not_read(
     messages = [w.message for w in warnings_for(scanned, record)]
     assert any("read limit" in m for m in messages)
     assert scanned.total_bytes == bytes_on_disk(built.site)
+
+
+def test_record__size_claim_over_the_trusted_limit__measured_on_disk(tmp_path: Path) -> None:
+    built = _one_dist(tmp_path)
+    record = _meta(built, "alpha") / "RECORD"
+    record.write_text(
+        record.read_text().replace("alpha/core.py,,700", "alpha/core.py,,10" + "0" * 14)
+    )
+    scanned = _scan(built)
+    assert ("alpha/core.py", 700) in scanned.dists["alpha"].files
+    assert scanned.total_bytes == bytes_on_disk(built.site)

@@ -187,8 +187,13 @@ def test_scan__any_record__total_within_the_env(record: bytes, metadata: bytes) 
         meta = built.site / "alpha-1.0.dist-info"
         (meta / "RECORD").write_bytes(record + b"\n../../../bin/tool,,10\n")
         (meta / "METADATA").write_bytes(metadata)
-        scanned = scan_env(from_prefix(built.prefix, how="test"))
+        env = from_prefix(built.prefix, how="test")
+        scanned = scan_env(env)
         on_disk = bytes_on_disk(built.site)
+        # RECORD sizes up to TRUSTED_SIZE_LIMIT are taken as written; --stat-all is exact
+        trusted = sum(parse_record(record.decode("utf-8", "replace"), WHERE).sizes.values())
+        assert scanned.total_bytes <= bytes_on_disk(built.prefix) + trusted
+        scanned = scan_env(env, stat_all=True)
         assert on_disk <= scanned.total_bytes <= bytes_on_disk(built.prefix)
         assert scanned.total_bytes == sum(d.own_bytes for d in scanned.dists.values()) + (
             scanned.unowned_bytes
