@@ -17,6 +17,7 @@ from packaging.utils import NormalizedName
 from depsize.elf import debug_bytes
 from depsize.graph import DepGraph
 from depsize.models import EnvScan, InstalledDist
+from depsize.sanity import capped
 from depsize.units import human
 
 CPU_TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -57,8 +58,10 @@ class Recommendation:
 
 
 def _is_gpu_dist(dist: InstalledDist) -> bool:
+    """A CUDA/GPU wheel by name, or one whose own bytes hold a CUDA library (a path to a file
+    counted elsewhere, through a symlink or a hard link, weighs 0 and does not count)."""
     return bool(_GPU_NAME.match(dist.name)) or any(
-        ".so" in p and _CUDA_LIB.search(p) for p, _ in dist.files
+        size and ".so" in p and _CUDA_LIB.search(p) for p, size in dist.files
     )
 
 
@@ -82,11 +85,13 @@ def gpu_payload(scan: EnvScan, graph: DepGraph) -> Recommendation | None:
     )
     inside: dict[NormalizedName, int] = {}
     for name in sorted(n for n in scan.dists if n in _GPU_FRAMEWORKS):
-        size = sum(s for p, s in scan.dists[name].files if ".so" in p and _CUDA_LIB.search(p))
+        dist = scan.dists[name]
+        size = sum(s for p, s in dist.files if ".so" in p and _CUDA_LIB.search(p))
+        size = capped(size, dist.own_bytes)
         if size:
             inside[name] = size
     wheel_bytes = sum(scan.dists[n].own_bytes for n in gpu_dists)
-    total = wheel_bytes + sum(inside.values())
+    total = capped(wheel_bytes + sum(inside.values()), scan.total_bytes)
     if not total:
         return None
     pulled_by = sorted(
@@ -145,6 +150,7 @@ def lighter_variants(scan: EnvScan) -> list[Recommendation]:
         if dist is None:
             continue
         saved = sum(s for p, s in dist.files if pattern and re.search(pattern, p))
+        saved = capped(saved, dist.own_bytes)
         detail = f"{name} ({human(dist.own_bytes)}) has a lighter variant, {lighter}"
         if saved:
             detail += f"; the GUI libraries it would drop measure {human(saved)} here"
@@ -206,7 +212,7 @@ def _duplicate(
     return Recommendation(
         "duplicate-variant",
         f"two variants of {module!r} installed",
-        sum(sizes[n] for n in drop),
+        capped(sum(sizes[n] for n in drop), scan.total_bytes),
         f"{listing} all provide the import {module!r}; only one is used at a time and "
         f"whichever was installed last overwrote the other's files; {why}.",
         key,
@@ -241,7 +247,7 @@ def _slimmable(dist: InstalledDist) -> Slimmable:
         elif rel.endswith(_SOURCES):
             sources += size
         elif size > 4096 and ".so" in rel[rel.rfind("/") + 1 :]:
-            debug += debug_bytes(dist.site_packages / rel)
+            debug += capped(debug_bytes(dist.site_packages / rel), size)
     return Slimmable(dist.name, tests, bytecode, sources, debug)
 
 
@@ -263,7 +269,7 @@ def slimmable_bytes(scan: EnvScan, top: int = 5) -> Recommendation | None:
     if not rows:
         return None
     sums = {k: sum(getattr(r, k) for r in rows) for k in ("tests", "bytecode", "sources", "debug")}
-    total = sum(sums.values())
+    total = capped(sum(sums.values()), scan.total_bytes)
     kinds = ", ".join(
         f"{label} {human(sums[k])}"
         for k, label in (

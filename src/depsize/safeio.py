@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from depsize.errors import InputError
 
@@ -83,6 +86,32 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
         raise UnreadableFileError(_reason(exc), shown) from None
     finally:
         os.close(fd)
+
+
+@contextmanager
+def open_regular(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A regular file opened for binary reading (seek and read parts of it: ELF headers of a
+    shared object far over the read cap), with the checks of :func:`read_bytes` but no cap.
+
+    Raises :class:`UnreadableFileError` for anything but a regular file; never blocks.
+    """
+    shown = Path(os.fsdecode(path))
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise UnreadableFileError("no such file", shown, missing=True) from None
+    except (OSError, ValueError) as exc:
+        raise UnreadableFileError(_reason(exc), shown) from None
+    try:
+        mode = os.fstat(fd).st_mode
+    except OSError as exc:
+        os.close(fd)
+        raise UnreadableFileError(_reason(exc), shown) from None
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise UnreadableFileError(f"not a regular file ({_kind(mode)}); not read", shown)
+    with os.fdopen(fd, "rb") as handle:
+        yield handle
 
 
 def read_text(

@@ -33,3 +33,10 @@ def wrong_env(analysis: Analysis) -> str | None:
         f"are not installed in {where} (found by {env.how_found}): {shown}. Point depsize at "
         "the project's environment with --env DIR or --python PATH"
     )
+
+
+def capped(figure: int, made_of: int) -> int:
+    """A derived byte figure (slimmable, GPU payload, a lighter variant's saving) checked
+    against the bytes it is made of: never more than ``made_of``, never negative. Inputs can
+    lie (an ELF header claiming more debug bytes than its file has); a figure cannot."""
+    return max(0, min(figure, made_of))

@@ -28,10 +28,23 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from depsize import __version__, models
+from depsize import __version__, models, safeio
 from depsize import graph as graph_module
-from depsize.env import importnames, metadata, scan
-from depsize.env.scan import Stamp, scan_env
+from depsize.env import (
+    conda,
+    directurl,
+    entrypoints,
+    importnames,
+    jsondoc,
+    metadata,
+    pthfiles,
+    record,
+    scan,
+    sizes,
+    walk,
+)
+from depsize.env.scan import scan_env
+from depsize.env.walk import Stamp, stamp_of
 from depsize.graph import DepGraph, build_graph
 from depsize.models import EnvScan, PythonEnv
 
@@ -90,11 +103,12 @@ def _conda_stamps(env: PythonEnv) -> list[Stamp]:
     folder = os.path.join(env.prefix, "conda-meta") if env.prefix is not None else ""
     if not folder or not os.path.isdir(folder):
         return []
-    found: list[Stamp] = []
-    for where in (folder, *sorted(e.path for e in os.scandir(folder) if e.is_file())):
-        st = os.lstat(where)
-        found.append((where, st.st_mtime_ns, st.st_size))
-    return found
+    try:
+        with os.scandir(folder) as entries:
+            files = sorted(e.path for e in entries if e.is_file(follow_symlinks=False))
+    except OSError:
+        return [(folder, -1, -1)]  # unlistable: a stamp that never matches, the scan is not kept
+    return [stamp_of(where) for where in (folder, *files)]
 
 
 def cached_scan(
@@ -121,7 +135,8 @@ def _where(env: PythonEnv, disk_usage: bool) -> str:
 
 def _identity(env: PythonEnv, disk_usage: bool) -> str:
     """What the stored scan depends on besides the stamps, the scanner's own code included."""
-    modules = (scan, metadata, importnames, models, graph_module)
+    modules = [scan, walk, sizes, metadata, record, entrypoints, directurl, jsondoc, pthfiles]
+    modules += [conda, importnames, models, graph_module]
     code = [os.stat(m.__file__ or "").st_mtime_ns for m in modules]
     markers = sorted(env.marker_environment().items())
     return f"{FORMAT}:{__version__}:{code}:{_where(env, disk_usage)}:{markers}"
@@ -129,10 +144,11 @@ def _identity(env: PythonEnv, disk_usage: bool) -> str:
 
 def _load(path: Path, identity: str) -> tuple[EnvScan, DepGraph, str] | None:
     """The stored scan and graph when every stamp still matches, with the file's token."""
-    try:
-        with open(path, "rb") as handle:
+    try:  # never a FIFO, never unbounded; the file is depsize's own (see cache_file)
+        with safeio.open_regular(path) as handle:
             token = _token(path, os.fstat(handle.fileno()))
-            stored = pickle.load(handle)
+            data = handle.read(safeio.max_file_bytes() + 1)
+        stored = pickle.loads(data) if len(data) <= safeio.max_file_bytes() else None
     except Exception:
         return None
     if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == identity):

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from depsize.env.pyvenv import PyvenvVersion, checked_version, pyvenv_version
 from depsize.errors import EnvironmentNotFoundError
 from depsize.models import PythonEnv
 
@@ -59,7 +60,7 @@ def _implicit(project: Path, environ: Mapping[str, str]) -> PythonEnv:
         value = environ.get(var)
         if not value:
             looked.append(f"${var} (not set)")
-        elif not Path(value).is_dir():
+        elif not os.path.isdir(value):
             looked.append(f"${var}={value} (no such folder)")
         elif _same_path(Path(value), Path(sys.prefix)):
             looked.append(f"${var}={value} (the environment depsize itself runs in: not measured)")
@@ -90,7 +91,7 @@ def _implicit(project: Path, environ: Mapping[str, str]) -> PythonEnv:
 def _project_venv(project: Path) -> PythonEnv | None:
     for name in _PROJECT_VENVS:
         candidate = project / name
-        if (candidate / "pyvenv.cfg").is_file() or (candidate / "conda-meta").is_dir():
+        if os.path.isfile(candidate / "pyvenv.cfg") or os.path.isdir(candidate / "conda-meta"):
             return from_prefix(candidate, how=f"the project's {name}")
     return None
 
@@ -117,43 +118,40 @@ def _with(env: PythonEnv, *, how: str, note: str | None) -> PythonEnv:
         prefix=env.prefix,
         interpreter=env.interpreter,
         how_found=how,
-        note=note,
+        note="; ".join(n for n in (env.note, note) if n) or None,
         platform=env.platform,
     )
 
 
-def read_pyvenv_cfg(path: Path) -> dict[str, str]:
-    """Parse ``pyvenv.cfg`` (``key = value`` lines)."""
-    values: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        key, sep, value = line.partition("=")
-        if sep:
-            values[key.strip().lower()] = value.strip()
-    return values
-
-
 def from_prefix(prefix: Path, *, how: str) -> PythonEnv:
     """An environment from its prefix folder: a venv, a conda prefix or an installation."""
-    if not prefix.is_dir():
+    if not os.path.isdir(prefix):
         raise EnvironmentNotFoundError(f"{prefix} is not a folder. {_HINT}")
-    version = None
+    notes: list[str] = []
     cfg = prefix / "pyvenv.cfg"
-    if cfg.is_file():
-        values = read_pyvenv_cfg(cfg)
-        version = values.get("version_info") or values.get("version")
-        if version:
-            version = ".".join(version.split(".")[:3])
-    found = _site_dirs(prefix)
+    stated = pyvenv_version(cfg) if os.path.lexists(cfg) else PyvenvVersion()
+    version = stated.version
+    found, unreadable = _site_dirs(prefix)
     if not found:
+        if unreadable:
+            raise EnvironmentNotFoundError(
+                f"{prefix} cannot be scanned: {'; '.join(unreadable)}. {_HINT}"
+            )
         raise EnvironmentNotFoundError(
             f"{prefix} is not a Python environment: looked for lib/pythonX.Y/site-packages and "
             f"Lib/site-packages in it and found neither. {_HINT}"
         )
+    notes += unreadable
     dirs = [path for path, _ in found]
     if version is None:
         version = next((v for _, v in found if v), None) or _version_from_pyc(dirs)
+        if stated.problem and version:
+            notes.append(f"{stated.problem}; using {version} from the folder layout")
     if version is None:
-        raise EnvironmentNotFoundError(f"Cannot tell the Python version of {prefix}. {_HINT}")
+        reason = f" ({stated.problem})" if stated.problem else ""
+        raise EnvironmentNotFoundError(
+            f"Cannot tell the Python version of {prefix}{reason}. {_HINT}"
+        )
     if len({v for _, v in found if v}) > 1:
         dirs = [p for p, v in found if v is None or version.startswith(v)] or dirs
     return PythonEnv(
@@ -162,28 +160,36 @@ def from_prefix(prefix: Path, *, how: str) -> PythonEnv:
         prefix=prefix,
         interpreter=_interpreter_in(prefix),
         how_found=how,
+        note="; ".join(notes) or None,
         platform=_platform_of(dirs),
     )
 
 
-def _site_dirs(prefix: Path) -> list[tuple[Path, str | None]]:
-    """site-packages folders under a prefix, with the X.Y version their path names."""
+def _site_dirs(prefix: Path) -> tuple[list[tuple[Path, str | None]], list[str]]:
+    """site-packages folders under a prefix, with the X.Y version their path names, and the
+    folders that could not be listed (with why)."""
     found: list[tuple[Path, str | None]] = []
-    seen: set[Path] = set()
+    unreadable: list[str] = []
+    seen: set[str] = set()
     for lib in ("lib", "lib64"):
         base = prefix / lib
-        if not base.is_dir():
+        if not os.path.isdir(base):
             continue
-        for child in sorted(base.iterdir()):
+        try:
+            children = sorted(base.iterdir())
+        except OSError as exc:
+            unreadable.append(f"cannot list {base}: {exc.strerror or exc}")
+            continue
+        for child in children:
             match = _LIB_PY.match(child.name)
             site = child / "site-packages"
-            if match and site.is_dir() and site.resolve() not in seen:
-                seen.add(site.resolve())
+            if match and os.path.isdir(site) and os.path.realpath(site) not in seen:
+                seen.add(os.path.realpath(site))
                 found.append((site, f"{match.group(1)}.{match.group(2)}"))
     windows = prefix / "Lib" / "site-packages"
-    if windows.is_dir() and windows.resolve() not in seen:
+    if os.path.isdir(windows) and os.path.realpath(windows) not in seen:
         found.append((windows, None))
-    return found
+    return found, unreadable
 
 
 def _version_from_pyc(dirs: Sequence[Path]) -> str | None:
@@ -222,7 +228,7 @@ def _interpreter_in(prefix: Path) -> Path | None:
 def from_site_packages(dirs: Sequence[Path]) -> PythonEnv:
     """An environment given only as site-packages folders (``--site-packages``)."""
     for directory in dirs:
-        if not directory.is_dir():
+        if not os.path.isdir(directory):
             raise EnvironmentNotFoundError(f"--site-packages {directory}: no such folder. {_HINT}")
     first = dirs[0]
     version = None
@@ -230,11 +236,10 @@ def from_site_packages(dirs: Sequence[Path]) -> PythonEnv:
     if match:
         version = f"{match.group(1)}.{match.group(2)}"
     prefix = first.parent.parent.parent if match else None
-    if prefix is not None and (prefix / "pyvenv.cfg").is_file():
-        cfg = read_pyvenv_cfg(prefix / "pyvenv.cfg")
-        full = cfg.get("version_info") or cfg.get("version")
-        if full and version and full.startswith(version):
-            version = ".".join(full.split(".")[:3])
+    if prefix is not None and os.path.lexists(prefix / "pyvenv.cfg"):
+        full = pyvenv_version(prefix / "pyvenv.cfg").version
+        if full and version and full.startswith(version + "."):
+            version = full
     version = version or _version_from_pyc(dirs)
     note = None
     if version is None:
@@ -270,7 +275,7 @@ def from_python(python: Path) -> PythonEnv:
     if not (python.exists() or python.is_symlink()):
         raise EnvironmentNotFoundError(f"--python {python}: no such file. {_HINT}")
     for prefix in (python.parent.parent, python.parent):
-        if (prefix / "pyvenv.cfg").is_file() or (prefix / "conda-meta").is_dir():
+        if os.path.isfile(prefix / "pyvenv.cfg") or os.path.isdir(prefix / "conda-meta"):
             return from_prefix(prefix, how=f"--python {python}")
     return _installation(python) or _probe_interpreter(python)
 
@@ -290,7 +295,7 @@ def _installation(python: Path) -> PythonEnv | None:
         return None
     version = f"{match.group(1)}.{match.group(2)}"
     site = real.parent.parent / "lib" / real.name / "site-packages"
-    if not site.is_dir():
+    if not os.path.isdir(site):
         return None
     if match.group(1) == "2":
         raise _python2(python, version)
@@ -322,19 +327,27 @@ def _probe_interpreter(python: Path) -> PythonEnv:
         raise EnvironmentNotFoundError(
             f"--python {python}: could not ask it for its paths ({exc}). {_HINT}"
         ) from None
-    if str(info.get("version", "")).startswith("2."):
-        raise _python2(python, info["version"])
+    version = checked_version(str(info.get("version", ""))) if isinstance(info, dict) else None
+    if version is None:
+        raise EnvironmentNotFoundError(
+            f"--python {python}: could not ask it for its paths (no version in its answer). {_HINT}"
+        )
+    if version.startswith("2."):
+        raise _python2(python, version)
     dirs: list[Path] = []
-    for name in info.get("dirs", []):
+    listed = info.get("dirs")
+    for name in listed if isinstance(listed, list) else []:
+        if not isinstance(name, str) or "\0" in name:
+            continue
         path = Path(name)
-        if path.is_dir() and path not in dirs:
+        if os.path.isdir(path) and path not in dirs:
             dirs.append(path)
     if not dirs:
         raise EnvironmentNotFoundError(f"--python {python} reports no site-packages. {_HINT}")
     return PythonEnv(
         site_packages=tuple(dirs),
-        python_version=info["version"],
-        prefix=Path(info["prefix"]),
+        python_version=version,
+        prefix=Path(info["prefix"]) if isinstance(info.get("prefix"), str) else None,
         interpreter=python,
         how_found=f"--python {python} (asked the interpreter)",
     )

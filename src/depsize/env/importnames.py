@@ -13,7 +13,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from depsize import safeio
 from depsize.env.metadata import RawDist, editable_finder_names
+from depsize.env.pthfiles import pth_folders
 
 _EXT = re.compile(r"^([A-Za-z_]\w*)(?:\.[\w-]+)?\.(?:so|pyd)$")
 
@@ -80,15 +82,9 @@ def _editable_names(raw: RawDist, rels: list[str]) -> set[str]:
 
 
 def _names_in_pth(path: Path) -> set[str]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return set()
+    text = safeio.read_text_or_none(path)  # read, never run: ``import`` lines are skipped
     names: set[str] = set()
-    for raw_line in lines:
-        line = raw_line.strip()
-        if not line or line.startswith(("#", "import ", "import\t")):
-            continue
+    for line in pth_folders(text or ""):
         try:
             entries = os.listdir(line)
         except (OSError, ValueError):
@@ -124,7 +120,7 @@ def _importable(site: Path, name: str) -> bool:
     if not name.replace("/", ".").replace(".", "_").isidentifier():
         return False
     base = site / name
-    if (base / "__init__.py").is_file() or base.with_suffix(".py").is_file():
+    if os.path.isfile(base / "__init__.py") or os.path.isfile(base.with_suffix(".py")):
         return True
     try:
         return any(_module_name(entry) == base.name for entry in os.listdir(base.parent))

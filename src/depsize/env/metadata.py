@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import ast
-import csv
-import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from email.parser import HeaderParser
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import InvalidVersion, Version
 
+from depsize import safeio
+from depsize.env.directurl import parse_direct_url
+from depsize.env.entrypoints import parse_entry_points
+from depsize.env.record import FileList, parse_installed_files, parse_record
 from depsize.models import EntryPoint, FilesSource, ScanWarning
+
+MAX_NAME_CHARS = 200
+"""A distribution name longer than this is no real one; it is cut."""
+MAX_VERSION_CHARS = 64
+"""A version longer than this is no version anyone publishes; it is shown cut."""
 
 _DIR_NAME = re.compile(r"^(?P<name>[^-]+)(?:-(?P<version>[^-]+))?.*?\.(?:dist|egg)-info$")
 
@@ -47,17 +53,14 @@ class RawDist:
 
 
 def _read_text(path: Path, raw: RawDist) -> str | None:
-    """The file's text; ``None`` (with a warning unless it is simply absent) when unreadable."""
+    """The file's text; ``None`` (with a warning unless it is simply absent) when unreadable:
+    a FIFO, socket or device, a file over the read cap, a permission error (see
+    :mod:`depsize.safeio`)."""
     try:
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):  # a folder, a FIFO (reading it would block), a device …
-            raw.warnings.append(ScanWarning("not a regular file; not read", path))
-            return None
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raw.warnings.append(ScanWarning(f"cannot read: {exc.strerror or exc}", path))
+        data = safeio.read_bytes(path)
+    except safeio.UnreadableFileError as exc:
+        if not exc.missing:
+            raw.warnings.append(ScanWarning(exc.reason, path))
         return None
     try:
         return data.decode("utf-8")
@@ -71,17 +74,17 @@ def _read_text(path: Path, raw: RawDist) -> str | None:
 def read_dist(meta: Path, site_packages: Path) -> RawDist:
     """Read a ``*.dist-info`` / ``*.egg-info`` folder (or egg-info file)."""
     match = _DIR_NAME.match(meta.name)
-    guess = match.group("name") if match else meta.name.split(".")[0]
+    guess = printable(match.group("name") if match else meta.name.split(".")[0])
     fmt = "dist-info" if meta.name.endswith(".dist-info") else "egg-info"
     raw = RawDist(
         name=canonicalize_name(guess),
         display_name=guess,
-        version=(match.group("version") if match else None) or "0",
+        version=printable((match.group("version") if match else None) or "0"),
         metadata_dir=meta,
         site_packages=site_packages,
         metadata_format=fmt,
     )
-    if meta.is_file():  # a single-file egg-info is its PKG-INFO
+    if os.path.isfile(meta):  # a single-file egg-info is its PKG-INFO
         _apply_metadata(raw, meta)
         return raw
     _apply_metadata(raw, meta / ("METADATA" if fmt == "dist-info" else "PKG-INFO"))
@@ -97,7 +100,10 @@ def _apply_metadata(raw: RawDist, path: Path) -> None:
     text = _read_text(path, raw)
     if text is None:
         raw.warnings.append(
-            ScanWarning("metadata file missing; name and version taken from the folder name", path)
+            ScanWarning(
+                "metadata file missing or unreadable; name and version taken from the folder name",
+                path,
+            )
         )
         return
     head = text.split("\n\n", 1)[0] if "\n\n" in text else text
@@ -106,16 +112,61 @@ def _apply_metadata(raw: RawDist, path: Path) -> None:
     if not name or not str(name).strip():
         raw.warnings.append(ScanWarning("metadata has no Name; using the folder name", path))
     else:
-        raw.display_name = str(name).strip()
-        raw.name = canonicalize_name(raw.display_name)
-    version = message.get("Version")
+        _apply_name(raw, str(name).strip(), path, _line_of(head, "Name"))
+    version = str(message.get("Version") or "").strip()
     if version:
-        raw.version = str(version).strip()
+        raw.version = _checked_version(version, raw, path, _line_of(head, "Version"))
     raw.requires = [str(v).strip() for v in message.get_all("Requires-Dist") or []]
     raw.provides_extras = [str(v).strip() for v in message.get_all("Provides-Extra") or []]
     raw.import_name_meta = [
         str(v).split(";")[0].strip() for v in message.get_all("Import-Name") or []
     ]
+
+
+def _apply_name(raw: RawDist, name: str, path: Path, line: int | None) -> None:
+    """The Name header, escaped (control characters) and cut (past any real name's length)."""
+    shown = printable(name[:MAX_NAME_CHARS])
+    if shown != name:
+        what = "is too long" if len(name) > MAX_NAME_CHARS else "has control characters"
+        raw.warnings.append(ScanWarning(f"Name {what}; shown as {shown[:120]!r}", path, line))
+    raw.display_name = shown
+    raw.name = canonicalize_name(shown)
+
+
+def _line_of(head: str, key: str) -> int | None:
+    prefix = key.lower() + ":"
+    for number, line in enumerate(head.splitlines(), start=1):
+        if line.lower().startswith(prefix):
+            return number
+    return None
+
+
+def _checked_version(version: str, raw: RawDist, path: Path, line: int | None) -> str:
+    """``version`` when packaging can read it; otherwise it is kept as text, cut to
+    :data:`MAX_VERSION_CHARS`, with a warning (a 5,000-digit part is past Python's int limit)."""
+    problem = None
+    try:
+        Version(version)
+    except InvalidVersion:  # legacy versions exist; graph.py reads them as text
+        pass
+    except ValueError:
+        problem = "a version number too large to read"
+    if len(version) > MAX_VERSION_CHARS:
+        problem = problem or "a version longer than any published one"
+        shown = version[:MAX_VERSION_CHARS] + "…"
+    else:
+        shown = version
+    if problem is not None:
+        raw.warnings.append(ScanWarning(f"Version {shown!r} is {problem}", path, line))
+    return printable(shown)
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters escaped (``\\x1b``): names and versions
+    from an environment are shown on terminals, where an escape sequence would act."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 def _read_record(raw: RawDist, path: Path) -> None:
@@ -127,40 +178,21 @@ def _read_record(raw: RawDist, path: Path) -> None:
         )
         return
     raw.files_source = "RECORD"
-    lines = text.splitlines()
-    # Without a quote (or a NUL, or a line longer than the csv module's field limit, which it
-    # reports as an error) CSV splitting is str.split: a path with a comma is quoted.
-    plain = '"' not in text and "\0" not in text
-    if plain and max(map(len, lines), default=0) > csv.field_size_limit():
-        plain = False
-    rows = (line.split(",") if line else [] for line in lines) if plain else csv.reader(lines)
-    try:
-        for lineno, row in enumerate(rows, start=1):
-            if not row:
-                continue
-            if len(row) != 3 or not row[0]:
-                raw.warnings.append(
-                    ScanWarning(f"malformed RECORD row skipped: {','.join(row)!r}", path, lineno)
-                )
-                continue
-            raw.listed.append(row[0])
-            if row[2].isdigit() and not row[0].endswith(".pyc"):  # byte-code gets rewritten
-                raw.record_sizes[row[0]] = int(row[2])
-    except csv.Error as exc:
-        raw.warnings.append(
-            ScanWarning(f"RECORD is not valid CSV ({exc}); rest of it skipped", path)
-        )
+    _apply_file_list(raw, parse_record(text, path))
+
+
+def _apply_file_list(raw: RawDist, found: FileList) -> None:
+    raw.listed.extend(found.paths)
+    raw.record_sizes.update(found.sizes)
+    raw.warnings.extend(found.warnings)
 
 
 def _read_egg_extras(raw: RawDist, meta: Path) -> None:
-    listing = _read_text(meta / "installed-files.txt", raw)
+    path = meta / "installed-files.txt"
+    listing = _read_text(path, raw)
     if listing is not None:
         raw.files_source = "installed-files.txt"
-        prefix = meta.name
-        for raw_line in listing.splitlines():
-            line = raw_line.strip()
-            if line:
-                raw.listed.append(f"{prefix}/{line}")
+        _apply_file_list(raw, parse_installed_files(listing, path, meta.name))
     requires = _read_text(meta / "requires.txt", raw)
     if requires is not None:
         raw.requires = raw.requires or _requires_txt(requires)
@@ -187,52 +219,29 @@ def _requires_txt(text: str) -> list[str]:
 def _read_common(raw: RawDist, meta: Path) -> None:
     top = _read_text(meta / "top_level.txt", raw)
     if top is not None:
-        raw.top_level = [t.strip() for t in top.splitlines() if t.strip()]
+        raw.top_level = [t.strip() for t in top.splitlines() if t.strip() and "\0" not in t]
     installer = _read_text(meta / "INSTALLER", raw)
-    raw.installer = installer.strip() or None if installer is not None else None
-    eps = _read_text(meta / "entry_points.txt", raw)
+    raw.installer = printable(installer.strip()[:100]) or None if installer is not None else None
+    path = meta / "entry_points.txt"
+    eps = _read_text(path, raw)
     if eps is not None:
-        raw.entry_points = read_entry_points(meta, raw)
-    direct = _read_text(meta / "direct_url.json", raw)
+        raw.entry_points, warnings = parse_entry_points(eps, path)
+        raw.warnings.extend(warnings)
+    path = meta / "direct_url.json"
+    direct = _read_text(path, raw)
     if direct is not None:
-        _apply_direct_url(raw, direct, meta / "direct_url.json")
-
-
-def read_entry_points(meta: Path, raw: RawDist) -> list[EntryPoint]:
-    """The entry points of a metadata folder, parsed by importlib-metadata (the reference)."""
-    import importlib_metadata  # only for distributions that declare entry points
-
-    try:
-        found = importlib_metadata.PathDistribution(meta).entry_points
-        return [EntryPoint(ep.group, ep.name, ep.value) for ep in found]
-    except (ValueError, OSError) as exc:  # undecodable or malformed
-        raw.warnings.append(
-            ScanWarning(f"unreadable entry points ({exc})", meta / "entry_points.txt")
-        )
-        return []
-
-
-def _apply_direct_url(raw: RawDist, text: str, path: Path) -> None:
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raw.warnings.append(ScanWarning(f"invalid JSON: {exc}", path))
-        return
-    if not isinstance(data, dict):
-        return
-    dir_info = data.get("dir_info")
-    if isinstance(dir_info, dict) and dir_info.get("editable"):
-        raw.editable = True
-        url = urlparse(str(data.get("url", "")))
-        if url.scheme == "file":
-            raw.editable_location = Path(unquote(url.path))
+        found = parse_direct_url(direct, path)
+        raw.warnings.extend(found.warnings)
+        if found.editable:
+            raw.editable = True
+            raw.editable_location = found.location or raw.editable_location
 
 
 def editable_finder_names(path: Path) -> list[str]:
     """Top-level names from a setuptools ``__editable___*_finder.py`` (read with ast, not run)."""
     try:
-        tree = ast.parse(path.read_bytes())
-    except (OSError, SyntaxError, ValueError):
+        tree = ast.parse(safeio.read_bytes(path))
+    except (safeio.UnreadableFileError, SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
@@ -240,7 +249,7 @@ def editable_finder_names(path: Path) -> list[str]:
         ):
             try:
                 value = ast.literal_eval(node.value)
-            except ValueError:
+            except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
                 return []
             return [str(k) for k in value] if isinstance(value, dict) else []
     return []

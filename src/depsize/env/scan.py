@@ -1,10 +1,14 @@
 """The distribution scanner (DESIGN §2): who owns which bytes of an environment.
 
-One walk of each site-packages folder stats every regular file once (like ``du``; symlinks are
-never followed and count 0 bytes, a hard-linked inode counts once). Each distribution's file list
+One walk of each site-packages folder finds every regular file once (like ``du``; symlinks are
+never followed and count 0 bytes; see :mod:`depsize.env.walk`). Each distribution's file list
 (RECORD, installed-files.txt, or its top-level folders) then claims files from that walk; files
 outside site-packages (console scripts in ``bin/``) are stat'ed one by one. What no distribution
 claims is *unowned*. So ``Σ own + unowned`` is exactly the bytes of the regular files found.
+
+File lists are input, not truth: a listed path whose folder resolves outside the environment
+(``..``, an absolute path, a symlink out) is reported and not counted, and a file counts once
+by its identity ``(st_dev, st_ino)`` however many paths (hard links, ``lib64 -> lib``) lead to it.
 """
 
 from __future__ import annotations
@@ -13,143 +17,29 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.utils import NormalizedName
 
+from depsize import safeio
 from depsize.env.conda import add_conda_packages
 from depsize.env.importnames import import_names_of
 from depsize.env.metadata import RawDist, read_dist
-from depsize.env.sizes import counted_size
+from depsize.env.pthfiles import egg_link_target
+from depsize.env.record import row_lines
+from depsize.env.sizes import EnvBoundary, inside
+from depsize.env.walk import SiteWalk, Stamp, stamp_of
+from depsize.errors import InputError
 from depsize.models import EnvScan, FileConflict, InstalledDist, PythonEnv, ScanWarning
 
 _FAST_PATHS = os.sep == "/"  # RECORD paths are POSIX: used as they are where the OS agrees
+_SPECIAL = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
 _PYC = re.compile(r"^(?P<mod>[^.]+)\.[^.]+(?:\.opt-\d)?\.pyc$")
-
-
-@dataclass
-class _Walk:
-    """Regular files found under the site-packages folders: absolute path → bytes.
-
-    The walk itself stats nothing (``scandir`` gives the file type and inode for free); a size
-    is ``None`` until a RECORD row gives it or :meth:`size` stats the file. ``stat_all`` (and
-    ``--disk-usage``, which needs the blocks) stats every file during the walk instead.
-    """
-
-    sizes: dict[str, int | None] = field(default_factory=dict)
-    by_top: dict[str, list[str]] = field(default_factory=dict)
-    """Files grouped by the site-packages entry (folder or file) they sit under."""
-    bytecode: list[str] = field(default_factory=list)
-    inodes: set[tuple[int, int]] = field(default_factory=set)
-    warnings: list[ScanWarning] = field(default_factory=list)
-    disk_usage: bool = False
-    stat_all: bool = False
-    stamps: list[Stamp] | None = None
-    """When a list: (path, mtime_ns, size) of every folder, taken before it is listed, and of
-    every file in a metadata folder (what the env scan cache checks, :mod:`depsize.env.cache`)."""
-    _device: int = 0
-
-    def size_of(self, st: os.stat_result) -> int:
-        """Bytes of a stat result; a second link to a counted inode is 0."""
-        return counted_size(st, self.inodes, self.disk_usage)
-
-    def size(self, path: str, listed: int | None = None) -> int | None:
-        """Bytes of a walked file: known, else the RECORD size, else stat it now."""
-        known = self.sizes.get(path)
-        if known is not None:
-            return known
-        if listed is not None:
-            self.sizes[path] = listed
-            return listed
-        try:
-            st = os.lstat(path)  # the walk already set hard-link duplicates to 0
-            size = st.st_blocks * 512 if self.disk_usage else st.st_size
-        except OSError as exc:
-            self.warnings.append(ScanWarning(f"cannot stat: {exc.strerror}", Path(path)))
-            return None
-        self.sizes[path] = size
-        return size
-
-    def walk(self, top: str) -> list[os.DirEntry[str]]:
-        """Walk ``top`` without following symlinks; return its own entries."""
-        first: list[os.DirEntry[str]] = []
-        try:
-            self._device = os.stat(top).st_dev
-        except OSError:
-            self._device = 0
-        stack: list[tuple[str, str]] = [(top, "")]
-        while stack:
-            directory, head = stack.pop()
-            try:
-                if self.stamps is not None:
-                    self.stamps.append(stamp_of(directory))
-                with os.scandir(directory) as it:
-                    entries = list(it)
-                if self.stamps is not None and directory.endswith((".dist-info", ".egg-info")):
-                    self.stamps.extend(stamp_of(e.path) for e in entries if e.is_file())
-            except OSError as exc:
-                self.warnings.append(
-                    ScanWarning(f"cannot list folder: {exc.strerror}", Path(directory))
-                )
-                continue
-            if directory == top:
-                first = entries
-            try:
-                self._visit(entries, head, stack)
-            except OSError:  # a file type the folder listing could not give: one by one
-                for entry in entries:
-                    self._visit_one(entry, head, stack)
-        return first
-
-    def _visit(
-        self, entries: list[os.DirEntry[str]], head: str, stack: list[tuple[str, str]]
-    ) -> None:
-        """One folder's entries; the hot loop of the scan, kept flat on purpose."""
-        sizes, inodes, device = self.sizes, self.inodes, self._device
-        stat_now = self.stat_all or self.disk_usage
-        for entry in entries:
-            path = entry.path
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((path, head or path))
-                continue
-            if not entry.is_file(follow_symlinks=False) or path in sizes:
-                continue
-            if stat_now:
-                sizes[path] = self.size_of(entry.stat(follow_symlinks=False))
-            else:
-                key = (device, entry.inode())
-                if key in inodes:
-                    sizes[path] = 0  # another link to an inode already counted
-                else:
-                    inodes.add(key)
-                    sizes[path] = None
-            bucket = self.by_top.get(head or path)
-            if bucket is None:
-                self.by_top[head or path] = [path]
-            else:
-                bucket.append(path)
-            if path.endswith(".pyc"):
-                self.bytecode.append(path)
-
-    def _visit_one(self, entry: os.DirEntry[str], head: str, stack: list[tuple[str, str]]) -> None:
-        try:
-            self._visit([entry], head, stack)
-        except OSError as exc:
-            self.warnings.append(ScanWarning(f"cannot stat: {exc.strerror}", Path(entry.path)))
-
-
-Stamp = tuple[str, int, int]
-"""(path, st_mtime_ns, st_size) of a folder or a metadata file."""
-
-
-def stamp_of(path: str) -> Stamp:
-    """The path's stamp; one that matches nothing when it cannot be stat'ed."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return (path, -1, -1)
-    return (path, st.st_mtime_ns, st.st_size)
 
 
 def scan_env(
@@ -164,9 +54,9 @@ def scan_env(
     Sizes come from RECORD where it gives them (as installed); files whose RECORD row has no
     size (byte-code compiled at install), files no RECORD lists and files outside site-packages
     are stat'ed. ``stat_all`` stats every file (catches files changed after install). A
-    ``stamps`` list receives what tells whether the result still holds (see ``_Walk.stamps``).
+    ``stamps`` list receives what tells whether the result still holds (see ``SiteWalk.stamps``).
     """
-    walk = _Walk(disk_usage=disk_usage, stat_all=stat_all, stamps=stamps)
+    walk = SiteWalk(disk_usage=disk_usage, stat_all=stat_all, stamps=stamps)
     raws: list[RawDist] = []
     for site in env.site_packages:
         for entry in walk.walk(str(site)):
@@ -174,6 +64,10 @@ def scan_env(
                 raws.append(read_dist(Path(entry.path), site))
             elif entry.name.endswith(".egg-link"):
                 raws.extend(_egg_link(Path(entry.path), site, walk))
+    if walk.unlisted and len(walk.unlisted) == len(env.site_packages):
+        raise InputError(
+            "cannot list the environment's site-packages; nothing to measure", walk.unlisted[0]
+        )
     raws = _dedupe(raws, walk.warnings)
     owner = _Ownership(walk, env, raws)
     dists = {raw.name: owner.build(raw) for raw in raws}
@@ -190,7 +84,7 @@ def scan_env(
         warnings=tuple(warnings),
         disk_usage=disk_usage,
     )
-    return add_conda_packages(scanned)
+    return add_conda_packages(scanned, walk.inodes)
 
 
 def _dedupe(raws: list[RawDist], warnings: list[ScanWarning]) -> list[RawDist]:
@@ -210,14 +104,18 @@ def _dedupe(raws: list[RawDist], warnings: list[ScanWarning]) -> list[RawDist]:
     return sorted(seen.values(), key=lambda r: r.name)
 
 
-def _egg_link(path: Path, site: Path, walk: _Walk) -> Iterable[RawDist]:
+def _egg_link(path: Path, site: Path, walk: SiteWalk) -> Iterable[RawDist]:
     """A legacy ``setup.py develop`` install: the egg-link points at the project's egg-info."""
     try:
-        target = Path(path.read_text(encoding="utf-8").splitlines()[0].strip())
-    except (OSError, IndexError, UnicodeDecodeError) as exc:
-        walk.warnings.append(ScanWarning(f"unreadable egg-link ({exc})", path))
+        target = egg_link_target(safeio.read_text(path), path)
+    except InputError as exc:
+        reason = exc.reason if isinstance(exc, safeio.UnreadableFileError) else str(exc)
+        walk.warnings.append(ScanWarning(f"unreadable egg-link ({reason})", path))
         return []
-    found = sorted(target.glob("*.egg-info")) if target.is_dir() else []
+    try:
+        found = sorted(target.glob("*.egg-info")) if target.is_dir() else []
+    except OSError:
+        found = []
     if not found:
         walk.warnings.append(
             ScanWarning(f"egg-link points at {target}, which has no egg-info", path)
@@ -235,9 +133,16 @@ def _egg_link(path: Path, site: Path, walk: _Walk) -> Iterable[RawDist]:
 class _Ownership:
     """Assign each file to one distribution; remember conflicts and escapes."""
 
-    def __init__(self, walk: _Walk, env: PythonEnv, raws: list[RawDist]) -> None:
+    def __init__(self, walk: SiteWalk, env: PythonEnv, raws: list[RawDist]) -> None:
         self.walk = walk
         self.root = _env_root(env)
+        self.boundary = EnvBoundary(self.root)
+        self.file_lists = {
+            raw.name: raw.metadata_dir / (raw.files_source if raw.files_source != "none" else "")
+            for raw in raws
+        }
+        self._row_lines: dict[Path, dict[str, int]] = {}
+        self.escaped: set[str] = set()
         self.claimed: dict[str, NormalizedName] = {}
         self.outside: dict[str, int] = {}
         self.clashes: dict[str, list[NormalizedName]] = {}
@@ -253,14 +158,21 @@ class _Ownership:
                 self._claim_top_level(raw)
         self._claim_bytecode(raws)
 
-    def _claim(self, name: NormalizedName, path: str, rel: str, listed: int | None = None) -> None:
+    def _claim(
+        self,
+        name: NormalizedName,
+        path: str,
+        rel: str,
+        listed: int | None = None,
+        row: str | None = None,
+    ) -> None:
         files = self.files.setdefault(name, {})
         holder = self.claimed.get(path)
         if holder is None:
             if path in self.walk.sizes:
                 size = self.walk.size(path, listed)
             else:
-                size = self._stat_outside(path)
+                size = self._stat_outside(path, self.file_lists[name], row or rel)
             if size is None:
                 return
             self.claimed[path] = name
@@ -268,17 +180,52 @@ class _Ownership:
         elif holder != name:
             self.clashes.setdefault(path, [holder]).append(name)
 
-    def _stat_outside(self, path: str) -> int | None:
+    def _line(self, file_list: Path, row: str) -> int | None:
+        """The line of ``row`` in a RECORD (read again, once, only to point a warning)."""
+        if file_list.name != "RECORD":
+            return None
+        if file_list not in self._row_lines:
+            text = safeio.read_text_or_none(file_list) or ""
+            self._row_lines[file_list] = row_lines(text)
+        return self._row_lines[file_list].get(row)
+
+    def _stat_outside(self, path: str, listed_by: Path, row: str) -> int | None:
+        """Bytes of a listed file the walk did not find (``bin/`` scripts, paths through
+        symlinks): 0 when another path to it was counted, ``None`` when it is missing or leads
+        outside the environment (reported)."""
         if path in self.outside:
             return self.outside[path]
+        if path in self.escaped:
+            return None
         try:
             st = os.lstat(path)
         except FileNotFoundError:
             return None
-        except OSError as exc:
-            self.warnings.append(ScanWarning(f"cannot stat: {exc.strerror}", Path(path)))
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            self.warnings.append(ScanWarning(f"cannot stat: {reason}", Path(path)))
+            return None
+        if not self.boundary.holds(os.path.dirname(path)):
+            self.warnings.append(
+                ScanWarning(
+                    f"lists {path!r}, which leads outside the environment through a symlink; "
+                    "not counted",
+                    listed_by,
+                    self._line(listed_by, row),
+                )
+            )
+            self.escaped.add(path)
             return None
         size = self.walk.size_of(st) if stat.S_ISREG(st.st_mode) else 0
+        if _SPECIAL.get(stat.S_IFMT(st.st_mode)):
+            kind = _SPECIAL[stat.S_IFMT(st.st_mode)]
+            self.warnings.append(
+                ScanWarning(
+                    f"lists {path!r}, which is {kind}, not a file; not read",
+                    listed_by,
+                    self._line(listed_by, row),
+                )
+            )
         self.outside[path] = size
         return size
 
@@ -313,17 +260,19 @@ class _Ownership:
     def _claim_unusual(self, raw: RawDist, rel: str, site: str, head: str) -> None:
         """A RECORD path that needs normalising: ``../../bin/x``, absolute, ``./x`` …"""
         path = os.path.normpath(rel if os.path.isabs(rel) else head + rel)
-        if not _inside(path, self.root):
+        if not inside(path, self.root):
+            file_list = self.file_lists[raw.name]
             self.warnings.append(
                 ScanWarning(
                     f"{raw.name} lists {rel!r}, which is outside the environment; not counted",
-                    raw.metadata_dir / "RECORD",
+                    file_list,
+                    self._line(file_list, rel),
                 )
             )
             return
         rel_path = _rel(path, site)
         self.listed.setdefault(raw.name, []).append(rel_path)
-        self._claim(raw.name, path, rel_path)
+        self._claim(raw.name, path, rel_path, row=rel)
 
     def _claim_metadata_dir(self, raw: RawDist) -> None:
         site = str(raw.site_packages)
@@ -407,10 +356,6 @@ def _rel(path: str, site: str) -> str:
     else:
         rel = os.path.relpath(path, site)
     return rel if os.sep == "/" else rel.replace(os.sep, "/")
-
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _env_root(env: PythonEnv) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from packaging.utils import NormalizedName
 
+from depsize import safeio
 from depsize.imports import fastscan
 from depsize.imports.extract import decode_source, scan_bytes
 from depsize.imports.model import RawImport
@@ -81,10 +82,9 @@ class CodeSearch:
         for rel, _size in dist.files:
             if not is_library_code(rel):
                 continue
-            try:
-                with open(f"{site}/{rel}", "rb") as handle:  # RECORD paths are POSIX
-                    data = handle.read()
-            except OSError:
+            try:  # RECORD paths are POSIX
+                data = safeio.read_bytes(f"{site}/{rel}")
+            except safeio.UnreadableFileError:
                 continue
             self.files_read += 1
             names = self._open_names(dist.name, self._words(data))
@@ -208,9 +208,8 @@ def _loaded_only_optionally(dist: InstalledDist, path: Path) -> bool:
         if not is_library_code(rel) or f"{site}/{rel}" == os.fspath(path):
             continue
         try:
-            with open(f"{site}/{rel}", "rb") as handle:
-                data = handle.read()
-        except OSError:
+            data = safeio.read_bytes(f"{site}/{rel}")
+        except safeio.UnreadableFileError:
             continue
         if leaf.encode() not in data or not word.search(import_lines(data)):
             continue
@@ -295,7 +294,7 @@ def _function_spans(data: bytes) -> list[tuple[int, int, str]]:
 
     try:
         tree = ast.parse(decode_source(data))
-    except (SyntaxError, ValueError, UnicodeDecodeError, LookupError, RecursionError):
+    except (SyntaxError, ValueError, LookupError, RecursionError, MemoryError):
         return []
     spans: list[tuple[int, int, str]] = []
     stack: list[tuple[list[ast.AST], str]] = [(list(tree.body), "")]

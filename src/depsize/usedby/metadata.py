@@ -7,6 +7,7 @@ from pathlib import Path
 
 from packaging.utils import NormalizedName, canonicalize_name
 
+from depsize import safeio
 from depsize.graph import DepGraph, State
 from depsize.models import EnvScan, InstalledDist
 from depsize.usedby.model import DependencyUse
@@ -55,8 +56,8 @@ def _metadata_line(dist: InstalledDist, requirement: str) -> tuple[Path, int | N
     if dist.metadata_format == "dist-info":
         file = dist.metadata_dir / "METADATA"
         try:
-            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
+            lines = safeio.read_text(file).splitlines()
+        except safeio.UnreadableFileError:
             return file, None
         for number, text in enumerate(lines, start=1):
             key, _, value = text.partition(":")
