@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from depsize import __version__, models, safeio
+from depsize import __version__, cachepickle, models, safeio
 from depsize import graph as graph_module
 from depsize.env import (
     conda,
@@ -148,7 +148,7 @@ def _load(path: Path, identity: str) -> tuple[EnvScan, DepGraph, str] | None:
         with safeio.open_regular(path) as handle:
             token = _token(path, os.fstat(handle.fileno()))
             data = handle.read(safeio.max_file_bytes() + 1)
-        stored = pickle.loads(data) if len(data) <= safeio.max_file_bytes() else None
+        stored = cachepickle.loads(data) if len(data) <= safeio.max_file_bytes() else None
     except Exception:
         return None
     if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == identity):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from packaging.utils import NormalizedName
 
-from depsize import __version__, safeio
+from depsize import __version__, cachepickle, safeio
 from depsize.graph import State
 from depsize.imports import astscan, extract, fastscan
 from depsize.usedby import code, metadata
@@ -72,7 +72,7 @@ def _code_stamp() -> list[int]:
 
 def _load(path: Path, stamp: str) -> dict[Question, DependencyUses]:
     try:
-        stored = pickle.loads(safeio.read_bytes(path))  # never a FIFO, never unbounded
+        stored = cachepickle.loads(safeio.read_bytes(path))  # never a FIFO, never unbounded
     except Exception:  # absent, unreadable, truncated, another format: a miss
         return {}
     if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp):
