@@ -90,6 +90,15 @@ def _project_options(func: F) -> F:
             "of requirements*.txt, pyproject.toml, setup.cfg and Pipfile.",
         ),
         click.option(
+            "--allow-outside",
+            "allow_outside",
+            multiple=True,
+            metavar="DIR",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="Follow -r/-c includes into this folder outside the project (repeatable); "
+            "others are reported and not read.",
+        ),
+        click.option(
             "--group",
             "groups",
             multiple=True,
@@ -146,6 +155,7 @@ def _settings(project: Path, *, env_only: bool = False, **options: Any) -> Setti
         disk_usage=bool(options.get("disk_usage")),
         stat_all=bool(options.get("stat_all")),
         requirements=tuple(options.get("requirements") or ()),
+        allow_outside=tuple(options.get("allow_outside") or ()),
         groups=tuple(options.get("groups") or ()),
         entries=tuple(options.get("entries") or ()),
         use_cache=not options.get("no_cache"),

@@ -48,14 +48,16 @@ def load_declared(
     files: Sequence[Path] = (),
     *,
     environ: Mapping[str, str] | None = None,
+    allow_outside: Sequence[Path] = (),
 ) -> DeclaredSet:
     """Every requirement the project declares, from ``files`` or auto-detected sources.
 
     Raises :class:`~depsize.errors.InputError` for a missing or unreadable file, a missing include
     or invalid TOML, and :class:`~depsize.errors.IncludeCycleError` for an include cycle.
-    ``environ`` is used for ``${VAR}`` expansion (``os.environ`` by default).
+    ``environ`` is used for ``${VAR}`` expansion (``os.environ`` by default). Includes are
+    followed inside ``project`` and the ``allow_outside`` folders only.
     """
-    reader = RequirementsReader(environ, project)
+    reader = RequirementsReader(environ, project, allow_outside)
     results: list[FormatResult] = []
     manifests: list[Path] = []
     for path in files or find_sources(project):

@@ -16,6 +16,7 @@ from depsize.errors import InputError
 from depsize.models import REMOVABLE
 from depsize.recommend import CPU_TORCH_INDEX
 from depsize.requirements.model import DeclaredRequirement, DeclaredSet
+from depsize.requirements.paths import read_input
 from depsize.trim.lines import _comment_on, _LineEditor, one_line, readable, removal_comment
 from depsize.trim.manifests import (
     LineRemoval,
@@ -285,10 +286,7 @@ def _unsafe_addition(addition: Addition) -> str | None:
 
 def read_unchanged(path: Path, sha256: str) -> bytes:
     """The bytes of ``path``; :class:`InputError` if they are not the ones read at scan."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    data = read_input(path)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise InputError("changed since it was read; run depsize again", path)
     return data
