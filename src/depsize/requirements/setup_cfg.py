@@ -22,7 +22,7 @@ from depsize.requirements.model import (
     GroupKind,
     SourceFile,
 )
-from depsize.requirements.paths import read_input
+from depsize.requirements.paths import is_inside, read_input
 from depsize.requirements.targets import Origin, TargetError, build, pep508_parts
 from depsize.safeio import UnreadableFileError, read_text
 
@@ -104,6 +104,10 @@ class _Reader:
             )
 
     def from_file(self, path: Path, group: str, line: int) -> None:
+        if not is_inside(path, [self.path.parent]):
+            message = f"'file:' names {path}, outside the project folder; not read"
+            self.warnings.append(ScanWarning(message, self.path, line))
+            return
         try:
             lines = read_text(path, errors="strict").splitlines()
         except UnreadableFileError as exc:
