@@ -45,8 +45,8 @@ class _Collector:
         for item, span in zip(value, self.doc.spans(path, len(value)), strict=True):
             if isinstance(item, dict) and "include-group" in item and path[0] in _GROUPS:
                 if not isinstance(item["include-group"], str):
-                    line = self.doc.lines(span)[0] if span != (0, 0) else None
-                    self.warn("include-group should name a dependency group; ignored", line)
+                    where = self.doc.lines(span)[0] if span != (0, 0) else None
+                    self.warn("include-group should name a dependency group; ignored", where)
                 continue
             self.one(item, span, group, kind)
 
