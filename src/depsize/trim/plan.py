@@ -17,6 +17,7 @@ from depsize.models import REMOVABLE
 from depsize.recommend import CPU_TORCH_INDEX
 from depsize.requirements.model import DeclaredRequirement, DeclaredSet
 from depsize.requirements.paths import read_input
+from depsize.requirements.roundtrip import Entry
 from depsize.trim.lines import _comment_on, _LineEditor, one_line, readable, removal_comment
 from depsize.trim.manifests import (
     LineRemoval,
@@ -96,6 +97,11 @@ class _Planner:
         self.declared = declared
         self.comments = comments
         self.gone = {r.requirement for r in removals}
+        self.by_line: dict[tuple[Path, int], list[DeclaredRequirement]] = {}
+        self.entries: dict[Path, dict[int, Entry]] = {}
+        """Requirement entries of each requirements file by first line, filled when needed."""
+        for req in declared.requirements:
+            self.by_line.setdefault((req.source, req.line), []).append(req)
         self.formats = {s.path: s.format for s in declared.sources}
         self.editors: dict[Path, tuple[str, _LineEditor]] = {}
         self.manifests: dict[Path, list[Removal]] = {}
@@ -146,17 +152,19 @@ class _Planner:
 
     def remove_line(self, editor: _LineEditor, removal: Removal) -> None:
         req = removal.requirement
-        rfile = self.declared.requirements_file(req.source)
-        entries = rfile.entries if rfile else ()
-        entry = next((e for e in entries if e.start == req.line and e.kind == "requirement"), None)
+        if req.source not in self.entries:
+            rfile = self.declared.requirements_file(req.source)
+            found = [e for e in (rfile.entries if rfile else ()) if e.kind == "requirement"]
+            self.entries[req.source] = {e.start: e for e in reversed(found)}
+        entry = self.entries[req.source].get(req.line)
         if entry is None or entry.end != req.end_line:
             self.skip_requirement(req, "cannot find it in the file as read")
             return
         sharing = sorted(
             {
                 r.display_name
-                for r in self.declared.requirements
-                if r.source == req.source and r.line == req.line and r not in self.gone
+                for r in self.by_line.get((req.source, req.line), ())
+                if r not in self.gone
             }
         )
         if sharing:
