@@ -287,7 +287,8 @@ def read_project_name(directory: Path) -> str | None:
         data = loads_toml(text, directory / "pyproject.toml") if text is not None else {}
     except InputError:
         data = {}
-    for table in (data.get("project"), data.get("tool", {}).get("poetry")):
+    tool = data.get("tool")
+    for table in (data.get("project"), tool.get("poetry") if isinstance(tool, dict) else None):
         if isinstance(table, dict) and isinstance(table.get("name"), str):
             return str(table["name"])
     parser = configparser.ConfigParser(interpolation=None)
