@@ -87,6 +87,8 @@ def load_config(project: Path, config_file: Path | None = None) -> ProjectConfig
         raise InputError(f"cannot read the config: {exc.strerror}", path) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"invalid TOML: {exc}", path) from exc
+    except RecursionError:
+        raise InputError("invalid TOML: nested too deeply to read", path) from None
     tool = data.get("tool", {})
     table = tool.get("depsize", {}) if isinstance(tool, dict) else {}
     if config_file is not None and "tool" not in data:

@@ -205,3 +205,34 @@ def test_cli_scan__allow_outside_in_config__include_read(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert '"name": "otherused"' in result.stdout
     assert "outside the project" not in result.stdout
+
+
+# -- wrong types and deep nesting through the CLI -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "scan_exit"),
+    [
+        ('project = "x"\n', 0),
+        ("tool = []\n", 0),
+        ("[tool]\npoetry = 3\n", 0),
+        ("[project]\ndependencies = 3\n", 0),
+        ('[project]\ndependencies = [1, "usedpkg"]\n', 0),
+        ("[project]\nscripts = 3\nentry-points = 3\n", 0),
+        ('[tool.poetry]\ndependencies = "x"\n', 0),
+        ("[dependency-groups]\ndev = [{include-group = 3}]\n", 0),
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", 2),
+    ],
+)
+def test_cli__pyproject_of_wrong_types__warning_or_input_error_never_a_crash(
+    tmp_path: Path, text: str, scan_exit: int
+) -> None:
+    project = write_files(tmp_path / "project", {"main.py": MAIN, "pyproject.toml": text})
+    env = make_site_packages(tmp_path / "env", DISTS).prefix
+    scanned = _run("scan", project, "--env", env, "--no-cache")
+    assert scanned.exit_code == scan_exit, scanned.output
+    if scan_exit == 2:
+        assert "pyproject.toml: invalid TOML: nested too deeply" in scanned.stderr
+    trimmed = _run("trim", project, "--env", env, "--no-cache", "--in-place")
+    assert trimmed.exit_code in {0, 2}, trimmed.output
+    assert (project / "pyproject.toml").read_text() == text
