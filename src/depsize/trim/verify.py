@@ -100,9 +100,9 @@ def _difference(lost: Sequence[str], extra: Sequence[str], missing: int) -> str:
     if missing:
         parts.append(f"{missing} removed requirement(s) not found where they were read")
     if lost:
-        parts.append(f"would also lose {', '.join(lost)}")
+        parts.append(f"would lose {', '.join(lost)}")
     if extra:
-        parts.append(f"would declare {', '.join(extra)} differently")
+        parts.append(f"would keep or add {', '.join(extra)}")
     why = "; ".join(parts)
     return (
         f"the edit does not remove exactly the chosen requirements ({why}); refused, nothing "
