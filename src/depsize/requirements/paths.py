@@ -26,6 +26,15 @@ def real_path(path: Path) -> Path | None:
         return None
 
 
+def user_path(text: str) -> Path:
+    """``text`` as a path, ``~`` expanded when it can be (never raises: a NUL byte or an unknown
+    user leaves it as written)."""
+    try:
+        return Path(text).expanduser()
+    except (ValueError, RuntimeError, KeyError):
+        return Path(text)
+
+
 def is_inside(path: Path, roots: Iterable[Path]) -> bool:
     """Whether the resolved ``path`` is one of ``roots`` (resolved) or under one of them."""
     real = real_path(path)

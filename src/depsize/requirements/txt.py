@@ -30,7 +30,7 @@ from depsize.requirements.model import (
     is_dev_group,
     is_dev_tool,
 )
-from depsize.requirements.paths import is_inside, real_path
+from depsize.requirements.paths import is_inside, real_path, user_path
 from depsize.requirements.pipsyntax import (
     LogicalLine,
     Option,
@@ -296,7 +296,7 @@ class RequirementsReader:
         if is_url(value):
             self._warn(f"remote file {value!r} is not read", ctx.path, logical.start)
             return
-        target = ctx.path.parent / Path(value).expanduser()
+        target = ctx.path.parent / user_path(value)
         real = real_path(target)
         if real is None:
             self._warn(f"{option} names a path with a NUL byte; not read", ctx.path, logical.start)

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from depsize.errors import DepsizeError
@@ -73,6 +73,8 @@ def _only_own_errors(action: Any) -> None:
 
 @FUZZ
 @given(data=hostile_bytes, header=st.booleans())
+@example(data=b"~\x00", header=False)
+@example(data=b"-r ~\x00/x.txt\n-e ~nobody-here\x00\n", header=False)
 def test_requirements_txt__hostile_bytes__only_depsize_errors(data: bytes, header: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
