@@ -16,6 +16,7 @@ from pathlib import Path
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.requirements.model import MAIN_GROUP, DeclaredSet, FormatResult
+from depsize.requirements.paths import real_path
 from depsize.requirements.pipfile import read_pipfile
 from depsize.requirements.pyproject import read_pyproject
 from depsize.requirements.setup_cfg import read_setup_cfg
@@ -67,8 +68,9 @@ def load_declared(
             reader.read(path)
     read: set[Path] = set()
     for path in [*manifests, *reader.manifests]:
-        if path.resolve() not in read:
-            read.add(path.resolve())
+        key = real_path(path) or path
+        if key not in read:
+            read.add(key)
             results.append(_MANIFESTS[path.name](path))
     requirements = list(reader.requirements)
     sources = list(reader.sources)

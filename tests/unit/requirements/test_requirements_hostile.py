@@ -255,3 +255,10 @@ def test_setup_cfg__oddities__requirements_warnings_or_input_error(write: Write,
         failed = None
         assert all(r.source.is_relative_to(path.parent) for r in result.requirements)
     assert failed is None or failed.path == path
+
+
+def test_load_declared__manifest_is_a_symlink_loop__input_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").symlink_to(tmp_path / "pyproject.toml")
+    with pytest.raises(InputError, match="cannot read") as info:
+        load_declared(tmp_path, [tmp_path / "pyproject.toml"], environ={})
+    assert info.value.path == tmp_path / "pyproject.toml"
