@@ -131,7 +131,7 @@ class _Planner:
 
     def removed_one(self, removal: Removal) -> None:
         req = removal.requirement
-        text = readable(req.raw)
+        text = one_line(readable(req.raw))
         change = Change(req.line, "removed", req.display_name, text, removal.status)
         self.change(req.source, replace(change, bytes=removal.freed_bytes))
         self.removed.append(req)
