@@ -236,15 +236,15 @@ def _emit_warnings(analysis: Analysis, quiet: bool, verbose: int) -> None:
         click.echo(f"depsize: … {len(warnings) - limit} more warnings (-v shows all)", err=True)
 
 
-def _check_output(output: Path | None) -> None:
+def _check_output(output: Path | None, what: str = "the report") -> None:
     """Fail before the scan when ``-o`` cannot be written: a missing or unwritable folder."""
     if output is None:
         return
     folder = output.parent
     if not folder.is_dir():
-        raise InputError(f"cannot write the report: the folder {folder} does not exist", output)
+        raise InputError(f"cannot write {what}: the folder {folder} does not exist", output)
     if not os.access(folder, os.W_OK):
-        raise InputError(f"cannot write the report: the folder {folder} is not writable", output)
+        raise InputError(f"cannot write {what}: the folder {folder} is not writable", output)
 
 
 def _open_output(output: Path | None) -> IO[str]:
@@ -686,7 +686,7 @@ def trim(project: Path | None, **options: Any) -> None:
     if in_place and output is not None:
         raise InputError("give either -o FILE or --in-place, not both")
     force, backup = bool(options.pop("force")), not options.pop("no_backup")
-    _check_output(output)
+    _check_output(output, "the trimmed file")
     project = _locate(project, options)
     remove = parse_statuses(options.pop("remove"))
     plan = plan_from_analysis(

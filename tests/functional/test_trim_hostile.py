@@ -236,3 +236,34 @@ def test_cli__pyproject_of_wrong_types__warning_or_input_error_never_a_crash(
     trimmed = _run("trim", project, "--env", env, "--no-cache", "--in-place")
     assert trimmed.exit_code in {0, 2}, trimmed.output
     assert (project / "pyproject.toml").read_text() == text
+
+
+def test_cli_trim__in_place_on_full_disk__exit_2_original_intact(
+    tiny_fs: Path, tmp_path: Path
+) -> None:
+    body = "usedpkg\nunusedpkg\n" + "".join(f"# padding line {n:05d}\n" for n in range(150))
+    project = write_files(tiny_fs / "project", {"main.py": MAIN, "requirements.txt": body})
+    handle = os.open(tiny_fs / "filler", os.O_WRONLY | os.O_CREAT)
+    try:  # fill the disk to the last byte
+        while os.write(handle, b"x" * 512):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+    env = make_site_packages(tmp_path / "env", DISTS).prefix
+    result = _run("trim", project, "--env", env, "--no-cache", "--in-place", "--no-backup")
+    assert result.exit_code == 2, result.output
+    assert "No space left on device" in result.stderr
+    assert "nothing written" in result.stderr
+    assert (project / "requirements.txt").read_text() == body
+    assert sorted(p.name for p in project.iterdir()) == ["main.py", "requirements.txt"]
+
+
+def test_cli_trim__output_into_missing_folder__message_names_the_trimmed_file(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "missing" / "out.txt"
+    _, result = _trim(tmp_path, {"requirements.txt": "usedpkg\nunusedpkg\n"}, "-o", str(target))
+    assert result.exit_code == 2, result.output
+    assert "cannot write the trimmed file: the folder" in result.stderr
