@@ -45,6 +45,8 @@ class Settings:
     disk_usage: bool = False
     stat_all: bool = False
     requirements: tuple[Path, ...] = ()
+    allow_outside: tuple[Path, ...] = ()
+    """Folders outside the project that requirement includes may be read from."""
     groups: tuple[str, ...] = ()
     entries: tuple[str, ...] = ()
     use_cache: bool = True
@@ -172,7 +174,8 @@ def _with_project(base: Analysis) -> Analysis:
 
     settings, config = base.settings, base.config
     files = settings.requirements or tuple(settings.project / f for f in config.requirements)
-    declared = load_declared(settings.project, files)
+    allowed = settings.allow_outside + tuple(settings.project / p for p in config.allow_outside)
+    declared = load_declared(settings.project, files, allow_outside=allowed)
     _check_groups(declared, settings.groups or config.groups)
     judged = _judged(declared, settings.groups or config.groups, base.scan.dists)
     imports = _imports(base)

@@ -91,6 +91,15 @@ def _project_options(func: F) -> F:
             "of requirements*.txt, pyproject.toml, setup.cfg and Pipfile.",
         ),
         click.option(
+            "--allow-outside",
+            "allow_outside",
+            multiple=True,
+            metavar="DIR",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="Follow -r/-c includes into this folder outside the project (repeatable); "
+            "others are reported and not read.",
+        ),
+        click.option(
             "--group",
             "groups",
             multiple=True,
@@ -147,6 +156,7 @@ def _settings(project: Path, *, env_only: bool = False, **options: Any) -> Setti
         disk_usage=bool(options.get("disk_usage")),
         stat_all=bool(options.get("stat_all")),
         requirements=tuple(options.get("requirements") or ()),
+        allow_outside=tuple(options.get("allow_outside") or ()),
         groups=tuple(options.get("groups") or ()),
         entries=tuple(options.get("entries") or ()),
         use_cache=not options.get("no_cache"),
@@ -227,15 +237,15 @@ def _emit_warnings(analysis: Analysis, quiet: bool, verbose: int) -> None:
         click.echo(f"depsize: … {len(warnings) - limit} more warnings (-v shows all)", err=True)
 
 
-def _check_output(output: Path | None) -> None:
+def _check_output(output: Path | None, what: str = "the report") -> None:
     """Fail before the scan when ``-o`` cannot be written: a missing or unwritable folder."""
     if output is None:
         return
     folder = output.parent
     if not folder.is_dir():
-        raise InputError(f"cannot write the report: the folder {folder} does not exist", output)
+        raise InputError(f"cannot write {what}: the folder {folder} does not exist", output)
     if not os.access(folder, os.W_OK):
-        raise InputError(f"cannot write the report: the folder {folder} is not writable", output)
+        raise InputError(f"cannot write {what}: the folder {folder} is not writable", output)
 
 
 def _open_output(output: Path | None) -> IO[str]:
@@ -677,7 +687,7 @@ def trim(project: Path | None, **options: Any) -> None:
     if in_place and output is not None:
         raise InputError("give either -o FILE or --in-place, not both")
     force, backup = bool(options.pop("force")), not options.pop("no_backup")
-    _check_output(output)
+    _check_output(output, "the trimmed file")
     project = _locate(project, options)
     remove = parse_statuses(options.pop("remove"))
     plan = plan_from_analysis(

@@ -20,12 +20,23 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 IGNORE_KEYS = (*sorted(STATUS_TABLE), "undeclared")
 """What ``ignore = {status = [...]}`` may name: a status, or undeclared imports."""
-KNOWN_KEYS = ("requirements", "groups", "entry", "exclude", "mapping", "ignore", "check")
+KNOWN_KEYS = (
+    "requirements",
+    "groups",
+    "entry",
+    "exclude",
+    "mapping",
+    "ignore",
+    "check",
+    "allow-outside",
+)
 
 
 @dataclass(frozen=True)
 class ProjectConfig:
     requirements: tuple[str, ...] = ()
+    allow_outside: tuple[str, ...] = ()
+    """Folders outside the project (relative to it) that requirement includes may read."""
     groups: tuple[str, ...] = ()
     entry: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -76,7 +87,10 @@ def load_config(project: Path, config_file: Path | None = None) -> ProjectConfig
         raise InputError(f"cannot read the config: {exc.strerror}", path) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"invalid TOML: {exc}", path) from exc
-    table = data.get("tool", {}).get("depsize", {})
+    except RecursionError:
+        raise InputError("invalid TOML: nested too deeply to read", path) from None
+    tool = data.get("tool", {})
+    table = tool.get("depsize", {}) if isinstance(tool, dict) else {}
     if config_file is not None and "tool" not in data:
         table = data
     if not isinstance(table, dict):
@@ -96,6 +110,7 @@ def load_config(project: Path, config_file: Path | None = None) -> ProjectConfig
         raise InputError("[tool.depsize] check must be a table", path)
     return ProjectConfig(
         requirements=_strings(table.get("requirements", []), "requirements", path),
+        allow_outside=_strings(table.get("allow-outside", []), "allow-outside", path),
         groups=_strings(table.get("groups", []), "groups", path),
         entry=_strings(table.get("entry", []), "entry", path),
         exclude=_strings(table.get("exclude", []), "exclude", path),

@@ -70,16 +70,17 @@ def pyproject_entries(root: Path, warnings: list[ScanWarning]) -> Iterator[Entry
         import tomli as tomllib  # lazy: same
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        warnings.append(ScanWarning(f"cannot read for entry points: {exc}", path))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        warnings.append(ScanWarning(f"cannot read for entry points: {reason}", path))
         return
-    project: dict[str, Any] = data.get("project", {})
+    project = _table(data, "project")
     tables: list[tuple[str, Any]] = [
         ("[project.scripts]", project.get("scripts", {})),
         ("[project.gui-scripts]", project.get("gui-scripts", {})),
-        ("[tool.poetry.scripts]", data.get("tool", {}).get("poetry", {}).get("scripts", {})),
+        ("[tool.poetry.scripts]", _table(_table(data, "tool"), "poetry").get("scripts", {})),
     ]
-    for group, table in project.get("entry-points", {}).items():
+    for group, table in _table(project, "entry-points").items():
         tables.append((f"[project.entry-points.{group}]", table))
     for where, table in tables:
         if not isinstance(table, dict):
@@ -89,6 +90,12 @@ def pyproject_entries(root: Path, warnings: list[ScanWarning]) -> Iterator[Entry
             module = spec.split(":", 1)[0].strip()
             if module:
                 yield EntryPointFound(module, f"pyproject {where} {name}", path)
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """``data[key]`` when it is a table, else ``{}`` (a value of another type is ignored)."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def command_entries(commands: Iterable[Command], root: Path) -> Iterator[EntryPointFound]:

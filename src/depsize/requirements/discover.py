@@ -16,6 +16,7 @@ from pathlib import Path
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.requirements.model import MAIN_GROUP, DeclaredSet, FormatResult
+from depsize.requirements.paths import real_path
 from depsize.requirements.pipfile import read_pipfile
 from depsize.requirements.pyproject import read_pyproject
 from depsize.requirements.setup_cfg import read_setup_cfg
@@ -48,14 +49,16 @@ def load_declared(
     files: Sequence[Path] = (),
     *,
     environ: Mapping[str, str] | None = None,
+    allow_outside: Sequence[Path] = (),
 ) -> DeclaredSet:
     """Every requirement the project declares, from ``files`` or auto-detected sources.
 
     Raises :class:`~depsize.errors.InputError` for a missing or unreadable file, a missing include
     or invalid TOML, and :class:`~depsize.errors.IncludeCycleError` for an include cycle.
-    ``environ`` is used for ``${VAR}`` expansion (``os.environ`` by default).
+    ``environ`` is used for ``${VAR}`` expansion (``os.environ`` by default). Includes are
+    followed inside ``project`` and the ``allow_outside`` folders only.
     """
-    reader = RequirementsReader(environ, project)
+    reader = RequirementsReader(environ, project, allow_outside)
     results: list[FormatResult] = []
     manifests: list[Path] = []
     for path in files or find_sources(project):
@@ -65,8 +68,9 @@ def load_declared(
             reader.read(path)
     read: set[Path] = set()
     for path in [*manifests, *reader.manifests]:
-        if path.resolve() not in read:
-            read.add(path.resolve())
+        key = real_path(path) or path
+        if key not in read:
+            read.add(key)
             results.append(_MANIFESTS[path.name](path))
     requirements = list(reader.requirements)
     sources = list(reader.sources)

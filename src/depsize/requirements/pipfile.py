@@ -21,7 +21,7 @@ from depsize.requirements.model import (
     SourceFile,
 )
 from depsize.requirements.targets import Origin, Parts, TargetError, build, first_line, join_markers
-from depsize.requirements.tomlfile import read_toml
+from depsize.requirements.tomlfile import TomlDocument, read_toml
 
 _NOT_PACKAGES = frozenset({"source", "requires", "scripts", "pipenv"})
 _MARKER_KEYS = (
@@ -100,7 +100,12 @@ def _group(section: str) -> tuple[str, GroupKind]:
 
 def read_pipfile(path: Path) -> FormatResult:
     """Every package ``path`` declares; :class:`InputError` if it is not valid TOML."""
-    doc = read_toml(path)
+    return pipfile_requirements(read_toml(path))
+
+
+def pipfile_requirements(doc: TomlDocument) -> FormatResult:
+    """Every package the parsed Pipfile ``doc`` declares."""
+    path = doc.path
     requirements: list[DeclaredRequirement] = []
     warnings: list[ScanWarning] = []
     for section, table in doc.data.items():

@@ -179,7 +179,7 @@ class _PoetryReader:
         self, path: tuple[str, ...], name: str, spec: object, group: str, kind: GroupKind
     ) -> None:
         items = spec if isinstance(spec, list) else [spec]
-        spans = self.doc.spans(path, len(items)) if isinstance(spec, list) else None
+        spans = self.doc.spans(path, len(items), whole_key=True) if isinstance(spec, list) else None
         for index, item in enumerate(items):
             span = spans[index] if spans else self.doc.entry_span(path)
             self._one(name, item, span, group, kind)

@@ -6,7 +6,7 @@ span of the item (quotes included), so ``trim`` can find it again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,9 @@ class _Collector:
             return
         for item, span in zip(value, self.doc.spans(path, len(value)), strict=True):
             if isinstance(item, dict) and "include-group" in item and path[0] in _GROUPS:
+                if not isinstance(item["include-group"], str):
+                    where = self.doc.lines(span)[0] if span != (0, 0) else None
+                    self.warn("include-group should name a dependency group; ignored", where)
                 continue
             self.one(item, span, group, kind)
 
@@ -59,23 +62,40 @@ class _Collector:
         except TargetError as exc:
             self.warn(f"cannot parse {item!r}: {exc}", line)
 
+    def table(self, path: tuple[str, ...], parent: dict[str, Any]) -> dict[str, Any]:
+        """The table at ``path`` (``{}`` when absent); a warning when it is not a table."""
+        value = parent.get(path[-1])
+        if value is None or isinstance(value, dict):
+            return value or {}
+        line = self.doc.lines(self.doc.entry_span(path))[0]
+        self.warn(f"{'.'.join(path)} should be a table, not {type(value).__name__}; ignored", line)
+        return {}
+
     def warn(self, message: str, line: int | None) -> None:
         self.warnings.append(ScanWarning(message, self.doc.path, line))
 
 
 def read_pyproject(path: Path) -> FormatResult:
-    """Every requirement ``path`` declares; :class:`InputError` if it is not valid TOML."""
-    doc = read_toml(path)
+    """Every requirement ``path`` declares; :class:`InputError` if it cannot be read or is not
+    valid TOML."""
+    return pyproject_requirements(read_toml(path))
+
+
+def pyproject_requirements(doc: TomlDocument) -> FormatResult:
+    """Every requirement the parsed pyproject ``doc`` declares; a table or value of the wrong
+    type is a warning naming the file and line."""
+    path = doc.path
     collect = _Collector(doc)
-    project = _table(doc.data.get("project"))
+    project = collect.table(("project",), doc.data)
     collect.strings(("project", "dependencies"), project.get("dependencies"), MAIN_GROUP, "main")
-    for extra, value in _table(project.get("optional-dependencies")).items():
+    extras = collect.table(("project", "optional-dependencies"), project)
+    for extra, value in extras.items():
         collect.strings(("project", "optional-dependencies", extra), value, extra, "extra")
-    groups = _table(doc.data.get("dependency-groups"))
+    groups = collect.table(("dependency-groups",), doc.data)
     for name, value in groups.items():
         collect.strings(("dependency-groups", name), value, name, "group")
     includes = dependency_group_includes(doc, groups)
-    uv = _table(_table(doc.data.get("tool")).get("uv"))
+    uv = collect.table(("tool", "uv"), collect.table(("tool",), doc.data))
     collect.strings(("tool", "uv", "dev-dependencies"), uv.get("dev-dependencies"), "dev", "group")
     main_names = {r.name for r in collect.requirements if r.group_kind == "main"}
     poetry_reqs, poetry_warnings = read_poetry(doc, main_names)
@@ -105,8 +125,7 @@ def dependency_group_includes(
                 )
             targets.append(target)
         edges[name] = tuple(targets)
-    for name in groups:
-        _check_cycle(doc, edges, (name,))
+    _check_cycles(doc, edges)
     return tuple((name, targets) for name, targets in edges.items() if targets)
 
 
@@ -118,15 +137,32 @@ def _includes(doc: TomlDocument, name: str, value: object) -> Iterator[tuple[str
             yield item["include-group"], span
 
 
-def _check_cycle(
-    doc: TomlDocument, edges: dict[str, tuple[str, ...]], chain: Sequence[str]
-) -> None:
-    for target in edges.get(chain[-1], ()):
-        if target in chain:
-            cycle = " -> ".join([*chain[chain.index(target) :], target])
-            line = doc.lines(doc.entry_span(("dependency-groups", chain[-1])))[0]
-            raise IncludeCycleError(f"dependency-group include cycle: {cycle}", doc.path, line)
-        _check_cycle(doc, edges, (*chain, target))
+def _check_cycles(doc: TomlDocument, edges: dict[str, tuple[str, ...]]) -> None:
+    """:class:`IncludeCycleError` naming a cycle of ``include-group`` edges, if there is one.
+
+    Iterative depth-first search visiting each group once: linear in the edges however wide
+    the lattice of includes, and no recursion however long the chain."""
+    done: set[str] = set()
+    for root in edges:
+        if root in done:
+            continue
+        chain = [root]
+        on_chain = {root}
+        pending = [iter(edges.get(root, ()))]
+        while pending:
+            target = next(pending[-1], None)
+            if target is None:
+                pending.pop()
+                done.add(chain[-1])
+                on_chain.discard(chain.pop())
+            elif target in on_chain:
+                cycle = " -> ".join([*chain[chain.index(target) :], target])
+                line = doc.lines(doc.entry_span(("dependency-groups", chain[-1])))[0]
+                raise IncludeCycleError(f"dependency-group include cycle: {cycle}", doc.path, line)
+            elif target not in done:
+                chain.append(target)
+                on_chain.add(target)
+                pending.append(iter(edges.get(target, ())))
 
 
 def _table(value: object) -> dict[str, Any]:

@@ -20,7 +20,8 @@ class PhysicalLine:
     number: int
     content: bytes
     ending: bytes
-    """``b"\\n"``, ``b"\\r\\n"``, ``b"\\r"``, or ``b""`` for a last line with no newline."""
+    """The line break (``b"\\n"``, ``b"\\r\\n"``, ``b"\\r"``, ``b"\\x0c"`` ... any of
+    :data:`LINE_BREAKS`), or ``b""`` for a last line with no line break."""
     text: str
 
 
@@ -59,23 +60,31 @@ class RequirementsFile:
         return tuple((e.start, e.end) for e in self.entries if e.kind == "option")
 
 
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+"""Every character ``str.splitlines`` ends a line at, as pip splits a requirements file."""
+
+
 def split_lines(data: bytes) -> tuple[tuple[PhysicalLine, ...], str]:
-    """Split ``data`` into physical lines on ``\\r\\n``, ``\\n`` and ``\\r``; decode each line.
+    """Split ``data`` into physical lines exactly where pip does: ``str.splitlines`` of the
+    decoded text (``\\r\\n``, ``\\n``, ``\\r``, and also ``\\x0b``, ``\\x0c``, ``\\x1c``-``\\x1e``,
+    ``\\x85``, U+2028 and U+2029); decode each line.
 
     Text is decoded as UTF-8 (a leading BOM is dropped from the text, kept in the bytes); bytes
-    that are not UTF-8 are decoded as Latin-1 and the encoding returned says so.
+    that are not UTF-8 are decoded as Latin-1 and the encoding returned says so. The lines'
+    bytes and endings joined give ``data`` back exactly.
     """
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
         encoding = "utf-8"
     except UnicodeDecodeError:
+        text = data.decode("latin-1")
         encoding = "latin-1"
     lines = []
-    for number, chunk in enumerate(data.splitlines(keepends=True), start=1):
-        content = chunk.rstrip(b"\r\n")
-        ending = chunk[len(content) :]
-        text_bytes = content[len(_BOM) :] if number == 1 and content.startswith(_BOM) else content
-        lines.append(PhysicalLine(number, content, ending, text_bytes.decode(encoding)))
+    for number, chunk in enumerate(text.splitlines(keepends=True), start=1):
+        body = chunk.splitlines()[0]
+        ending = chunk[len(body) :]
+        shown = body[1:] if number == 1 and body.startswith("\ufeff") else body
+        lines.append(PhysicalLine(number, body.encode(encoding), ending.encode(encoding), shown))
     return tuple(lines), encoding
 
 

@@ -22,7 +22,9 @@ from depsize.requirements.model import (
     GroupKind,
     SourceFile,
 )
+from depsize.requirements.paths import is_inside, read_input
 from depsize.requirements.targets import Origin, TargetError, build, pep508_parts
+from depsize.safeio import UnreadableFileError, read_text
 
 _SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]")
 _KEY = re.compile(r"^(?P<key>[^=:\s][^=:]*?)\s*[=:]\s*(?P<value>.*)$")
@@ -102,11 +104,15 @@ class _Reader:
             )
 
     def from_file(self, path: Path, group: str, line: int) -> None:
+        if not is_inside(path, [self.path.parent]):
+            message = f"'file:' names {path}, outside the project folder; not read"
+            self.warnings.append(ScanWarning(message, self.path, line))
+            return
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
+            lines = read_text(path, errors="strict").splitlines()
+        except UnreadableFileError as exc:
             raise InputError(
-                f"cannot read {path} named by 'file:': {exc}", self.path, line
+                f"cannot read {path} named by 'file:': {exc.reason}", self.path, line
             ) from None
         kind: GroupKind = "main" if group == MAIN_GROUP else "extra"
         for number, text in enumerate(lines, start=1):
@@ -117,11 +123,15 @@ class _Reader:
 
 def read_setup_cfg(path: Path) -> FormatResult:
     """Every requirement ``path`` declares in ``install_requires`` and ``extras_require``."""
+    return setup_cfg_requirements(path, read_input(path))
+
+
+def setup_cfg_requirements(path: Path, raw: bytes) -> FormatResult:
+    """:func:`read_setup_cfg` over ``raw``, the bytes of ``path``."""
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", path) from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from None
     reader = _Reader(path, text)
     for option in _options(text.splitlines()):
         if option.section == "options" and option.key == "install_requires":

@@ -24,6 +24,7 @@ from packaging.utils import (
 )
 
 from depsize.requirements.model import MAIN_GROUP, DeclaredRequirement, GroupKind
+from depsize.requirements.paths import real_path, user_path
 from depsize.requirements.tomlfile import read_project_name
 
 _VCS = ("git", "hg", "svn", "bzr")
@@ -177,7 +178,7 @@ def _path_parts(text: str, base_dir: Path, editable: bool) -> tuple[Parts, str |
     if archive is not None:
         name, spec = archive
         return Parts(name, extras, spec, marker, None, path_text, editable), None
-    directory = (base_dir / Path(path_text).expanduser()).resolve()
+    directory = real_path(base_dir / user_path(path_text)) or base_dir / path_text
     declared = read_project_name(directory)
     if declared is not None:
         return Parts(declared, extras, "", marker, None, path_text, editable), None

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from depsize.errors import InputError
+from depsize.requirements.paths import read_input
+from depsize.safeio import read_text, read_text_or_none
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -53,7 +55,7 @@ class TomlLocator:
         self.text = text
         self._line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
         self.entries: dict[tuple[str, ...], TomlEntry] = {}
-        with contextlib.suppress(_ScanError, IndexError, ValueError):
+        with contextlib.suppress(_ScanError, IndexError, ValueError, RecursionError):
             self._scan()
 
     def line_of(self, offset: int) -> int:
@@ -81,7 +83,7 @@ class TomlLocator:
                 end = self._skip_value(pos)
                 items.append((pos, end))
                 pos = end
-        except (_ScanError, IndexError, ValueError):
+        except (_ScanError, IndexError, ValueError, RecursionError):
             return items
 
     # -- scanning -----------------------------------------------------------------------------
@@ -185,10 +187,10 @@ class TomlLocator:
             end = text.index(quote * 3, pos + 3)
             while quote == '"' and _escaped(text, end):
                 end = text.index(quote * 3, end + 1)
-            end += 3
-            while end < len(text) and text[end] == quote and end - pos < 8:
-                end += 1
-            return end
+            run = 3
+            while run < 5 and text.startswith(quote, end + run):
+                run += 1
+            return end + run
         end = text.index(quote, pos + 1)
         while quote == '"' and _escaped(text, end):
             end = text.index(quote, end + 1)
@@ -227,16 +229,20 @@ class TomlDocument:
         start, end = span
         return self.locator.line_of(start), self.locator.line_of(max(start, end - 1))
 
-    def spans(self, path: tuple[str, ...], count: int) -> list[tuple[int, int]]:
-        """Spans of the ``count`` items of the array at ``path``; the key's span for each item
-        when the items cannot be located one by one; ``(0, 0)`` when the key cannot be found."""
+    def spans(
+        self, path: tuple[str, ...], count: int, *, whole_key: bool = False
+    ) -> list[tuple[int, int]]:
+        """Spans of the ``count`` items of the array at ``path``. When the items cannot be
+        located one by one: the key's span for each item with ``whole_key`` (the items are one
+        declaration), else ``(0, 0)`` (unknown: ``trim`` leaves them alone); ``(0, 0)`` when the
+        key cannot be found."""
         entry = self.locator.get(*path)
         if entry is None:
             return [(0, 0)] * count
         items = self.locator.array_items(entry)
         if len(items) == count:
             return items
-        return [(entry.start, entry.end)] * count
+        return [(entry.start, entry.end) if whole_key else (0, 0)] * count
 
     def entry_span(self, path: tuple[str, ...]) -> tuple[int, int]:
         entry = self.locator.get(*path)
@@ -244,36 +250,50 @@ class TomlDocument:
 
 
 def read_toml(path: Path) -> TomlDocument:
-    """Read and parse ``path``; :class:`InputError` with the parser's position if it is invalid."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    """Read and parse ``path`` (through :mod:`depsize.safeio`); :class:`InputError` naming the
+    file (and the parser's line) if it cannot be read or is not valid TOML."""
+    return parse_toml(path, read_input(path))
+
+
+def parse_toml(path: Path, raw: bytes) -> TomlDocument:
+    """Parse ``raw``, the bytes of ``path``; :class:`InputError` if it is not valid TOML, or
+    nests too deeply to parse."""
     try:
         text = raw.decode("utf-8")
-        data = tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path) from None
-    except tomllib.TOMLDecodeError as exc:
-        match = _POSITION.search(str(exc))
-        line = int(match.group(1)) if match else None
-        raise InputError(f"invalid TOML: {exc}", path, line) from None
+    data = loads_toml(text, path)
     digest = hashlib.sha256(raw).hexdigest()
     return TomlDocument(path, text, digest, data, TomlLocator(text))
 
 
+def loads_toml(text: str, path: Path) -> dict[str, Any]:
+    """``tomllib.loads``; :class:`InputError` naming ``path`` for invalid or too deeply nested
+    TOML (the parser recurses once per level of nesting)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _POSITION.search(str(exc))
+        line = int(match.group(1)) if match else None
+        raise InputError(f"invalid TOML: {exc}", path, line) from None
+    except RecursionError:
+        raise InputError("invalid TOML: arrays or tables nested too deeply to read", path) from None
+
+
 def read_project_name(directory: Path) -> str | None:
     """The project name a local source folder declares, from pyproject.toml or setup.cfg."""
+    text = read_text_or_none(directory / "pyproject.toml")
     try:
-        data = tomllib.loads((directory / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = loads_toml(text, directory / "pyproject.toml") if text is not None else {}
+    except InputError:
         data = {}
-    for table in (data.get("project"), data.get("tool", {}).get("poetry")):
+    tool = data.get("tool")
+    for table in (data.get("project"), tool.get("poetry") if isinstance(tool, dict) else None):
         if isinstance(table, dict) and isinstance(table.get("name"), str):
             return str(table["name"])
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read(directory / "setup.cfg", encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError):
+        parser.read_string(read_text(directory / "setup.cfg", errors="strict"))
+    except (configparser.Error, InputError):
         return None
     return parser.get("metadata", "name", fallback=None)

@@ -1,18 +1,16 @@
 """pip requirements files: the full syntax, includes, and the exact bytes for ``trim``.
 
-Lines are processed the way pip does: ``\\`` continuations are joined first, then comments (``#``
-at the start of a line or after whitespace) are removed, then ``${NAME}`` variables (upper-case
-letters, digits and ``_``) are expanded when set and not empty. A line is a requirement when it has
-text before its first ``-option``; otherwise it is an option line (``-r``, ``-c``, ``-e``,
-``--index-url`` ...).
+Lines are processed the way pip does (:mod:`~depsize.requirements.pipsyntax`). A line is a
+requirement when it has text before its first ``-option``; otherwise it is an option line (``-r``,
+``-c``, ``-e``, ``--index-url`` ...). Includes are followed only inside the project folder and the
+folders allowed (:mod:`~depsize.requirements.paths`); one that cannot be read is a warning.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shlex
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -32,17 +30,24 @@ from depsize.requirements.model import (
     is_dev_group,
     is_dev_tool,
 )
+from depsize.requirements.paths import is_inside, real_path, user_path
+from depsize.requirements.pipsyntax import (
+    LogicalLine,
+    Option,
+    expand_variables,
+    logical_lines,
+    parse_options,
+    split_arguments,
+)
 from depsize.requirements.roundtrip import (
     Entry,
     EntryKind,
-    PhysicalLine,
     RequirementsFile,
     read_requirements_bytes,
 )
 from depsize.requirements.targets import Origin, TargetError, build, is_url, pip_target_parts
+from depsize.safeio import UnreadableFileError, read_bytes
 
-_COMMENT = re.compile(r"(^|\s+)#.*$")
-_ENV_VAR = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)\}")
 _MAIN_WORDS = frozenset({"base", "main", "prod", "production", "common", "runtime", "core"})
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 _MANIFEST_SUFFIXES = (".toml", ".cfg")
@@ -53,111 +58,6 @@ _SEEN_AS: dict[Role, tuple[Role, ...]] = {
     "lock": ("lock", "requirement"),
 }
 """A file read in one role is not read again in the roles that map to it."""
-
-# option as written -> (long name, takes a value)
-_OPTIONS: dict[str, tuple[str, bool]] = {
-    "-r": ("requirement", True),
-    "--requirement": ("requirement", True),
-    "-c": ("constraint", True),
-    "--constraint": ("constraint", True),
-    "-e": ("editable", True),
-    "--editable": ("editable", True),
-    "-i": ("index-url", True),
-    "--index-url": ("index-url", True),
-    "--extra-index-url": ("extra-index-url", True),
-    "-f": ("find-links", True),
-    "--find-links": ("find-links", True),
-    "--trusted-host": ("trusted-host", True),
-    "--only-binary": ("only-binary", True),
-    "--no-binary": ("no-binary", True),
-    "--use-feature": ("use-feature", True),
-    "--hash": ("hash", True),
-    "--config-settings": ("config-settings", True),
-    "-C": ("config-settings", True),
-    "--global-option": ("global-option", True),
-    "--install-option": ("install-option", True),
-    "--no-index": ("no-index", False),
-    "--pre": ("pre", False),
-    "--prefer-binary": ("prefer-binary", False),
-    "--require-hashes": ("require-hashes", False),
-}
-Option = tuple[str, str | None]
-
-
-@dataclass(frozen=True)
-class LogicalLine:
-    start: int
-    end: int
-    raw: str
-    text: str
-    """Joined, comments removed, stripped; variables not yet expanded."""
-
-
-def logical_lines(lines: Sequence[PhysicalLine]) -> Iterator[LogicalLine]:
-    """Join continuation lines and strip comments, as pip does."""
-    parts: list[str] = []
-    raws: list[str] = []
-    start = 0
-    for line in lines:
-        text = line.text
-        is_comment = _COMMENT.match(text) is not None
-        if text.endswith("\\") and not is_comment:
-            if not parts:
-                start = line.number
-            parts.append(text.strip("\\"))
-            raws.append(text)
-            continue
-        joined = " " + text if is_comment else text
-        first = start if parts else line.number
-        raw = "\n".join([*raws, text])
-        yield LogicalLine(first, line.number, raw, _strip_comment("".join([*parts, joined])))
-        parts, raws = [], []
-    if parts:
-        yield LogicalLine(start, lines[-1].number, "\n".join(raws), _strip_comment("".join(parts)))
-
-
-def _strip_comment(text: str) -> str:
-    return _COMMENT.sub("", text).strip()
-
-
-def expand_variables(text: str, environ: Mapping[str, str]) -> str:
-    """Replace ``${NAME}`` with its value when set and not empty; leave it as written otherwise."""
-    return _ENV_VAR.sub(lambda m: environ.get(m.group("name")) or m.group(0), text)
-
-
-def split_arguments(text: str) -> tuple[str, str]:
-    """(requirement part, options part): the options start at the first word starting with ``-``."""
-    words = text.split(" ")
-    for index, word in enumerate(words):
-        if word.startswith("-"):
-            return " ".join(words[:index]).strip(), " ".join(words[index:])
-    return text.strip(), ""
-
-
-def parse_options(text: str) -> list[Option]:
-    """Options of one line as (long name, value); :class:`TargetError` when one is not valid."""
-    try:
-        words = shlex.split(text, comments=False, posix=True)
-    except ValueError as exc:
-        raise TargetError(f"cannot split options: {exc}") from None
-    options: list[Option] = []
-    index = 0
-    while index < len(words):
-        word = words[index]
-        flag, sep, value = word.partition("=") if word.startswith("--") else (word, "", "")
-        if not sep and not word.startswith("--") and len(word) > 2 and word[:2] in _OPTIONS:
-            flag, sep, value = word[:2], "=", word[2:]
-        if flag not in _OPTIONS:
-            raise TargetError(f"unknown option {flag!r}")
-        name, takes_value = _OPTIONS[flag]
-        if takes_value and not sep:
-            index += 1
-            if index >= len(words):
-                raise TargetError(f"option {flag} needs a value")
-            value = words[index]
-        options.append((name, value if takes_value else None))
-        index += 1
-    return options
 
 
 def group_for_file(path: Path, inherited: str | None) -> str:
@@ -206,10 +106,18 @@ class RequirementsReader:
     """Reads requirements files and what they include; each file is read once."""
 
     def __init__(
-        self, environ: Mapping[str, str] | None = None, project: Path | None = None
+        self,
+        environ: Mapping[str, str] | None = None,
+        project: Path | None = None,
+        allow_outside: Sequence[Path] = (),
+        *,
+        follow_includes: bool = True,
     ) -> None:
         self.environ: Mapping[str, str] = os.environ if environ is None else environ
         self.project = project
+        self.allowed = (project, *allow_outside) if project is not None else ()
+        """Folders includes may point into; empty: anywhere (no project given)."""
+        self.follow_includes = follow_includes
         self.requirements: list[DeclaredRequirement] = []
         self.constraints: list[DeclaredRequirement] = []
         self.locked: list[DeclaredRequirement] = []
@@ -222,7 +130,7 @@ class RequirementsReader:
         self._seen: set[tuple[Path, Role]] = set()
 
     def has_read(self, path: Path) -> bool:
-        resolved = path.resolve()
+        resolved = _key(path)
         return any((resolved, role) in self._seen for role in _SEEN_AS)
 
     def read(self, path: Path, *, constraint: bool = False, group: str | None = None) -> None:
@@ -237,15 +145,33 @@ class RequirementsReader:
         chain: tuple[Path, ...],
         included_from: tuple[Path, int] | None,
     ) -> None:
-        resolved = path.resolve()
+        resolved = _key(path)
         if any((resolved, seen) in self._seen for seen in _SEEN_AS[role]):
             return
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            where = included_from or (path, None)
-            reason = exc.strerror or str(exc)
-            raise InputError(f"cannot read {path}: {reason}", where[0], where[1]) from None
+            data = read_bytes(path)
+        except UnreadableFileError as exc:
+            if included_from is None or exc.missing:
+                where = included_from or (path, None)
+                raise InputError(f"cannot read {path}: {exc.reason}", *where) from None
+            self._warn(f"{path}: {exc.reason}; include skipped", *included_from)
+            return
+        self.parse_bytes(path, data, role, inherited=inherited, chain=chain, origin=included_from)
+
+    def parse_bytes(
+        self,
+        path: Path,
+        data: bytes,
+        role: Role = "requirement",
+        *,
+        inherited: str | None = None,
+        chain: tuple[Path, ...] = (),
+        origin: tuple[Path, int] | None = None,
+    ) -> None:
+        """Parse ``data`` as the content of the requirements file ``path`` (included from
+        ``origin``: file and line)."""
+        included_from = origin
+        resolved = _key(path)
         rfile = read_requirements_bytes(path, data)
         lines = list(logical_lines(rfile.lines))
         lock = self._lock(path, rfile, lines) if role == "requirement" else None
@@ -300,7 +226,7 @@ class RequirementsReader:
         included_from: tuple[Path, int] | None,
         group_reason: str | None = None,
     ) -> None:
-        self._seen.add((ctx.path.resolve(), ctx.role))
+        self._seen.add((_key(ctx.path), ctx.role))
         kind: SourceFormat = "constraints" if ctx.role == "constraint" else "requirements"
         source = SourceFile(ctx.path, kind, rfile.sha256, included_from, group_reason)
         self.sources.append(source)
@@ -364,12 +290,27 @@ class RequirementsReader:
             self._warn(note, ctx.path, logical.start)
 
     def _include(self, value: str, constraint: bool, logical: LogicalLine, ctx: _Context) -> None:
+        if not self.follow_includes:
+            return
+        option = "-c" if constraint else "-r"
         if is_url(value):
             self._warn(f"remote file {value!r} is not read", ctx.path, logical.start)
             return
-        target = ctx.path.parent / Path(value).expanduser()
-        if target.resolve() in ctx.chain:
-            names = [*ctx.chain[ctx.chain.index(target.resolve()) :], target.resolve()]
+        target = ctx.path.parent / user_path(value)
+        real = real_path(target)
+        if real is None:
+            self._warn(f"{option} names a path with a NUL byte; not read", ctx.path, logical.start)
+            return
+        if self.allowed and not is_inside(real, self.allowed):
+            self._warn(
+                f"{option} {value} names a file outside the project folder; not read "
+                "(allow its folder with --allow-outside)",
+                ctx.path,
+                logical.start,
+            )
+            return
+        if real in ctx.chain:
+            names = [*ctx.chain[ctx.chain.index(real) :], real]
             cycle = " -> ".join(_short(p, ctx.chain[0].parent) for p in names)
             raise IncludeCycleError(f"include cycle: {cycle}", ctx.path, logical.start)
         role: Role = "constraint" if constraint else "lock" if ctx.role == "lock" else "requirement"
@@ -377,6 +318,11 @@ class RequirementsReader:
 
     def _warn(self, message: str, path: Path, line: int) -> None:
         self.warnings.append(ScanWarning(message, path, line))
+
+
+def _key(path: Path) -> Path:
+    """The resolved path a file is known by (the path itself when it cannot be resolved)."""
+    return real_path(path) or path
 
 
 def _main_by_name(path: Path) -> bool:

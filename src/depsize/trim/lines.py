@@ -12,6 +12,7 @@ from packaging.utils import canonicalize_name
 from depsize.errors import InputError
 from depsize.requirements.roundtrip import PhysicalLine
 from depsize.trim.model import _BOM, _HASH, DEFAULT_REMOVE, REMOVABLE_STATUSES, Removal
+from depsize.trim.verify import TrimRefusedError
 from depsize.units import human
 
 if TYPE_CHECKING:
@@ -102,12 +103,28 @@ class _LineEditor:
         return bom + b"".join(content + ending for content, ending in rows)
 
     def _encode(self, text: str) -> bytes:
+        if len(text.splitlines()) > 1 or text != one_line(text):
+            raise TrimRefusedError(f"a line to write holds a line break: {text!r}; refused")
         return text.encode(self.encoding, errors="replace")
 
 
+_ENDINGS = (b"\n", b"\r\n", b"\r")
+
+
 def _dominant_ending(lines: Sequence[PhysicalLine]) -> bytes:
-    counts = Counter(line.ending for line in lines if line.ending)
+    counts = Counter(line.ending for line in lines if line.ending in _ENDINGS)
     return counts.most_common(1)[0][0] if counts else b"\n"
+
+
+def one_line(text: str) -> str:
+    """``text`` safe inside one line of any file trim writes: every character that is not
+    printable (line breaks of all kinds, other control characters) written as an escape."""
+    return "".join(c if c.isprintable() or c == " " else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def readable(raw: str) -> str:
@@ -119,7 +136,8 @@ def readable(raw: str) -> str:
 def removal_comment(removal: Removal, text: str | None = None) -> str:
     """``depsize: removed "rich==13.9.4" (unused, frees 11.4 MB)``; ``text`` is shown as is."""
     shown = f'"{readable(removal.requirement.raw)}"' if text is None else text
-    return f"depsize: removed {shown} ({removal.status}, frees {human(removal.freed_bytes)})"
+    note = f"depsize: removed {shown} ({removal.status}, frees {human(removal.freed_bytes)})"
+    return one_line(note)
 
 
 def _comment_on(removal: Removal) -> Callable[[str], str]:

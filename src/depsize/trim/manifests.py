@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from depsize.errors import InputError
 from depsize.requirements.tomlfile import TomlLocator
 
 if sys.version_info >= (3, 11):
@@ -45,8 +46,8 @@ _KEY_REST = re.compile(r"[ \t]*(#[^\r\n]*)?\r?\n?")
 _POETRY = ("tool", "poetry")
 
 
-class TrimVerificationError(RuntimeError):
-    """An edit did not give exactly the intended document: a bug, nothing is written."""
+class TrimVerificationError(InputError):
+    """An edit did not give exactly the intended document: refused, nothing is written."""
 
 
 @dataclass(frozen=True)
@@ -210,9 +211,13 @@ def _verify(text: str, expected: dict[str, Any]) -> None:
     try:
         parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TrimVerificationError(f"the edited TOML does not parse: {exc}") from None
+        raise TrimVerificationError(
+            f"the edited TOML does not parse ({exc}); refused, nothing written"
+        ) from None
     if parsed != expected:
-        raise TrimVerificationError("the edited TOML does not hold the intended values")
+        raise TrimVerificationError(
+            "the edited TOML does not hold the intended values; refused, nothing written"
+        )
 
 
 @dataclass(frozen=True)
@@ -294,7 +299,9 @@ def _verify_setup_cfg(old: bytes, new: bytes, removed: Sequence[str]) -> None:
     try:
         after = _config_rows(new)
     except (configparser.Error, UnicodeDecodeError) as exc:
-        raise TrimVerificationError(f"the edited setup.cfg does not parse: {exc}") from None
+        raise TrimVerificationError(
+            f"the edited setup.cfg does not parse ({exc}); refused, nothing written"
+        ) from None
     pending = iter(after)
     expected = next(pending, None)
     gone: list[str] = []
@@ -304,4 +311,6 @@ def _verify_setup_cfg(old: bytes, new: bytes, removed: Sequence[str]) -> None:
         else:
             gone.append(row[2])
     if expected is not None or Counter(gone) != Counter(r.strip() for r in removed):
-        raise TrimVerificationError("the edited setup.cfg does not hold the intended values")
+        raise TrimVerificationError(
+            "the edited setup.cfg does not hold the intended values; refused, nothing written"
+        )

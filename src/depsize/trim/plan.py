@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from depsize.errors import InputError
 from depsize.models import REMOVABLE
 from depsize.recommend import CPU_TORCH_INDEX
 from depsize.requirements.model import DeclaredRequirement, DeclaredSet
-from depsize.trim.lines import _comment_on, _LineEditor, readable, removal_comment
+from depsize.requirements.paths import read_input
+from depsize.requirements.roundtrip import Entry
+from depsize.trim.lines import _comment_on, _LineEditor, one_line, readable, removal_comment
 from depsize.trim.manifests import (
     LineRemoval,
     TomlRemoval,
@@ -33,6 +37,7 @@ from depsize.trim.model import (
     TrimPlan,
     TrimSummary,
 )
+from depsize.trim.verify import verify_edit
 from depsize.units import human
 
 _LOCK_KEEPS = (
@@ -92,6 +97,11 @@ class _Planner:
         self.declared = declared
         self.comments = comments
         self.gone = {r.requirement for r in removals}
+        self.by_line: dict[tuple[Path, int], list[DeclaredRequirement]] = {}
+        self.entries: dict[Path, dict[int, Entry]] = {}
+        """Requirement entries of each requirements file by first line, filled when needed."""
+        for req in declared.requirements:
+            self.by_line.setdefault((req.source, req.line), []).append(req)
         self.formats = {s.path: s.format for s in declared.sources}
         self.editors: dict[Path, tuple[str, _LineEditor]] = {}
         self.manifests: dict[Path, list[Removal]] = {}
@@ -121,7 +131,7 @@ class _Planner:
 
     def removed_one(self, removal: Removal) -> None:
         req = removal.requirement
-        text = readable(req.raw)
+        text = one_line(readable(req.raw))
         change = Change(req.line, "removed", req.display_name, text, removal.status)
         self.change(req.source, replace(change, bytes=removal.freed_bytes))
         self.removed.append(req)
@@ -142,17 +152,19 @@ class _Planner:
 
     def remove_line(self, editor: _LineEditor, removal: Removal) -> None:
         req = removal.requirement
-        rfile = self.declared.requirements_file(req.source)
-        entries = rfile.entries if rfile else ()
-        entry = next((e for e in entries if e.start == req.line and e.kind == "requirement"), None)
+        if req.source not in self.entries:
+            rfile = self.declared.requirements_file(req.source)
+            found = [e for e in (rfile.entries if rfile else ()) if e.kind == "requirement"]
+            self.entries[req.source] = {e.start: e for e in reversed(found)}
+        entry = self.entries[req.source].get(req.line)
         if entry is None or entry.end != req.end_line:
             self.skip_requirement(req, "cannot find it in the file as read")
             return
         sharing = sorted(
             {
                 r.display_name
-                for r in self.declared.requirements
-                if r.source == req.source and r.line == req.line and r not in self.gone
+                for r in self.by_line.get((req.source, req.line), ())
+                if r not in self.gone
             }
         )
         if sharing:
@@ -176,11 +188,15 @@ class _Planner:
         if path is None or editor is None:
             self.skip(addition.name, None, None, "no requirements file to add it to")
             return
+        problem = _unsafe_addition(addition)
+        if problem is not None:
+            self.skip(one_line(addition.name), path, None, problem)
+            return
         if canonicalize_name(addition.name) in {r.name for r in self.declared.requirements}:
             self.skip(addition.name, path, None, "already declared")
             return
         text = f"{addition.name}=={addition.version}"
-        comment = f"  # depsize: imported at {addition.evidence}, not declared"
+        comment = one_line(f"  # depsize: imported at {addition.evidence}, not declared")
         editor.appended.append(text + comment if self.comments else text)
         reason = f"import {addition.module} at {addition.evidence}, not declared"
         self.change(path, Change(len(editor.lines), "added", addition.name, text, reason))
@@ -221,6 +237,7 @@ class _Planner:
         self.cpu_files.append(path)
 
     def finish(self) -> list[FileEdit]:
+        """The edit of every file, each proved by :func:`verify_edit` (or refused)."""
         edits: dict[Path, FileEdit] = {}
         for path, (sha, editor) in self.editors.items():
             changes = tuple(sorted(self.changes.get(path, ()), key=lambda c: c.line))
@@ -231,6 +248,11 @@ class _Planner:
             edit = self.edit_manifest(path, removals)
             if edit is not None:
                 edits[path] = edit
+        for edit in edits.values():
+            removed = [r for r in self.removed if r.source == edit.path]
+            added = [c.text for c in edit.changes if c.kind == "added"]
+            if edit.old != edit.new:
+                verify_edit(edit, removed, added)
         order = list(self.formats)
         return sorted(edits.values(), key=lambda e: order.index(e.path) if e.path in order else 0)
 
@@ -252,12 +274,27 @@ class _Planner:
         return FileEdit(path, fmt, sha, data, new, "utf-8", changes)
 
 
+_PEP508_NAME = re.compile(r"[A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9]", re.IGNORECASE)
+
+
+def _unsafe_addition(addition: Addition) -> str | None:
+    """Why ``name==version`` must not be written (a name or version that is not a valid PEP 508
+    name or PEP 440 version could inject another line or option), or ``None``."""
+    if not _PEP508_NAME.fullmatch(addition.name):
+        return "its distribution name is not a valid PEP 508 name; not written"
+    version = addition.version
+    try:
+        Version(version)
+    except InvalidVersion:
+        version = ""
+    if not version or version != "".join(version.split()) or not version.isprintable():
+        return "its version is not a valid PEP 440 version; not written"
+    return None
+
+
 def read_unchanged(path: Path, sha256: str) -> bytes:
     """The bytes of ``path``; :class:`InputError` if they are not the ones read at scan."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    data = read_input(path)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise InputError("changed since it was read; run depsize again", path)
     return data

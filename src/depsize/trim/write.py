@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from depsize.errors import InputError
+from depsize.safeio import UnreadableFileError, read_bytes
 from depsize.trim.model import FileEdit, TrimPlan
 from depsize.trim.plan import read_unchanged
 
@@ -74,8 +75,8 @@ def _backup_path(target: Path, old: bytes, force: bool) -> Path:
 
 def _read_or_none(path: Path) -> bytes | None:
     try:
-        return path.read_bytes()
-    except OSError:
+        return read_bytes(path)
+    except UnreadableFileError:
         return None
 
 
