@@ -37,7 +37,7 @@ def _fifo_in_record(ctx: Ctx) -> None:
 
 
 def _elf_lie() -> bytes:
-    """An ELF64 file of a few hundred bytes whose section headers claim 1 TB of debug info."""
+    """An ELF64 file of 8 kB whose section headers claim 1 TB of debug info."""
     names = b"\0.debug_info\0.shstrtab\0"
     shoff = 64
     header = bytearray(64)
@@ -46,11 +46,12 @@ def _elf_lie() -> bytes:
     struct.pack_into("<HHH", header, 0x3A, 64, 3, 2)
     names_at = shoff + 3 * 64
     sections = [
-        struct.pack("<IIQQQQ", 0, 0, 0, 0, 0, 0) + bytes(16),
-        struct.pack("<IIQQQQ", 1, 1, 0, 0, names_at, 10**12) + bytes(16),
-        struct.pack("<IIQQQQ", 13, 3, 0, 0, names_at, len(names)) + bytes(16),
+        struct.pack("<IIQQQQ", 0, 0, 0, 0, 0, 0) + bytes(24),
+        struct.pack("<IIQQQQ", 1, 1, 0, 0, names_at, 10**12) + bytes(24),
+        struct.pack("<IIQQQQ", 13, 3, 0, 0, names_at, len(names)) + bytes(24),
     ]
-    return bytes(header) + b"".join(sections) + names
+    elf = bytes(header) + b"".join(sections) + names
+    return elf + bytes(8192 - len(elf))  # over the size below which depsize reads no headers
 
 
 def _lattice(levels: int) -> list[DistSpec]:
@@ -372,7 +373,7 @@ CASES = [
         "elf-debug-lie",
         "lying",
         "env",
-        "an ELF whose section headers claim 1 TB of debug info in a 400-byte file",
+        "an ELF whose section headers claim 1 TB of debug info in an 8 kB file",
         dists=lambda root: [
             DistSpec("liar", contents={"liar/_native.so": _elf_lie()}, top_level=("liar",))
         ],

@@ -80,6 +80,13 @@ class Run:
     def symptom(self) -> str:
         return "; ".join(step.symptom() for step in self.steps)
 
+    def message(self, mention: str | None) -> str:
+        """The first line depsize printed on stderr that names ``mention`` (else the first
+        line it printed on stderr), for docs/hostile-input.md."""
+        lines = [ln for s in self.steps for ln in s.stderr.decode("utf-8", "replace").splitlines()]
+        naming = [ln for ln in lines if mention and mention in ln]
+        return ((naming or lines or [""])[0])[:300]
+
 
 def run_step(argv: list[str], root: Path, timeout: float = TIMEOUT) -> Step:
     """``python -m depsize *argv`` in ``root``; on timeout its process group is killed."""

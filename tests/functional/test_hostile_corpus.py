@@ -84,6 +84,7 @@ def _record(case: Case, run: Run) -> None:
         "codes": [s.code for s in run.steps],
         "seconds": round(sum(s.seconds for s in run.steps), 1),
         "problems": run.problems,
+        "message": run.message(case.mention),
     }
     with open(log, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(line) + "\n")
