@@ -215,7 +215,6 @@ CASES = [
         "project",
         "a Python expression of 100,000 nested unary minus signs",
         build=lambda ctx: ctx.write("project/pkg/deep.py", "x = " + "-" * DEEP + "1\n"),
-        mention="deep.py",
     ),
     Case(
         "py-long-binop-chain",
@@ -356,8 +355,10 @@ CASES = [
         "pipfile-wrong-types",
         "input",
         "project",
-        "a Pipfile whose `packages` is an integer and `dev-packages` a string",
-        build=lambda ctx: ctx.write("project/Pipfile", 'packages = 5\ndev-packages = "x"\n'),
+        "a Pipfile whose `source` is an integer and whose packages are an integer and a list",
+        build=lambda ctx: ctx.write(
+            "project/Pipfile", 'source = 5\n[packages]\nalpha = 5\nunusedpkg = ["x"]\n'
+        ),
         mention="Pipfile",
     ),
     Case(

@@ -245,10 +245,33 @@ def _check_changes(
             run.problems.append(f"user file {state}: {rel} (exit {final.code})")
 
 
-def _requirement_lines(text: str) -> set[str]:
-    """What pip reads from a requirement file: each line (as str.splitlines splits), comments
-    dropped."""
-    return {re.split(r"(^|\s)#", ln)[0].strip() for ln in text.splitlines()}
+_NAME = re.compile(r"""\s*["']*\s*([A-Za-z0-9][A-Za-z0-9._-]*)""")
+
+
+def _requirement_names(text: str) -> set[str]:
+    """The names pip reads from a requirement file (or from lines of one): each line as
+    str.splitlines splits it, comments dropped."""
+    names = set()
+    for line in text.splitlines():
+        found = _NAME.match(re.split(r"(?:^|\s)#", line)[0])
+        if found:
+            names.add(found[1].lower())
+    return names
+
+
+def _toml_names(data: dict[str, Any]) -> set[str]:
+    """Requirement names a pyproject declares: PEP 621 arrays, PEP 735 groups, Poetry tables."""
+    project = data.get("project", {})
+    arrays = [project.get("dependencies", [])]
+    arrays += list(project.get("optional-dependencies", {}).values())
+    arrays += list(data.get("dependency-groups", {}).values())
+    names = {
+        n for a in arrays for item in a if isinstance(item, str) for n in _requirement_names(item)
+    }
+    poetry = data.get("tool", {}).get("poetry", {})
+    tables = [poetry.get("dependencies", {}), poetry.get("dev-dependencies", {})]
+    tables += [g.get("dependencies", {}) for g in poetry.get("group", {}).values()]
+    return names | {name.lower() for table in tables for name in table}
 
 
 def _check_trimmed(
@@ -256,32 +279,28 @@ def _check_trimmed(
 ) -> None:
     if run.command == "trim-diff":
         diff = final.stdout.decode("utf-8", "backslashreplace").split("\n")
-        removed = "\n".join(
-            ln[1:] for ln in diff if ln.startswith("-") and not ln.startswith("---")
-        )
-        added = "\n".join(ln[1:] for ln in diff if ln.startswith("+") and not ln.startswith("+++"))
+        removed = "\n".join(ln[1:] for ln in diff if ln[:1] == "-" and ln[:3] != "---")
+        added = "\n".join(ln[1:] for ln in diff if ln[:1] == "+" and ln[:3] != "+++")
+        gone = _requirement_names(removed) - _requirement_names(added)
         for name in exp.keep:
-            gone = any(name in ln for ln in _requirement_lines(removed))
-            if gone and not any(name in ln for ln in _requirement_lines(added)):
-                run.problems.append(f"the diff removes {name!r}, which pip reads as a requirement")
+            if name in gone:
+                run.problems.append(f"the diff removes {name!r}, which the project uses")
         return
     for rel, data in written.items():
         if rel.endswith(".bak"):
             continue
         text = data.decode("utf-8", "backslashreplace")
-        if rel in exp.toml_valid:
+        if rel in exp.toml_valid or rel.endswith(".toml"):
             try:
-                tomllib.loads(text)
+                names = _toml_names(tomllib.loads(text))
             except tomllib.TOMLDecodeError as exc:
                 run.problems.append(f"trim wrote {rel}, which is no longer TOML: {exc}")
-        as_toml = rel in exp.toml_valid or rel.endswith(".toml")
+                continue
+        else:
+            names = _requirement_names(text)
         for name in exp.keep:
-            if name not in text:
-                run.problems.append(f"trim wrote {rel} without {name!r}, which is used")
-            elif not as_toml and not any(
-                re.match(rf"{re.escape(name)}\b", ln) for ln in _requirement_lines(text)
-            ):
-                run.problems.append(f"trim wrote {rel}, where pip no longer reads {name!r}")
+            if name not in names:
+                run.problems.append(f"trim wrote {rel}, which no longer declares {name!r}")
 
 
 def _json_report(argv: list[str], root: Path, stdout: bytes) -> bytes | None:
