@@ -13,9 +13,21 @@ DEEP = 100_000
 """Nesting depth of the deeply nested JSON/TOML/Python cases (far past any recursion limit)."""
 
 
-def _dist(name: str, **kwargs: object) -> DistSpec:
-    files = {f"{name}/__init__.py": 100}
-    return DistSpec(name, files=files, top_level=(name,), **kwargs)  # type: ignore[arg-type]
+def _dist(
+    name: str,
+    requires: tuple[str, ...] = (),
+    entry_points: str | None = None,
+    direct_url: dict[str, object] | None = None,
+) -> DistSpec:
+    """A distribution with one 100-byte package of its own name."""
+    return DistSpec(
+        name,
+        requires=requires,
+        files={f"{name}/__init__.py": 100},
+        top_level=(name,),
+        entry_points=entry_points,
+        direct_url=direct_url,
+    )
 
 
 def _meta(ctx: Ctx, name: str, version: str = "1.0") -> Path:

@@ -4,6 +4,7 @@ beyond the project, smuggled options, lost requirements in trim, planted code.""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from corpus.model import Case, Ctx
@@ -15,9 +16,16 @@ def _write_many(ctx: Ctx, files: dict[str, str | bytes]) -> None:
         ctx.write(rel, data)
 
 
-def _pyproject_only(ctx: Ctx, text: str) -> None:
-    (ctx.project / "requirements.txt").unlink()
-    ctx.write("project/pyproject.toml", text)
+def _uses_pyproject(text: str) -> Callable[[Ctx], None]:
+    """A project declaring its requirements in a pyproject.toml of ``text`` only, importing
+    alpha and usedpkg."""
+
+    def build(ctx: Ctx) -> None:
+        (ctx.project / "requirements.txt").unlink()
+        ctx.write("project/pyproject.toml", text)
+        ctx.write("project/app.py", _USES_BOTH)
+
+    return build
 
 
 def _secret_file(ctx: Ctx) -> Path:
@@ -242,10 +250,7 @@ CASES = [
         "project",
         "`dependencies` holding a triple-quoted string that ends in a quote",
         dists=lambda root: _USED,
-        build=lambda ctx: (
-            _pyproject_only(ctx, TRIPLE_QUOTED),
-            ctx.write("project/app.py", _USES_BOTH),
-        ),
+        build=_uses_pyproject(TRIPLE_QUOTED),
         keep=("alpha", "usedpkg"),
         toml_valid=("project/pyproject.toml", "out/requirements.txt"),
         commands=("trim-o", "trim-inplace"),
@@ -266,10 +271,7 @@ CASES = [
         "project",
         "a Poetry dependency table after a multi-line literal string that looks like one",
         dists=lambda root: _USED,
-        build=lambda ctx: (
-            _pyproject_only(ctx, POETRY_AFTER_LITERAL),
-            ctx.write("project/app.py", _USES_BOTH),
-        ),
+        build=_uses_pyproject(POETRY_AFTER_LITERAL),
         keep=("alpha", "usedpkg"),
         toml_valid=("project/pyproject.toml", "out/requirements.txt"),
         commands=("trim-o", "trim-inplace"),
@@ -290,10 +292,7 @@ CASES = [
         "project",
         "`dependencies` with comments holding `]` and quotes",
         dists=lambda root: _USED,
-        build=lambda ctx: (
-            _pyproject_only(ctx, BRACKET_COMMENT),
-            ctx.write("project/app.py", _USES_BOTH),
-        ),
+        build=_uses_pyproject(BRACKET_COMMENT),
         keep=("alpha", "usedpkg"),
         toml_valid=("project/pyproject.toml", "out/requirements.txt"),
         commands=("trim-o", "trim-inplace"),
