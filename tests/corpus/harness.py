@@ -88,11 +88,23 @@ class Run:
         return ((naming or lines or [""])[0])[:300]
 
 
+MEMORY_CAP = 4 << 30
+"""Address space a command may use: reading ``/dev/zero`` fails with MemoryError (exit 3, a
+failure the harness reports) instead of taking the machine's memory."""
+_CAPPED = (
+    "import resource, runpy, sys; "
+    f"resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_CAP}, {MEMORY_CAP})); "
+    "runpy.run_module('depsize', run_name='__main__', alter_sys=True)"
+)
+"""``python -m depsize`` under :data:`MEMORY_CAP` (runpy is what ``-m`` runs)."""
+
+
 def run_step(argv: list[str], root: Path, timeout: float = TIMEOUT) -> Step:
-    """``python -m depsize *argv`` in ``root``; on timeout its process group is killed."""
+    """``python -m depsize *argv`` in ``root``, under :data:`MEMORY_CAP`; on timeout its
+    process group is killed."""
     start = time.monotonic()
     with subprocess.Popen(
-        [sys.executable, "-m", "depsize", *argv],
+        [sys.executable, "-c", _CAPPED, *argv],
         cwd=root,
         env=child_environ(root),
         stdin=subprocess.DEVNULL,
