@@ -10,6 +10,7 @@ every promise the harness checks. Rows of unconfirmed cases say what went wrong 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -33,6 +34,27 @@ TITLES = {
     "executed": "Nothing executed",
 }
 
+EXPECTED = {
+    "control": "Every command exits 0.",
+    "hang": "depsize does not wait on it: what is not a regular file is not read (a warning names "
+    "it), work that could grow without bound is bounded; exit 0, or 2 naming the file when the "
+    "user named it on the command line.",
+    "recursion": "A warning naming the file, or exit 2 naming it when the user named it on the "
+    "command line; never a RecursionError.",
+    "input": "A warning naming the file (and line) and the rest is measured (exit 0 or 1); exit 2 "
+    "naming the file when the user named it (`--config`, `-r`, `--baseline`, `diff`, `-o`) or "
+    "when the project's own configuration is wrong.",
+    "output": "Every format is written; bytes that are not UTF-8 are shown escaped.",
+    "security": "Nothing from beyond the project and the env is printed, written or counted; "
+    "control characters are escaped; a name can never become an option line of a requirement "
+    "file.",
+    "data-loss": "trim removes only the unused requirement: every requirement pip would still "
+    "read stays, a TOML file stays TOML, an existing file is not overwritten without --force.",
+    "lying": "No size is larger than the bytes on disk: a claim is bounded by its file, a file is "
+    "counted once.",
+    "executed": "Nothing is run: no marker file appears.",
+}
+
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip()
@@ -46,13 +68,19 @@ def _codes(runs: list[dict[str, Any]]) -> str:
     return ", ".join(shown)
 
 
-def _observed(runs: list[dict[str, Any]]) -> str:
+_TEMP = re.compile(r"/\S*?/corpus\d+/[^/\s]+/[^/\s]+/")
+"""The temporary copy a command ran in (``/tmp/…/corpus0/CASE/COMMAND/``)."""
+
+
+def _observed(case: Case, runs: list[dict[str, Any]]) -> str:
+    """The message of the command the case is about (or of ``scan --format json``), then the
+    exit code of every command."""
     runs = sorted(runs, key=lambda r: ALL_COMMANDS.index(r["command"]))
-    by_command = {r["command"]: r for r in runs}
-    first = by_command.get("scan-json") or runs[0]
-    message = first.get("message") or first["symptom"]
+    named = [r for r in runs if r["command"] in case.mention_in and r.get("message")]
+    quoted = named or [r for r in runs if r["command"] == "scan-json"] or runs
+    message = _TEMP.sub("", quoted[0].get("message") or "") or "no message"
     exits = "; ".join(f"{r['command']} {r['codes'][-1] if r['codes'] else '-'}" for r in runs)
-    return f"{message or 'no message'} ({exits})"
+    return f"{message} ({exits})"
 
 
 def _problems(runs: list[dict[str, Any]]) -> str:
@@ -60,7 +88,7 @@ def _problems(runs: list[dict[str, Any]]) -> str:
     seen: dict[str, list[str]] = defaultdict(list)
     for run in runs:
         for problem in run["problems"]:
-            seen[problem].append(run["command"])
+            seen[_TEMP.sub("", problem)].append(run["command"])
     return "; ".join(f"{', '.join(cmds)}: {problem}" for problem, cmds in seen.items())
 
 
@@ -74,7 +102,8 @@ def row(case: Case, runs: list[dict[str, Any]]) -> str:
     if failing:
         text = f"**not yet confirmed**: {_problems(failing)}"
         return f"| `{case.name}` | {summary} | {_cell(text)[:600]} | {_codes(runs)} | no |"
-    return f"| `{case.name}` | {summary} | {_cell(_observed(runs))[:600]} | {_codes(runs)} | yes |"
+    observed = _cell(_observed(case, runs))[:400]
+    return f"| `{case.name}` | {summary} | {observed} | {_codes(runs)} | yes |"
 
 
 def render(log: Path) -> str:
@@ -84,7 +113,7 @@ def render(log: Path) -> str:
         runs[record["case"]].append(record)
     out: list[str] = []
     for group in make.GROUPS:
-        out += [f"### {TITLES.get(group, group)}", ""]
+        out += [f"### {TITLES.get(group, group)}", "", f"Expected: {EXPECTED.get(group, '')}", ""]
         out += [
             "| case | bad input | what depsize does | exit | confirmed |",
             "|---|---|---|---|---|",
