@@ -32,13 +32,14 @@ PARAMS = [
 class CorpusRunner:
     """Builds and runs the cases on demand, the following case in the background."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, selected: list[str]) -> None:
         self.base = base
         self.pool = ThreadPoolExecutor(max_workers=WORKERS)
         self.lock = threading.Lock()
         self.futures: dict[tuple[str, str], Future[Run]] = {}
         self.started: set[str] = set()
-        self.order = [case.name for case in make.CASES]
+        self.order = list(dict.fromkeys(selected))
+        """The cases whose tests this session runs, in order (the next one starts early)."""
 
     def result(self, name: str, command: str) -> Run:
         with self.lock:
@@ -90,10 +91,22 @@ def _record(case: Case, run: Run) -> None:
         handle.write(json.dumps(line) + "\n")
 
 
+def _selected(items: list[pytest.Item]) -> list[str]:
+    """The case of each (case, command) test of this module the session runs."""
+    here = Path(__file__)
+    return [
+        item.callspec.params["name"]
+        for item in items
+        if isinstance(item, pytest.Function) and item.path == here and hasattr(item, "callspec")
+    ]
+
+
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusRunner]:
+def corpus(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[CorpusRunner]:
     make.clean_report()  # once, before the threads need it
-    runner = CorpusRunner(tmp_path_factory.mktemp("corpus"))
+    runner = CorpusRunner(tmp_path_factory.mktemp("corpus"), _selected(request.session.items))
     yield runner
     runner.pool.shutdown(wait=True, cancel_futures=True)
 
