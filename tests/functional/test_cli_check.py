@@ -64,7 +64,8 @@ def test_check__requirement_closure_through_an_extra__lists_speedup_first(
     assert result.exit_code == 1, result.output
     largest = result.stdout.split("its closure and the largest distributions in it: ")[1]
     parts = largest.splitlines()[0].split(", ")
-    assert parts[0].startswith("web ") and parts[0].endswith("[closure] (requirements.txt:1)")
+    assert parts[0].startswith("web ")
+    assert parts[0].endswith("[closure] (requirements.txt:1)")
     assert parts[1] == f"speedup {human(env.own('speedup'))} [own]"
     assert [p.split()[0] for p in parts[1:]] == ["speedup", "server", "web"]
 
