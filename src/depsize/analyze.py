@@ -31,6 +31,7 @@ __all__ = ["Analysis", "Settings", "analyze"]
 
 if TYPE_CHECKING:
     from depsize.imports.model import ImportSite, ProjectImports
+    from depsize.mapping import ImportMapper
     from depsize.requirements.model import DeclaredRequirement, DeclaredSet
     from depsize.verdicts import Judgement
 
@@ -142,15 +143,14 @@ def _with_project(base: Analysis) -> Analysis:
     declared = load_declared(settings.project, settings.requirements)
     _check_groups(declared, settings.groups)
     judged = _judged(declared, settings.groups, base.scan.dists)
-    imports = _imports(base)
+    mapper = ImportMapper(base.scan.dists, settings.mapping)
+    imports = _imports(base, mapper)
     warnings = base.warnings + declared.warnings + imports.warnings
     if not judged:
         note = "the project declares no requirements: roots are the distributions nothing requires"
         return _replace(
             _fallback(base, (note,)), declared=declared, imports=imports, warnings=warnings
         )
-    mapper = ImportMapper(base.scan.dists, settings.mapping)
-
     judged_names = {r.name for r in judged}
     own = declared.project_name
     elsewhere = tuple(
@@ -159,11 +159,7 @@ def _with_project(base: Analysis) -> Analysis:
     declared_names = {r.name for r in declared.requirements}
 
     def resolve(site: ImportSite) -> tuple[NormalizedName, ...]:
-        """Installed providers; for a missing module, a guessed name only if it is declared."""
-        found = mapper.map(site.candidates())
-        if found.how != "hint":
-            return found.dists
-        return tuple(d for d in found.dists if d in declared_names)
+        return mapper.providers(site.candidates(), declared_names)
 
     def hint(module: str) -> str | None:
         return ", ".join(mapper.map((module,)).dists) or None
@@ -203,7 +199,7 @@ def _with_project(base: Analysis) -> Analysis:
     )
 
 
-def _imports(base: Analysis) -> ProjectImports:
+def _imports(base: Analysis, mapper: ImportMapper) -> ProjectImports:
     from depsize.imports import analyze_imports
 
     settings = base.settings
@@ -213,7 +209,7 @@ def _imports(base: Analysis) -> ProjectImports:
         base.scan.env.python_minor,
         entries=settings.entries,
         exclude=settings.exclude,
-        mapping_overrides=settings.mapping,
+        mapper=mapper,
         use_cache=settings.use_cache,
         jobs=settings.jobs,
     )

@@ -101,7 +101,7 @@ def _requirements(policy: Policy, index: _Index) -> list[Outcome]:
     outcomes = []
     for name, row in index.rows.items():
         limit = policy.max_requirement.get(name, policy.max_requirement_default)
-        if limit is None or row.status in ("not-installed", "not-applicable"):
+        if limit is None or not row.closure:  # not installed here: nothing to measure
             continue
         lines = index.lines(name, row.closure_bytes, "closure")
         where = ", ".join(c.where or "?" for c in lines)

@@ -44,7 +44,7 @@ def analyze_imports(
     *,
     entries: Sequence[str] = (),
     exclude: Sequence[str] = (),
-    mapping_overrides: Mapping[str, str | Sequence[str]] | None = None,
+    mapper: ImportMapper | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
     fast_scan: bool = True,
@@ -70,7 +70,7 @@ def analyze_imports(
             python_minor,
             entries=entries,
             exclude=exclude,
-            mapping_overrides=mapping_overrides,
+            mapper=mapper or ImportMapper(dists),
             cache_dir=cache_dir,
             use_cache=use_cache,
             fast_scan=fast_scan,
@@ -102,7 +102,7 @@ def _analyze(
     *,
     entries: Sequence[str],
     exclude: Sequence[str],
-    mapping_overrides: Mapping[str, str | Sequence[str]] | None,
+    mapper: ImportMapper,
     cache_dir: Path | None,
     use_cache: bool,
     fast_scan: bool,
@@ -127,7 +127,6 @@ def _analyze(
     folders = config_folders(root)
     commands = [c for path in command_files(root, folders[1:]) for c in read_commands(path)]
     local = [c for c in commands if c.file.is_relative_to(root)]
-    mapper = ImportMapper(dists, mapping_overrides)
     configs = [c for c in map(read_config, config_files(root)) if c is not None]
     links = link(
         layout,
