@@ -582,9 +582,7 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
 def check(project: Path | None, **options: Any) -> None:
     from depsize import units
     from depsize.check.policy import CheckOptions
-    from depsize.check.run import run_check, validate_request
-    from depsize.report.document import from_analysis
-    from depsize.sanity import wrong_env
+    from depsize.check.run import check_analysis, validate_request
 
     project = _locate(project, options)
     names = CheckOptions.__dataclass_fields__
@@ -593,13 +591,10 @@ def check(project: Path | None, **options: Any) -> None:
     update = bool(options.pop("update_baseline"))
     with units.binary_units(binary):
         settings = _settings(project, check=flags, **options)
-        validate_request(settings.policy, update_baseline=update)
-        analysis = _analyze(settings)
-        wrong = wrong_env(analysis)
-        if wrong:
-            raise InputError(f"{wrong}; no budget was checked")
-        document = from_analysis(analysis)
-        result = run_check(document, settings.policy, update_baseline=update)
+        validate_request(settings.policy, update_baseline=update)  # before the scan
+        document, result = check_analysis(
+            _analyze(settings), settings.policy, update_baseline=update
+        )
         _write_check(project, fmt, result, document)
     sys.exit(result.exit_code)
 

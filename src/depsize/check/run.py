@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from depsize.check.baseline import load_baseline, write_baseline
 from depsize.check.budgets import run_budgets
 from depsize.check.model import CheckResult
 from depsize.check.policy import Policy
 from depsize.errors import InputError
-from depsize.report.document import ReportDocument
+from depsize.report.document import ReportDocument, from_analysis
+
+if TYPE_CHECKING:
+    from depsize.analyze import Analysis
 
 NO_BUDGET = (
     "no budget to check; expected at least one of --max-total, --max-dist, "
@@ -56,3 +60,17 @@ def run_check(
         return replace(result, notes=(*result.notes, note))
     write_baseline(path, document)
     return replace(result, notes=(*result.notes, f"baseline {path} updated"))
+
+
+def check_analysis(
+    analysis: Analysis, policy: Policy, *, update_baseline: bool = False
+) -> tuple[ReportDocument, CheckResult]:
+    """``depsize check`` on a fresh analysis: refused (exit 2) when it probably measured the
+    wrong environment, else its report document and the check of it."""
+    from depsize.sanity import wrong_env
+
+    wrong = wrong_env(analysis)
+    if wrong:
+        raise InputError(f"{wrong}; no budget was checked")
+    document = from_analysis(analysis)
+    return document, run_check(document, policy, update_baseline=update_baseline)
