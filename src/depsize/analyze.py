@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from packaging.utils import NormalizedName
 
 from depsize.attribute import Attribution, Root, attribute, default_roots
-from depsize.config import ProjectConfig, load_config
+from depsize.config import Settings
 from depsize.env.cache import cached_env, default_cache_dir
 from depsize.env.discover import discover
 from depsize.env.scan import scan_env
@@ -28,38 +27,13 @@ from depsize.recommend import Recommendation, recommend
 from depsize.sanity import wrong_env
 from depsize.unreached import image_recommendation
 
+__all__ = ["Analysis", "Settings", "analyze"]
+
 if TYPE_CHECKING:
     from depsize.imports.model import ImportSite, ProjectImports
+    from depsize.mapping import ImportMapper
     from depsize.requirements.model import DeclaredRequirement, DeclaredSet
     from depsize.verdicts import Judgement
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything a run needs to know, from flags and ``[tool.depsize]``."""
-
-    project: Path = Path()
-    python: Path | None = None
-    env_dir: Path | None = None
-    site_packages: tuple[Path, ...] = ()
-    disk_usage: bool = False
-    stat_all: bool = False
-    requirements: tuple[Path, ...] = ()
-    allow_outside: tuple[Path, ...] = ()
-    """Folders outside the project that requirement includes may be read from."""
-    groups: tuple[str, ...] = ()
-    entries: tuple[str, ...] = ()
-    use_cache: bool = True
-    env_only: bool = False
-    image: bool = False
-    config: Path | None = None
-    """``--config FILE`` instead of the project's pyproject.toml."""
-    """A deploy view (``--image``): installer tooling in the env is waste."""
-    """Only the environment: no requirements, no imports (``why``, a bare site-packages)."""
-    exclude: tuple[str, ...] | None = None
-    """``--exclude``: globs that replace ``[tool.depsize] exclude``; ``None`` keeps it."""
-    extend_exclude: tuple[str, ...] = ()
-    """``--extend-exclude``: globs added to the others."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +52,6 @@ class Analysis:
     imports: ProjectImports | None = None
     judgement: Judgement | None = None
     recommendations: tuple[Recommendation, ...] = ()
-    config: ProjectConfig = field(default_factory=ProjectConfig)
     notes: tuple[str, ...] = ()
     env_token: str | None = None
     """The env scan cache's token for ``scan`` (see :class:`depsize.env.cache.CachedEnv`)."""
@@ -95,10 +68,10 @@ def _scan_env(env: PythonEnv, settings: Settings) -> tuple[EnvScan, DepGraph, st
 
 
 def analyze(settings: Settings) -> Analysis:
-    """Discover, scan, build the graph, read declarations and imports, judge and recommend."""
-    config = (
-        ProjectConfig() if settings.env_only else load_config(settings.project, settings.config)
-    )
+    """Discover, scan, build the graph, read declarations and imports, judge and recommend.
+
+    *settings* are taken as they are: :func:`depsize.config.resolve_settings` read the
+    configuration and laid the flags over it."""
     env = discover(
         settings.project,
         python=settings.python,
@@ -115,7 +88,6 @@ def analyze(settings: Settings) -> Analysis:
         roots_from="unrequired",
         attribution=attribute(scan, graph, ()),
         warnings=scan.warnings + graph.warnings,
-        config=config,
     )
     result = _fallback(base, ()) if settings.env_only else _with_project(base)
     reached = (
@@ -172,21 +144,20 @@ def _with_project(base: Analysis) -> Analysis:
     from depsize.usedby.memo import memoised
     from depsize.verdicts import JudgeInput, judge, removal_recommendation
 
-    settings, config = base.settings, base.config
-    files = settings.requirements or tuple(settings.project / f for f in config.requirements)
-    allowed = settings.allow_outside + tuple(settings.project / p for p in config.allow_outside)
-    declared = load_declared(settings.project, files, allow_outside=allowed)
-    _check_groups(declared, settings.groups or config.groups)
-    judged = _judged(declared, settings.groups or config.groups, base.scan.dists)
-    imports = _imports(base)
+    settings = base.settings
+    declared = load_declared(
+        settings.project, settings.requirements, allow_outside=settings.allow_outside
+    )
+    _check_groups(declared, settings.groups)
+    judged = _judged(declared, settings.groups, base.scan.dists)
+    mapper = ImportMapper(base.scan.dists, settings.mapping)
+    imports = _imports(base, mapper)
     warnings = base.warnings + declared.warnings + imports.warnings
     if not judged:
         note = "the project declares no requirements: roots are the distributions nothing requires"
         return _replace(
             _fallback(base, (note,)), declared=declared, imports=imports, warnings=warnings
         )
-    mapper = ImportMapper(base.scan.dists, config.mapping)
-
     judged_names = {r.name for r in judged}
     own = declared.project_name
     elsewhere = tuple(
@@ -195,11 +166,7 @@ def _with_project(base: Analysis) -> Analysis:
     declared_names = {r.name for r in declared.requirements}
 
     def resolve(site: ImportSite) -> tuple[NormalizedName, ...]:
-        """Installed providers; for a missing module, a guessed name only if it is declared."""
-        found = mapper.map(site.candidates())
-        if found.how != "hint":
-            return found.dists
-        return tuple(d for d in found.dists if d in declared_names)
+        return mapper.providers(site.candidates(), declared_names)
 
     def hint(module: str) -> str | None:
         return ", ".join(mapper.map((module,)).dists) or None
@@ -213,7 +180,7 @@ def _with_project(base: Analysis) -> Analysis:
             imports=imports,
             resolve=resolve,
             hint=hint,
-            ignore=config.ignore,
+            ignore=settings.ignore,
             unreadable_files=len(
                 {w.file for w in imports.warnings if w.file is not None}
                 - set(imports.lenient_files)
@@ -243,17 +210,17 @@ def _with_project(base: Analysis) -> Analysis:
     )
 
 
-def _imports(base: Analysis) -> ProjectImports:
+def _imports(base: Analysis, mapper: ImportMapper) -> ProjectImports:
     from depsize.imports import analyze_imports
 
-    settings, config = base.settings, base.config
+    settings = base.settings
     return analyze_imports(
         settings.project,
         base.scan.dists,
         base.scan.env.python_minor,
-        entries=settings.entries or config.entry,
-        exclude=(config.exclude if settings.exclude is None else settings.exclude)
-        + settings.extend_exclude,
-        mapping_overrides=config.mapping,
+        entries=settings.entries,
+        exclude=settings.exclude,
+        mapper=mapper,
         use_cache=settings.use_cache,
+        jobs=settings.jobs,
     )

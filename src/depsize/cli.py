@@ -24,9 +24,12 @@ from depsize.errors import (
 )
 
 if TYPE_CHECKING:
-    from depsize.analyze import Analysis, Settings
-    from depsize.check import CheckResult
+    from depsize.analyze import Analysis
+    from depsize.check.model import CheckResult
+    from depsize.check.policy import CheckOptions
+    from depsize.config import Settings
     from depsize.plan.build import Plan
+    from depsize.report.document import ReportDocument
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -145,10 +148,14 @@ def _project_options(func: F) -> F:
     return func
 
 
-def _settings(project: Path, *, env_only: bool = False, **options: Any) -> Settings:
-    from depsize.analyze import Settings
+def _settings(
+    project: Path, *, env_only: bool = False, check: CheckOptions | None = None, **options: Any
+) -> Settings:
+    """The flags given, over ``[tool.depsize]``: read and resolved once, here."""
+    from depsize.check.policy import CheckOptions
+    from depsize.config import Flags, resolve_settings
 
-    return Settings(
+    flags = Flags(
         project=project,
         python=options.get("python"),
         env_dir=options.get("env_dir"),
@@ -165,7 +172,9 @@ def _settings(project: Path, *, env_only: bool = False, **options: Any) -> Setti
         extend_exclude=tuple(options.get("extend_exclude") or ()),
         image=bool(options.get("image")),
         config=options.get("config"),
+        check=check or CheckOptions(),
     )
+    return resolve_settings(flags)
 
 
 def _handle_errors(func: F) -> F:
@@ -511,11 +520,11 @@ def diff(before: Path, after: Path, top: int | None) -> None:
     Shows the total, and which distributions appeared, disappeared, grew or shrank, by bytes,
     plus requirements whose status changed.
     """
-    from depsize.check import load_report
-    from depsize.diff import diff_reports, format_text
+    from depsize.diff import diff_reports, render
+    from depsize.report.document import load
 
-    result = diff_reports(load_report(before, "report"), load_report(after, "report"))
-    click.echo(format_text(result, top=top), nl=False)
+    result = diff_reports(load(before, "report"), load(after, "report"))
+    click.echo(render(result, top=top), nl=False)
 
 
 CHECK_HELP = """Fail (exit 1) when the environment breaks a size or hygiene budget.
@@ -583,49 +592,41 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
 @_handle_errors
 def check(project: Path | None, **options: Any) -> None:
     from depsize import units
-    from depsize.budget import CheckOptions, build_policy
-    from depsize.check import check_report
-    from depsize.config import load_config
-    from depsize.report.json import to_data
-    from depsize.sanity import wrong_env
+    from depsize.check.policy import CheckOptions
+    from depsize.check.run import check_analysis, validate_request
 
     project = _locate(project, options)
     names = CheckOptions.__dataclass_fields__
-    flags = {k: options.pop(k) for k in list(options) if k in names}
+    flags = CheckOptions(**{k: options.pop(k) for k in list(options) if k in names})
     fmt, binary = options.pop("fmt"), bool(options.pop("binary_units"))
+    update = bool(options.pop("update_baseline"))
     with units.binary_units(binary):
-        config = load_config(project, options.get("config")).check
-        policy = build_policy(CheckOptions(**flags), config, base_dir=project)
-        update = bool(options.pop("update_baseline"))
-        analysis = _analyze(_settings(project, **options))
-        wrong = wrong_env(analysis)
-        if wrong:
-            raise InputError(f"{wrong}; no budget was checked")
-        report = to_data(analysis)
-        result = check_report(report, policy, update_baseline=update)
-        _write_check(project, fmt, result, report)
+        settings = _settings(project, check=flags, **options)
+        validate_request(settings.policy, update_baseline=update)  # before the scan
+        document, result = check_analysis(
+            _analyze(settings), settings.policy, update_baseline=update
+        )
+        _write_check(project, fmt, result, document)
     sys.exit(result.exit_code)
 
 
-def _write_check(project: Path, fmt: str, result: CheckResult, report: dict[str, Any]) -> None:
-    from depsize.check import format_text, measured
-    from depsize.report import github
-    from depsize.report.json import check_to_json
+def _write_check(project: Path, fmt: str, result: CheckResult, document: ReportDocument) -> None:
+    from depsize.check import github, text
 
     on_actions = github.github_actions_enabled(os.environ)
     if fmt == "json":
-        click.echo(check_to_json(result), nl=False)
+        click.echo(text.render_json(result), nl=False)
     elif fmt == "markdown":
-        click.echo(github.step_summary_markdown(result, report), nl=False)
+        click.echo(github.step_summary_markdown(result, document), nl=False)
     else:
-        click.echo(format_text(result, measured=measured(report)), nl=False)
+        click.echo(text.render(result, measured=text.measured(document)), nl=False)
     if fmt == "github" or (fmt == "text" and on_actions):
         prefix = github.project_prefix(project, Path(os.environ.get("GITHUB_WORKSPACE", ".")))
         for line in github.annotations(result, prefix):
             click.echo(line)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if on_actions and summary:
-        github.append_step_summary(summary, github.step_summary_markdown(result, report))
+        github.append_step_summary(summary, github.step_summary_markdown(result, document))
 
 
 TRIM_HELP = """Write the requirements the project should have: without the unused lines.
@@ -773,7 +774,7 @@ def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> No
         raise click.UsageError("--diff writes table, json or markdown")
     budget = None
     if options["max_total"]:
-        from depsize.budget import parse_size
+        from depsize.check.sizes import parse_size
 
         budget = parse_size(options["max_total"], "--max-total")
     settings = PlanOptions(

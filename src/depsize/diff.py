@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from depsize.report.document import ReportDocument
 from depsize.units import human
 
 
 @dataclass(frozen=True)
-class Change:
+class DistChange:
+    """One distribution's own bytes (and version) before and after; ``None``: absent."""
+
     name: str
     before: int | None
     after: int | None
@@ -25,10 +27,10 @@ class Change:
 class ReportDiff:
     total_before: int
     total_after: int
-    appeared: tuple[Change, ...]
-    disappeared: tuple[Change, ...]
-    grew: tuple[Change, ...]
-    shrank: tuple[Change, ...]
+    appeared: tuple[DistChange, ...]
+    disappeared: tuple[DistChange, ...]
+    grew: tuple[DistChange, ...]
+    shrank: tuple[DistChange, ...]
     status_changes: tuple[tuple[str, str, str], ...]
     """(requirement, status before, status after)."""
 
@@ -37,16 +39,15 @@ class ReportDiff:
         return self.total_after - self.total_before
 
 
-def _dists(data: dict[str, Any]) -> dict[str, tuple[int, str]]:
-    return {
-        d["name"]: (int(d["own_bytes"]), str(d.get("version", ""))) for d in data["distributions"]
-    }
+def _dists(document: ReportDocument) -> dict[str, tuple[int, str]]:
+    return {d.name: (d.own_bytes, d.version) for d in document.distributions}
 
 
-def diff_reports(before: dict[str, Any], after: dict[str, Any]) -> ReportDiff:
+def diff_reports(before: ReportDocument, after: ReportDocument) -> ReportDiff:
+    """What changed from *before* to *after*: distributions by bytes, statuses by name."""
     old, new = _dists(before), _dists(after)
     changes = [
-        Change(
+        DistChange(
             n,
             old[n][0] if n in old else None,
             new[n][0] if n in new else None,
@@ -56,16 +57,16 @@ def diff_reports(before: dict[str, Any], after: dict[str, Any]) -> ReportDiff:
         for n in sorted(set(old) | set(new))
     ]
     by_delta = sorted(changes, key=lambda c: (-abs(c.delta), c.name))
-    old_status = {r["name"]: r["status"] for r in before.get("requirements", [])}
-    new_status = {r["name"]: r["status"] for r in after.get("requirements", [])}
+    old_status: dict[str, str] = {r.name: r.status for r in before.requirements}
+    new_status: dict[str, str] = {r.name: r.status for r in after.requirements}
     status_changes = tuple(
         (n, old_status.get(n, "(not declared)"), new_status.get(n, "(not declared)"))
         for n in sorted(set(old_status) | set(new_status))
         if old_status.get(n) != new_status.get(n)
     )
     return ReportDiff(
-        total_before=int(before["env"]["total_bytes"]),
-        total_after=int(after["env"]["total_bytes"]),
+        total_before=before.env.total_bytes,
+        total_after=after.env.total_bytes,
         appeared=tuple(c for c in by_delta if c.before is None),
         disappeared=tuple(c for c in by_delta if c.after is None),
         grew=tuple(
@@ -82,7 +83,7 @@ def _signed(delta: int) -> str:
     return ("+" if delta > 0 else "-" if delta < 0 else "±") + human(abs(delta))
 
 
-def _line(change: Change) -> str:
+def _line(change: DistChange) -> str:
     versions = ""
     if change.version_before != change.version_after:
         versions = f" ({change.version_before or '—'} → {change.version_after or '—'})"
@@ -92,7 +93,8 @@ def _line(change: Change) -> str:
     )
 
 
-def format_text(result: ReportDiff, *, top: int | None = None) -> str:
+def render(result: ReportDiff, *, top: int | None = None) -> str:
+    """The diff as text: the total, then each section's rows, largest change first."""
     out = [
         f"Total: {human(result.total_before)} → {human(result.total_after)} "
         f"({_signed(result.delta)}, {result.delta:+,} bytes)"

@@ -48,9 +48,3 @@ class InputError(DepsizeError):
 
 class IncludeCycleError(InputError):
     """Requirement files include each other in a cycle."""
-
-
-class PolicyError(DepsizeError):
-    """A budget or policy was broken (exit code 1)."""
-
-    exit_code = EXIT_POLICY

@@ -11,7 +11,7 @@ longest dotted-prefix match: ``google.cloud.storage.blob`` is provided by whoeve
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -96,7 +96,8 @@ def _prefixes(module: str) -> Iterable[str]:
 
 
 class ImportMapper:
-    """Maps import names to distributions; build once per analysis, then call :meth:`map`."""
+    """Maps import names to distributions. :func:`depsize.analyze.analyze` builds the one
+    mapper of a run and hands it to the import stage and to the verdicts."""
 
     def __init__(
         self,
@@ -137,6 +138,18 @@ class ImportMapper:
             if found is not None:
                 return ImportMapping(module, found[0], found[1], "installed")
         return hint(candidates[0])
+
+    def providers(
+        self, candidates: Sequence[str], declared: Collection[NormalizedName] = ()
+    ) -> tuple[NormalizedName, ...]:
+        """The distributions an import (its candidate names) uses: what provides it in the env
+        or by ``[tool.depsize] mapping``; for a module nothing installed provides, only the
+        guessed names among *declared* (a declared requirement that is not installed). The one
+        meaning of "used" for the import stage and the verdicts alike."""
+        found = self.map(candidates)
+        if found.how != "hint":
+            return found.dists
+        return tuple(d for d in found.dists if d in declared)
 
 
 def hint(module: str) -> ImportMapping:

@@ -149,7 +149,7 @@ def test_cli_diff__grown_and_removed__reported_by_bytes(tmp_path: Path) -> None:
     [
         ('{"schema_version": 2}', "schema_version 2"),
         ("{trunc", "is not valid JSON"),
-        ('{"schema_version": 1}', "has no 'env' object"),
+        ('{"schema_version": 1}', "report: depsize_version is missing"),
     ],
 )
 def test_cli_diff__bad_report__exit_2_says_what_was_expected(

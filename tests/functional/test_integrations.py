@@ -1,7 +1,7 @@
 """The integrations users copy: the composite action, the pre-commit hook and examples/ci/.
 
 Each file must parse as YAML and reference only inputs that are declared and flags that
-``docs/check.md`` documents (and, once ``depsize check`` exists, that the command accepts).
+``docs/check.md`` documents and that ``depsize check`` accepts.
 """
 
 from __future__ import annotations
@@ -117,14 +117,60 @@ def test_action__check_step__env_variables_all_set() -> None:
     assert referenced == set(step["env"])
 
 
-def test_action__install_step__installs_the_published_distribution() -> None:
-    install = next(s for s in _action()["runs"]["steps"] if s.get("id") == "install")
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'name = "depsize-cli"' in pyproject
-    assert '"depsize-cli' in install["run"]
-    assert "pip install" in install["run"]
+def _install_step() -> dict[str, Any]:
+    return next(s for s in _action()["runs"]["steps"] if s.get("id") == "install")
+
+
+def test_action__install_step__installs_its_own_checkout_by_default() -> None:
+    install = _install_step()
+    assert install["env"]["ACTION_PATH"] == "${{ github.action_path }}"
+    assert '"") spec="$ACTION_PATH" ;;' in install["run"]
+    assert 'pip install --disable-pip-version-check --quiet "$spec"' in install["run"]
     assert "$GITHUB_OUTPUT" in install["run"]
     assert "steps.install.outputs.depsize" in str(_check_step()["env"])
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'name = "depsize-cli"' in pyproject  # what a `version` input installs from PyPI
+    assert '[0-9]*) spec="depsize-cli==$DEPSIZE_VERSION" ;;' in install["run"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="runs the action's script with bash")
+@pytest.mark.parametrize(
+    ("version", "expected"),
+    [("", "ROOT"), ("0.3.1", "depsize-cli==0.3.1"), (">=0.3,<0.4", "depsize-cli>=0.3,<0.4")],
+)
+def test_action__install_script__what_pip_is_given(
+    tmp_path: Path, version: str, expected: str
+) -> None:
+    import shutil
+    import subprocess
+
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("bash not found")
+    fake_python = tmp_path / "python3"
+    log = tmp_path / "calls.txt"
+    # `python3 -m venv DIR` makes DIR/bin/python (this script again); `-m pip` logs its last arg.
+    fake_python.write_text(
+        "#!/bin/sh\n"
+        'if [ "$2" = venv ]; then mkdir -p "$3/bin"; cp "$0" "$3/bin/python"; exit 0; fi\n'
+        f'for a in "$@"; do last="$a"; done; echo "$last" >> {log}\n',
+        encoding="utf-8",
+    )
+    fake_python.chmod(0o755)
+    output = tmp_path / "output.txt"
+    env = {
+        "PATH": f"{tmp_path}:/usr/bin:/bin",
+        "DEPSIZE_VERSION": version,
+        "ACTION_PATH": str(ROOT),
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_OUTPUT": str(output),
+    }
+    done = subprocess.run(
+        [bash, "-c", _install_step()["run"]], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert log.read_text(encoding="utf-8") == (str(ROOT) if expected == "ROOT" else expected) + "\n"
+    assert output.read_text(encoding="utf-8") == f"depsize={tmp_path}/depsize-venv/bin/depsize\n"
 
 
 def _action_uses(workflow: dict[str, Any]) -> list[dict[str, Any]]:
@@ -195,7 +241,8 @@ def test_pre_commit_config__example__uses_declared_hook_and_documented_flags() -
 
 
 def _click_flags(command_name: str) -> set[str] | None:
-    cli = pytest.importorskip("depsize.cli")
+    from depsize import cli
+
     command = cli.main.commands.get(command_name)
     if command is None:
         return None
@@ -210,8 +257,7 @@ def test_cli__environment_flags__exist_on_scan() -> None:
 
 def test_cli__check_command__accepts_every_documented_flag() -> None:
     flags = _click_flags("check")
-    if flags is None:
-        pytest.skip("`depsize check` is not wired into the CLI yet")
+    assert flags is not None
     assert _documented_flags() <= flags, _documented_flags() - flags
 
 

@@ -4,6 +4,7 @@ removes exactly the unused requirements or refuses (exit 2) and writes nothing."
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -214,7 +215,7 @@ def test_cli_scan__allow_outside_in_config__include_read(tmp_path: Path) -> None
     ("text", "scan_exit"),
     [
         ('project = "x"\n', 0),
-        ("tool = []\n", 0),
+        ("tool = []\n", 2),
         ("[tool]\npoetry = 3\n", 0),
         ("[project]\ndependencies = 3\n", 0),
         ('[project]\ndependencies = [1, "usedpkg"]\n', 0),
@@ -232,7 +233,9 @@ def test_cli__pyproject_of_wrong_types__warning_or_input_error_never_a_crash(
     scanned = _run("scan", project, "--env", env, "--no-cache")
     assert scanned.exit_code == scan_exit, scanned.output
     if scan_exit == 2:
-        assert "pyproject.toml: invalid TOML: nested too deeply" in scanned.stderr
+        assert re.search(
+            r"pyproject\.toml: (invalid TOML: nested too deeply|\[tool\] must be)", scanned.stderr
+        )
     trimmed = _run("trim", project, "--env", env, "--no-cache", "--in-place")
     assert trimmed.exit_code in {0, 2}, trimmed.output
     assert (project / "pyproject.toml").read_text() == text

@@ -246,7 +246,7 @@ def test_cli_diff__report_row_without_status__exit_2(project: Path, tmp_path: Pa
     broken.write_text(json.dumps(data))
     done = _depsize(["diff", str(report), str(broken)], project, None)
     assert done.code == 2, done.err
-    assert f"{broken}: report: requirements[0] has no status" in done.err
+    assert f"{broken}: report: requirements[0].status is missing; expected a JSON" in done.err
     assert "bug" not in done.err
 
 

@@ -6,7 +6,8 @@ a few chunks per worker, balanced by size, so that each task carries many files;
 back in the order of the input. Any failure of the pool (no semaphores in a sandbox, a worker
 killed, ...) makes :func:`scan_files` return ``None``, and the caller scans in its own process.
 
-``DEPSIZE_JOBS`` sets the number of processes (``1``: never start a pool); the default is the
+The caller says how many processes to use (``DEPSIZE_JOBS``, read once with the other settings
+by :func:`depsize.config.resolve_settings`; ``1``: never start a pool); the default is the
 number of usable CPUs, at most :data:`MAX_JOBS`.
 """
 
@@ -41,10 +42,7 @@ Result = tuple[Key | None, FileScan]
 
 
 def jobs() -> int:
-    """Processes to use: ``DEPSIZE_JOBS`` when it is a positive integer, else the usable CPUs."""
-    value = os.environ.get("DEPSIZE_JOBS", "").strip()
-    if value.isdigit() and int(value) > 0:
-        return int(value)
+    """The default number of processes: the usable CPUs, at most :data:`MAX_JOBS`."""
     return max(1, min(MAX_JOBS, _usable_cpus()))
 
 

@@ -44,10 +44,11 @@ def analyze_imports(
     *,
     entries: Sequence[str] = (),
     exclude: Sequence[str] = (),
-    mapping_overrides: Mapping[str, str | Sequence[str]] | None = None,
+    mapper: ImportMapper | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
     fast_scan: bool = True,
+    jobs: int | None = None,
 ) -> ProjectImports:
     """Scan ``project``'s sources and tell what each file imports, and what is alive.
 
@@ -59,7 +60,8 @@ def analyze_imports(
     ``fast_scan`` uses the string-aware scanner where it can (about 6x faster than ``ast``); it
     finds the same imports but, unlike the ``ast`` walk, does not validate the syntax of the rest
     of a file, so a stray error such as ``1abc`` outside import statements goes unreported. Pass
-    ``False`` for the exact, slower walk. The cache keeps the two apart.
+    ``False`` for the exact, slower walk. The cache keeps the two apart. ``jobs``: processes
+    for the scan (``None``: the usable CPUs).
     """
     with _collector_paused():
         return _analyze(
@@ -68,10 +70,11 @@ def analyze_imports(
             python_minor,
             entries=entries,
             exclude=exclude,
-            mapping_overrides=mapping_overrides,
+            mapper=mapper or ImportMapper(dists),
             cache_dir=cache_dir,
             use_cache=use_cache,
             fast_scan=fast_scan,
+            jobs=jobs,
         )
 
 
@@ -99,10 +102,11 @@ def _analyze(
     *,
     entries: Sequence[str],
     exclude: Sequence[str],
-    mapping_overrides: Mapping[str, str | Sequence[str]] | None,
+    mapper: ImportMapper,
     cache_dir: Path | None,
     use_cache: bool,
     fast_scan: bool,
+    jobs: int | None,
 ) -> ProjectImports:
     root = project.absolute()
     warnings: list[ScanWarning] = []
@@ -111,7 +115,7 @@ def _analyze(
     if use_cache:
         variant = "fast" if fast_scan else "ast"
         cache = ScanCache(cache_dir or default_cache_dir(), root, variant=variant)
-    scans = _cached_scans(files, cache, warnings, fast_scan)
+    scans = _cached_scans(files, cache, warnings, fast_scan, jobs)
     lenient = tuple(p for p, s in scans.items() if s.lenient)
     if lenient:
         running = ".".join(map(str, sys.version_info[:2]))
@@ -123,7 +127,6 @@ def _analyze(
     folders = config_folders(root)
     commands = [c for path in command_files(root, folders[1:]) for c in read_commands(path)]
     local = [c for c in commands if c.file.is_relative_to(root)]
-    mapper = ImportMapper(dists, mapping_overrides)
     configs = [c for c in map(read_config, config_files(root)) if c is not None]
     links = link(
         layout,
@@ -182,12 +185,16 @@ def _analyze(
 
 
 def _cached_scans(
-    files: Iterable[Path], cache: ScanCache | None, warnings: list[ScanWarning], fast: bool
+    files: Iterable[Path],
+    cache: ScanCache | None,
+    warnings: list[ScanWarning],
+    fast: bool,
+    jobs: int | None = None,
 ) -> dict[Path, FileScan]:
     if cache is None:
-        return scan_files(files, None, warnings, fast=fast)
+        return scan_files(files, None, warnings, fast=fast, jobs=jobs)
     cache.load()
-    scans = scan_files(files, cache, warnings, fast=fast)
+    scans = scan_files(files, cache, warnings, fast=fast, jobs=jobs)
     cache.save()
     return scans
 
@@ -203,7 +210,7 @@ def scan_files(
     """Scan results per file, in the order given, from the cache when (path, size, mtime) match.
 
     The files the cache does not serve are scanned on ``jobs`` processes (default:
-    ``parallel.jobs()``, which ``DEPSIZE_JOBS`` sets) when there are enough of them.
+    the usable CPUs) when there are enough of them.
     """
     scans: dict[Path, FileScan] = {}
     misses: list[Path] = []

@@ -165,7 +165,7 @@ def uses_without_import(ctx: UseContext) -> UsesFound:
     owners = console_script_owners(ctx.dists)
     commands = command_uses(ctx.commands, ctx.dists, ctx.mapper)
     commands += tool_command_uses(configs, ctx.dists, owners)
-    used = {d for s in ctx.sites if not s.first_party for d in ctx.mapper.map(s.candidates()).dists}
+    used = {d for s in ctx.sites if not s.first_party for d in ctx.mapper.providers(s.candidates())}
     used |= {c.dist for c in commands}
     entries = folder_entries(ctx.folders)
     acting, unproven = entry_point_plugin_uses(ctx.dists, used)

@@ -16,7 +16,6 @@ from depsize.units import human
 from depsize.unreached import own_bytes, split_unreached
 from depsize.verdicts import Verdict
 
-SORT_KEYS = ("exclusive", "closure", "own", "share", "name")
 COLUMNS = (
     "own: the distribution's own files · closure: own + everything it pulls in · "
     "exclusive: what removing it alone frees · share: bytes split evenly among the "
@@ -159,7 +158,7 @@ def _verdict_line(v: Verdict, project: Path) -> str:
     text = f"{_declared_at(v, project)} ({v.status}): {STATUS_TABLE[v.status].finding}"
     if v.evidence:
         text += f" — {_evidence(v.evidence, project)}"
-        if v.status not in ("unused", "dead-code-only") and v.evidence[0].kind not in IMPORT_KINDS:
+        if v.status not in REMOVABLE and v.evidence[0].kind not in IMPORT_KINDS:
             text += f": {v.evidence[0].text.strip()}"
     if v.status in REMOVABLE and v.sizes:
         text += f"; removing it alone frees {human(v.sizes.exclusive)}"

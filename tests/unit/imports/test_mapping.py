@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from depsize.mapping import ImportMapper, hint
 from tests.unit.imports.helpers import dists_of, make_dist
@@ -96,3 +97,16 @@ def test_mapping__psycopg2_hint__both_flavours() -> None:
 def test_mapping__unknown_not_installed__normalised_name_hint() -> None:
     result = ImportMapper({}).map(["Some_Lib.sub"])
     assert (result.dists, result.how, result.matched) == (("some-lib",), "hint", "Some_Lib")
+
+
+def test_providers__installed_or_mapped__the_providers() -> None:
+    mapper = ImportMapper(ENV, {"internal_sdk": "acme-sdk"})
+    assert mapper.providers(["PIL.Image"]) == ("pillow",)
+    assert mapper.providers(["internal_sdk"]) == ("acme-sdk",)
+
+
+def test_providers__not_installed__a_guess_only_when_declared() -> None:
+    mapper = ImportMapper(ENV)
+    assert mapper.providers(["yaml"]) == ()
+    assert mapper.providers(["yaml"], declared={canonicalize_name("pyyaml")}) == ("pyyaml",)
+    assert mapper.providers(["yaml"], declared={canonicalize_name("requests")}) == ()

@@ -107,31 +107,17 @@ def test_parallel__pool_cannot_start__scanned_in_process(
 
 
 @pytest.mark.usefixtures("small_batches")
-def test_parallel__depsize_jobs_1__no_pool(
-    tree: list[Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_parallel__jobs_1__no_pool(tree: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a pool was started")
 
-    monkeypatch.setenv("DEPSIZE_JOBS", "1")
     monkeypatch.setattr(parallel, "scan_files", no_pool)
-    scans = scan_files(tree, None, [])
+    scans = scan_files(tree, None, [], jobs=1)
     assert len(scans) == len(tree)
 
 
-@pytest.mark.parametrize(("value", "expected"), [("1", 1), ("3", 3), (" 2 ", 2)])
-def test_parallel__jobs__from_environment(
-    monkeypatch: pytest.MonkeyPatch, value: str, expected: int
-) -> None:
-    monkeypatch.setenv("DEPSIZE_JOBS", value)
-    assert parallel.jobs() == expected
-
-
-@pytest.mark.parametrize("value", ["", "0", "-2", "many"])
-def test_parallel__jobs__default_is_usable_cpus_at_most_8(
-    monkeypatch: pytest.MonkeyPatch, value: str
-) -> None:
-    monkeypatch.setenv("DEPSIZE_JOBS", value)
+def test_parallel__jobs__default_is_usable_cpus_at_most_8(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEPSIZE_JOBS", "1000")  # read by the settings, not here
     assert 1 <= parallel.jobs() <= parallel.MAX_JOBS
 
 

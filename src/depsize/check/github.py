@@ -11,11 +11,11 @@ by ``$GITHUB_STEP_SUMMARY``. Everything here returns strings; only
 import posixpath
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from depsize.budget import describe_size
-from depsize.check import CheckResult, Outcome
+from depsize.check.model import CheckResult, Outcome
+from depsize.check.sizes import describe_size
 from depsize.errors import InputError
+from depsize.report.document import ReportDocument
 from depsize.report.markdown import escape
 
 
@@ -147,15 +147,13 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _environment_line(report: Mapping[str, Any]) -> str:
-    env = report.get("env", {})
-    parts = [f"`{_cell(str(env['path']))}`"] if env.get("path") else []
-    if env.get("python"):
-        parts.append(f"Python {env['python']}")
-    parts.append(f"total {describe_size(int(env.get('total_bytes', 0)))}")
-    unit = env.get("size_unit")
-    if unit:
-        parts.append("disk usage" if unit == "disk_usage" else "apparent size")
+def _environment_line(document: ReportDocument) -> str:
+    env = document.env
+    parts = [f"`{_cell(env.path)}`"] if env.path else []
+    if env.python:
+        parts.append(f"Python {env.python}")
+    parts.append(f"total {describe_size(env.total_bytes)}")
+    parts.append("disk usage" if env.size_unit == "disk_usage" else "apparent size")
     return "Environment: " + " · ".join(parts)
 
 
@@ -167,14 +165,20 @@ def _contributor_lines(violation: Outcome) -> list[str]:
     return [*lines, ""]
 
 
-def step_summary_markdown(result: CheckResult, report: Mapping[str, Any]) -> str:
+def step_summary_markdown(result: CheckResult, document: ReportDocument) -> str:
     """Markdown for ``$GITHUB_STEP_SUMMARY``: verdict, a table of budgets, contributors, notes."""
     total = len(result.violations) + len(result.passed)
     if result.failed:
         heading = f"## depsize check: ❌ {len(result.violations)} of {total} budgets broken"
     else:
         heading = f"## depsize check: ✅ all {total} budgets met"
-    lines = [heading, "", _environment_line(report), "", "| result | budget | measured vs limit |"]
+    lines = [
+        heading,
+        "",
+        _environment_line(document),
+        "",
+        "| result | budget | measured vs limit |",
+    ]
     lines.append("|---|---|---|")
     for outcome in (*result.violations, *result.passed):
         mark = "✅ ok" if outcome.passed else "❌ FAIL"

@@ -8,16 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from depsize.budget import (
-    Growth,
-    describe_size,
-    parse_cli_pairs,
-    parse_growth,
-    parse_max_unused,
-    parse_name,
-    parse_size,
-    parse_statuses,
-)
+from depsize.check.policy import parse_counted, parse_max_unused, parse_pairs
+from depsize.check.sizes import Growth, describe_size, parse_growth, parse_name, parse_size
 from depsize.errors import InputError
 
 
@@ -176,12 +168,12 @@ def test_parse_growth__bad_input__input_error(text: str, expected: str) -> None:
     assert expected in str(info.value)
 
 
-def test_parse_cli_pairs__pairs__canonical_names_and_bytes() -> None:
-    assert parse_cli_pairs(["torch=600MB", "Nvidia_CUDNN.cu12 = 1.5GiB", "torch=600000000"]) == {
+def test_parse_pairs__pairs__canonical_names_and_bytes() -> None:
+    assert parse_pairs(["torch=600MB", "Nvidia_CUDNN.cu12 = 1.5GiB", "torch=600000000"]) == {
         "torch": 600_000_000,
         "nvidia-cudnn-cu12": 1_610_612_736,
     }
-    assert parse_cli_pairs([]) == {}
+    assert parse_pairs([]) == {}
 
 
 @pytest.mark.parametrize(
@@ -195,9 +187,9 @@ def test_parse_cli_pairs__pairs__canonical_names_and_bytes() -> None:
         (["torch=1GB", "Torch=2GB"], "torch is given twice (1 GB (1,000,000,000 bytes) and 2 GB"),
     ],
 )
-def test_parse_cli_pairs__bad_pair__input_error(values: list[str], expected: str) -> None:
+def test_parse_pairs__bad_pair__input_error(values: list[str], expected: str) -> None:
     with pytest.raises(InputError) as info:
-        parse_cli_pairs(values, "--max-dist")
+        parse_pairs(values, "--max-dist")
     assert expected in str(info.value)
 
 
@@ -205,17 +197,17 @@ def test_parse_name__valid__canonicalised() -> None:
     assert parse_name("Zope.Interface") == "zope-interface"
 
 
-def test_parse_statuses__comma_lists__deduplicated_in_order() -> None:
-    assert parse_statuses(["unused,dead-code-only", "UNDECLARED", "unused"]) == (
+def test_parse_counted__comma_lists__deduplicated_in_order() -> None:
+    assert parse_counted(["unused,dead-code-only", "UNDECLARED", "unused"]) == (
         "unused",
         "dead-code-only",
         "undeclared",
     )
 
 
-def test_parse_statuses__unknown__names_the_allowed_ones() -> None:
+def test_parse_counted__unknown__names_the_allowed_ones() -> None:
     with pytest.raises(InputError) as info:
-        parse_statuses(["unused,typo"], "--count")
+        parse_counted(["unused,typo"], "--count")
     assert str(info.value) == (
         "--count: 'typo' is not a status; expected some of used, dev-only, dead-code-only, "
         "optional-only, types-only, command, plugin, configured, used-by-dependency, types, "

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from depsize.budget import Policy
-from depsize.check import CheckResult, Contributor, Outcome, run_check
-from depsize.errors import InputError
-from depsize.report import github
-from depsize.report.github import (
+from depsize.check import github
+from depsize.check.budgets import run_budgets
+from depsize.check.github import (
     append_step_summary,
     escape_data,
     escape_property,
@@ -25,61 +24,26 @@ from depsize.report.github import (
     step_summary_markdown,
     workflow_command,
 )
+from depsize.check.model import CheckResult, Contributor, Outcome
+from depsize.check.policy import Policy
+from depsize.check.sizes import describe_size
+from depsize.errors import InputError
+from depsize.report.document import ReportDocument
+from depsize.units import human
+from support.reports import KB, Built, analyze_project, spec, write_project
+from support.site_packages import make_site_packages
 
-MB = 1_000_000
 
-
-def _report() -> dict[str, object]:
-    """A small schema-1 report: two requirements, one of them unused."""
-
-    def req(name: str, line: int, status: str, size: int) -> dict[str, object]:
-        return {
-            "name": name,
-            "display_name": name,
-            "specifier": "",
-            "group": "main",
-            "source": {"file": "requirements.txt", "line": line, "end_line": line},
-            "raw": name,
-            "status": status,
-            "own_bytes": size,
-            "closure_bytes": size,
-            "exclusive_bytes": size,
-            "share_bytes": size,
-            "evidence": [],
-        }
-
-    return {
-        "schema_version": 1,
-        "depsize_version": "0.1.0",
-        "env": {
-            "path": "/w/app/.venv",
-            "python": "3.12.4",
-            "total_bytes": 700 * MB,
-            "unowned_bytes": 0,
-            "size_unit": "apparent",
-        },
-        "distributions": [
-            {
-                "name": "torch",
-                "version": "2.3.1",
-                "own_bytes": 690 * MB,
-                "file_count": 9,
-                "requires": [],
-            },
-            {
-                "name": "colorama",
-                "version": "0.4.6",
-                "own_bytes": 10 * MB,
-                "file_count": 3,
-                "requires": [],
-            },
-        ],
-        "requirements": [req("torch", 4, "used", 690 * MB), req("colorama", 7, "unused", 10 * MB)],
-        "undeclared": [],
-        "extraneous": [],
-        "recommendations": [],
-        "warnings": [],
-    }
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """torch (used, line 4) and colorama (unused, line 7), analysed for real."""
+    root = tmp_path_factory.mktemp("app")
+    env = make_site_packages(root, [spec("torch", 690 * KB, ()), spec("colorama", 10 * KB, ())])
+    project = write_project(
+        root / "app",
+        {"requirements.txt": "# app\n\n\ntorch\n\n\ncolorama\n", "app.py": "import torch\n"},
+    )
+    return Built(project, env, analyze_project(project, env))
 
 
 def test_github_actions_enabled__env_values__only_true_enables() -> None:
@@ -111,38 +75,39 @@ def test_workflow_command__all_parts__exact_string() -> None:
     assert workflow_command("m", line=3) == "::error::m"  # a line without a file means nothing
 
 
-def test_annotations__unused_and_total__one_per_finding_on_requirement_lines() -> None:
-    result = run_check(_report(), Policy(max_total=500 * MB, max_unused=0))
+def test_annotations__unused_and_total__one_per_finding_on_requirement_lines(app: Built) -> None:
+    result = run_budgets(app.document, Policy(max_total=500 * KB, max_unused=0))
+    total, torch, colorama = app.document.env.total_bytes, app.own("torch"), app.own("colorama")
     assert github.annotations(result) == [
         "::error file=requirements.txt,line=4,title=depsize check%3A max-total::"
-        "total size: 700 MB (700,000,000 bytes) > budget 500 MB (500,000,000 bytes); "
-        "top contributors (share of the total): torch 690 MB (requirements.txt:4), "
-        "colorama 10.0 MB (requirements.txt:7)",
+        f"total size: {describe_size(total)} > budget 500 kB (500,000 bytes); "
+        f"top contributors (share of the total): torch {human(torch)} (requirements.txt:4), "
+        f"colorama {human(colorama)} (requirements.txt:7)",
         "::error file=requirements.txt,line=7,title=depsize check%3A max-unused::"
-        "colorama [unused, frees 10.0 MB]: unused requirements (unused, dead-code-only): "
-        "1 > max 0",
+        f"colorama [unused, frees {human(colorama)}]: unused requirements "
+        "(unused, dead-code-only): 1 > max 0",
     ]
 
 
-def _many_findings_report(unused: int) -> dict[str, object]:
-    """torch (used, 690 MB) and *unused* unused requirements of distinct sizes, in a line order
-    that is not their size order."""
-    report = _report()
-    template = report["requirements"][1]  # type: ignore[index]
-    rows = [report["requirements"][0]]  # type: ignore[index]
-    for n in range(unused):
-        size = ((n * 7) % unused + 1) * MB
-        row = {**template, "name": f"pkg{n:02}", "display_name": f"pkg{n:02}"}
-        row |= {"own_bytes": size, "closure_bytes": size, "exclusive_bytes": size}
-        row["source"] = {"file": "requirements.txt", "line": 10 + n, "end_line": 10 + n}
-        rows.append(row)
-    report["requirements"] = rows
-    return report
+@pytest.fixture(scope="module")
+def many(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """torch (used) and 13 unused requirements of distinct sizes, in a line order that is not
+    their size order."""
+    root = tmp_path_factory.mktemp("many")
+    sizes = {f"pkg{n:02}": ((n * 7) % 13 + 1) * 10 * KB for n in range(13)}
+    env = make_site_packages(
+        root, [spec("torch", 690 * KB, ()), *(spec(n, size, ()) for n, size in sizes.items())]
+    )
+    lines = "torch\n" + "".join(f"{n}\n" for n in sizes)
+    project = write_project(root / "app", {"requirements.txt": lines, "app.py": "import torch\n"})
+    return Built(project, env, analyze_project(project, env))
 
 
-def test_annotations__15_findings__10_errors_in_priority_order_then_one_summary() -> None:
-    policy = Policy(max_total=500 * MB, max_requirement={"torch": 100 * MB}, max_unused=0)
-    result = run_check(_many_findings_report(13), policy)
+def test_annotations__15_findings__10_errors_in_priority_order_then_one_summary(
+    many: Built,
+) -> None:
+    policy = Policy(max_total=500 * KB, max_requirement={"torch": 100 * KB}, max_unused=0)
+    result = run_budgets(many.document, policy)
 
     lines = github.annotations(result)
 
@@ -151,8 +116,9 @@ def test_annotations__15_findings__10_errors_in_priority_order_then_one_summary(
     titles = [re.search(r"title=([^:]*)::", line).group(1) for line in errors]  # type: ignore[union-attr]
     assert titles[:2] == ["depsize check%3A max-total", "depsize check%3A max-requirement%3Atorch"]
     assert set(titles[2:]) == {"depsize check%3A max-unused"}
-    frees = [int(re.search(r"frees (\d+)\.0 MB", line).group(1)) for line in errors[2:]]  # type: ignore[union-attr]
-    assert frees == [13, 12, 11, 10, 9, 8, 7, 6]
+    named = [re.search(r"::(pkg\d\d) \[unused", line).group(1) for line in errors[2:]]  # type: ignore[union-attr]
+    by_size = sorted((n for n in many.env.meta_bytes if n != "torch"), key=many.own, reverse=True)
+    assert named == by_size[:8]
     assert lines[-1] == (
         "::warning title=depsize check%3A more findings::5 more depsize findings are not "
         "annotated (GitHub shows 10 errors a step): see the job's step summary or the log"
@@ -160,13 +126,14 @@ def test_annotations__15_findings__10_errors_in_priority_order_then_one_summary(
     assert len(lines) == github.MAX_ERRORS + 1
 
 
-def test_annotations__requirement_ceiling__on_its_line_with_prefix() -> None:
-    result = run_check(_report(), Policy(max_requirement={"torch": 100 * MB}))
+def test_annotations__requirement_ceiling__on_its_line_with_prefix(app: Built) -> None:
+    result = run_budgets(app.document, Policy(max_requirement={"torch": 100 * KB}))
+    torch = app.own("torch")
     assert github.annotations(result, prefix="services/app") == [
         "::error file=services/app/requirements.txt,line=4,"
         "title=depsize check%3A max-requirement%3Atorch::"
-        "torch 690 MB [closure]: requirement torch (requirements.txt:4) closure: "
-        "690 MB (690,000,000 bytes) > ceiling 100 MB (100,000,000 bytes)"
+        f"torch {human(torch)} [closure]: requirement torch (requirements.txt:4) closure: "
+        f"{describe_size(torch)} > ceiling 100 kB (100,000 bytes)"
     ]
 
 
@@ -183,8 +150,8 @@ def test_annotations__no_line_to_point_at__one_fileless_error() -> None:
     ]
 
 
-def test_annotations__all_passed__none() -> None:
-    assert github.annotations(run_check(_report(), Policy(max_total=10**12))) == []
+def test_annotations__all_passed__none(app: Built) -> None:
+    assert github.annotations(run_budgets(app.document, Policy(max_total=10**12))) == []
 
 
 def test_annotations__duplicate_lines__emitted_once() -> None:
@@ -208,59 +175,68 @@ def test_project_prefix__inside_and_outside_workspace__relative_or_empty(tmp_pat
     assert project_prefix(tmp_path.parent, tmp_path) == ""
 
 
-def test_step_summary_markdown__failed__heading_table_contributors() -> None:
-    report = _report()
-    result = run_check(report, Policy(max_total=500 * MB, max_unused=0, max_dist={"jax": MB}))
-    assert step_summary_markdown(result, report) == (
+def test_step_summary_markdown__failed__heading_table_contributors(app: Built) -> None:
+    document = app.document
+    policy = Policy(max_total=500 * KB, max_unused=0, max_dist={"jax": KB})
+    result = run_budgets(document, policy)
+    total, torch, colorama = document.env.total_bytes, app.own("torch"), app.own("colorama")
+    assert step_summary_markdown(result, document) == (
         "## depsize check: ❌ 2 of 2 budgets broken\n"
         "\n"
-        "Environment: `/w/app/.venv` · Python 3.12.4 · total 700 MB (700,000,000 bytes) · "
+        f"Environment: `{document.env.path}` · Python 3.11.4 · total {describe_size(total)} · "
         "apparent size\n"
         "\n"
         "| result | budget | measured vs limit |\n"
         "|---|---|---|\n"
-        "| ❌ FAIL | `max-total` | total size: 700 MB (700,000,000 bytes) > budget 500 MB "
-        "(500,000,000 bytes) |\n"
+        f"| ❌ FAIL | `max-total` | total size: {describe_size(total)} > budget 500 kB "
+        "(500,000 bytes) |\n"
         "| ❌ FAIL | `max-unused` | unused requirements (unused, dead-code-only): 1 > max 0 |\n"
         "\n"
         "**max-total** — top contributors (share of the total):\n"
         "\n"
-        "- torch 690 MB — `requirements.txt:4`\n"
-        "- colorama 10.0 MB — `requirements.txt:7`\n"
+        f"- torch {human(torch)} — `requirements.txt:4`\n"
+        f"- colorama {human(colorama)} — `requirements.txt:7`\n"
         "\n"
         "**max-unused** — counted:\n"
         "\n"
-        "- colorama \\[unused, frees 10.0 MB\\] — `requirements.txt:7`\n"
+        f"- colorama \\[unused, frees {human(colorama)}\\] — `requirements.txt:7`\n"
         "\n"
         "> max-dist: jax is not installed; its ceiling was not checked\n"
     )
 
 
-def test_step_summary_markdown__passed__check_mark_and_pipes_escaped() -> None:
-    report = _report()
-    report["env"] = {**report["env"], "path": None, "size_unit": "disk_usage"}  # type: ignore[dict-item]
+def _sparse(document: ReportDocument) -> ReportDocument:
+    """The same report as if the env had no prefix and was measured in disk blocks."""
+    env = replace(document.env, path=None, size_unit="disk_usage")
+    return replace(document, env=env)
+
+
+def test_step_summary_markdown__passed__check_mark_and_pipes_escaped(app: Built) -> None:
     passed = Outcome("max-total", 1, 2, "a | b", passed=True)
-    text = step_summary_markdown(CheckResult(passed=(passed,)), report)
-    assert text.startswith("## depsize check: ✅ all 1 budgets met\n\nEnvironment: Python 3.12.4")
+    text = step_summary_markdown(CheckResult(passed=(passed,)), _sparse(app.document))
+    assert text.startswith("## depsize check: ✅ all 1 budgets met\n\nEnvironment: Python 3.11.4")
     assert "disk usage" in text
     assert "| ✅ ok | `max-total` | a \\| b |" in text
 
 
 def test_append_step_summary__file_named_by_env__appended_not_truncated(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app: Built
 ) -> None:
     summary = tmp_path / "step_summary.md"
     summary.write_text("# earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    report = _report()
-    result = run_check(report, Policy(max_unused=0))
+    result = run_budgets(app.document, Policy(max_unused=0))
     assert github_actions_enabled(os.environ)
-    append_step_summary(os.environ["GITHUB_STEP_SUMMARY"], step_summary_markdown(result, report))
+    markdown = step_summary_markdown(result, app.document)
+    append_step_summary(os.environ["GITHUB_STEP_SUMMARY"], markdown)
     append_step_summary(os.environ["GITHUB_STEP_SUMMARY"], "tail")
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("# earlier step\n## depsize check: ❌ 1 of 1 budgets broken\n")
-    assert "- colorama \\[unused, frees 10.0 MB\\] — `requirements.txt:7`\n" in text
+    assert (
+        f"- colorama \\[unused, frees {human(app.own('colorama'))}\\] — `requirements.txt:7`\n"
+        in text
+    )
     assert text.endswith("\ntail\n")
 
 
@@ -273,14 +249,17 @@ def test_workflow_command__file_without_line__file_only() -> None:
     assert workflow_command("m", file="pyproject.toml") == "::error file=pyproject.toml::m"
 
 
-def test_step_summary_markdown__sparse_env_and_no_contributors__minimal_lines() -> None:
-    report: dict[str, object] = {"env": {"total_bytes": 5}}
+def test_step_summary_markdown__sparse_env_and_no_contributors__minimal_lines(
+    app: Built,
+) -> None:
     broken = Outcome("max-unused", 1, 0, "unused requirements (unused): 1 > max 0")
-    text = step_summary_markdown(CheckResult(violations=(broken,)), report)
+    document = _sparse(app.document)
+    text = step_summary_markdown(CheckResult(violations=(broken,)), document)
     assert text == (
         "## depsize check: ❌ 1 of 1 budgets broken\n"
         "\n"
-        "Environment: total 5 bytes\n"
+        f"Environment: Python 3.11.4 · total {describe_size(document.env.total_bytes)} · "
+        "disk usage\n"
         "\n"
         "| result | budget | measured vs limit |\n"
         "|---|---|---|\n"
@@ -288,12 +267,12 @@ def test_step_summary_markdown__sparse_env_and_no_contributors__minimal_lines() 
     )
 
 
-def test_step_summary_markdown__markup_in_messages__rendered_as_text() -> None:
+def test_step_summary_markdown__markup_in_messages__rendered_as_text(app: Built) -> None:
     from markdown_it import MarkdownIt
 
     line = Contributor("cannot parse '<script>x</script>' in pkg/__init__.py", None, "r.txt", 2)
     violation = Outcome("fail-on-warnings", 1, 0, "warnings: 1 > max 0 | *all*", (line,))
-    text = step_summary_markdown(CheckResult(violations=(violation,)), _report())
+    text = step_summary_markdown(CheckResult(violations=(violation,)), app.document)
 
     html = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
 

@@ -45,7 +45,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "trim"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "trim"
 BOM = b"\xef\xbb\xbf"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
