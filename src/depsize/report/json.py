@@ -15,6 +15,7 @@ from depsize.check import CheckResult, Outcome
 from depsize.evidence import Evidence
 from depsize.models import REPORT_SCHEMA_VERSION
 from depsize.recommend import Recommendation
+from depsize.report.safe import clean
 from depsize.report.view import project_relative, site_relative
 from depsize.requirements.model import DeclaredRequirement
 from depsize.undeclared import DeclaredElsewhere, Undeclared
@@ -267,7 +268,9 @@ def to_data(analysis: Analysis) -> dict[str, Any]:
 
 
 def render(analysis: Analysis) -> str:
-    return json.dumps(to_data(analysis), indent=2) + "\n"
+    """The report as JSON text: every string made visible (:func:`~depsize.report.safe.clean`:
+    a file name that is not UTF-8 shows its bytes as ``\\xe9``), non-ASCII as ``\\u`` escapes."""
+    return json.dumps(clean(to_data(analysis)), indent=2) + "\n"
 
 
 def _outcome_data(outcome: Outcome) -> dict[str, Any]:
@@ -294,4 +297,4 @@ def check_to_json(result: CheckResult) -> str:
         "passed": [_outcome_data(o) for o in result.passed],
         "notes": list(result.notes),
     }
-    return json.dumps(data, indent=2) + "\n"
+    return json.dumps(clean(data), indent=2) + "\n"
