@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import json
 import os
@@ -149,10 +150,23 @@ def _classify(entry: os.DirEntry[str], real_root: str, seen: set[tuple[int, int]
             return "skip"
         if entry.is_dir():
             return _dir_kind(entry, seen)
-        wanted = entry.name.endswith(SOURCE_SUFFIXES) and entry.is_file()
-    except OSError:
-        return "skip"
+        if not entry.name.endswith(SOURCE_SUFFIXES):
+            return "skip"
+        wanted = entry.is_file() or _odd_source(entry.path)
+    except OSError as exc:  # a symlink loop named like a source: listed, reported when read
+        wanted = exc.errno == errno.ELOOP and entry.name.endswith(SOURCE_SUFFIXES)
     return "file" if wanted else "skip"
+
+
+def _odd_source(path: str) -> bool:
+    """A source name on something that is not a regular file: a FIFO, socket or device, or a
+    symlink loop. It is listed all the same, so that reading it (never blocking) reports why
+    it was not read; a dangling symlink is not."""
+    try:
+        os.stat(path)  # noqa: PTH116 - a str path, the walk's own
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return True
 
 
 def _dir_kind(entry: os.DirEntry[str], seen: set[tuple[int, int]]) -> str:

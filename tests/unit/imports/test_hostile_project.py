@@ -53,9 +53,11 @@ def _warned(warnings: list[ScanWarning] | tuple[ScanWarning, ...]) -> dict[str, 
 @needs_fifo
 def test_analyze_imports__fifo_project_files__warned_and_skipped(tmp_path: Path) -> None:
     project = _project(tmp_path)
-    for rel in FIFO_NAMES:
+    for rel in (*FIFO_NAMES, "app/pipe.py", "nb.ipynb"):
         (project / rel).parent.mkdir(parents=True, exist_ok=True)
         os.mkfifo(project / rel)
+    (project / "app" / "loop.py").symlink_to("loop.py")
+    (project / "app" / "dangling.py").symlink_to("nowhere.py")
     code = (
         "import sys\nfrom pathlib import Path\nfrom depsize.imports import analyze_imports\n"
         "result = analyze_imports(Path(sys.argv[1]), {}, (3, 11), use_cache=False)\n"
@@ -73,6 +75,10 @@ def test_analyze_imports__fifo_project_files__warned_and_skipped(tmp_path: Path)
     for name in (".gitignore", "Procfile", "Makefile", "tox.ini", "Dockerfile", "ci.yml"):
         assert f"{name}: not a regular file (a FIFO); not read" in done.stdout, name
     assert "pyproject.toml: cannot read for package folders: not a regular file" in done.stdout
+    assert "app/pipe.py: not a regular file (a FIFO); not read" in done.stdout
+    assert "nb.ipynb: not a regular file (a FIFO); not read" in done.stdout
+    assert "app/loop.py: cannot read: Too many levels of symbolic links" in done.stdout
+    assert "dangling.py" not in done.stdout
 
 
 @needs_fifo
