@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from pathlib import Path
 
@@ -134,3 +135,21 @@ def test_cli_why__lattice__five_paths_and_the_count_of_the_rest(tmp_path: Path) 
     )
     assert two.exit_code == 0, two.output
     assert two.stdout.splitlines()[-1] == "  … and 1,022 more paths; --all-paths shows them"
+
+
+def test_cli_why__2000_deep_chain__the_one_path_no_recursion_error(tmp_path: Path) -> None:
+    specs = [
+        DistSpec(f"d{i}", requires=(f"d{i + 1}",) if i < 2000 else (), files={f"d{i}/x.py": 1})
+        for i in range(2001)
+    ]
+    env = make_site_packages(tmp_path, specs).prefix
+    (tmp_path / "project").mkdir()
+    result = CliRunner().invoke(
+        main, ["why", "d2000", str(tmp_path / "project"), "--env", str(env)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1] == "Shortest path from a root:"
+    hops = [re.sub(r" \([^)]*\)", "", hop) for hop in lines[2].strip().split(" -> ")]
+    assert hops == [f"d{i}" for i in range(2001)]
+    assert len(lines) == 3
