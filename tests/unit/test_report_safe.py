@@ -19,8 +19,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from depsize.check import CheckResult, Contributor, Outcome
 from depsize.cli import main
-from depsize.report.github import workflow_command
+from depsize.report.github import step_summary_markdown, workflow_command
 from depsize.report.markdown import escape as markdown_escape
 from depsize.report.safe import clean, terminal, visible
 from support.site_packages import DistSpec, make_site_packages
@@ -162,3 +163,14 @@ def test_visible__any_text__no_raw_control_and_encodable(text: str) -> None:
         "[\t\n\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]", text
     ):
         assert shown == text
+
+
+def test_step_summary__hostile_names__visible_and_code_spans_unbroken() -> None:
+    evil = Contributor(f"ev`il{ESC}", 10, file="req`s\udce9.txt", line=2)
+    outcome = Outcome("max-unused", 1, 0, f"1 unused{ESC}", (evil,))
+    report = {"env": {"path": "/e`nv\udce9", "total_bytes": 1}}
+    text = step_summary_markdown(CheckResult(violations=(outcome,)), report)
+    text.encode("utf-8")  # no lone surrogate left
+    assert not RAW_CONTROL.search(text)
+    assert "Environment: ``/e`nv\\\\xe9``" in text  # a backtick inside: a longer fence
+    assert "``req`s\\\\xe9.txt:2``" in text
