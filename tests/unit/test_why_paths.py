@@ -8,11 +8,13 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.attribute import Root, why
 from depsize.cli import main
-from depsize.graph import DepGraph, Edge, State, shortest_paths
+from depsize.graph import DepGraph, Edge, ShortestPaths, State, shortest_paths
 from support.site_packages import DistSpec, make_site_packages
 
 
@@ -153,3 +155,40 @@ def test_cli_why__2000_deep_chain__the_one_path_no_recursion_error(tmp_path: Pat
     hops = [re.sub(r" \([^)]*\)", "", hop) for hop in lines[2].strip().split(" -> ")]
     assert hops == [f"d{i}" for i in range(2001)]
     assert len(lines) == 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    edges=st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 7)).filter(lambda e: e[0] != e[1]),
+        max_size=24,
+    ),
+    limit=st.integers(1, 6),
+)
+def test_shortest_paths__random_graphs__same_as_brute_force(
+    edges: list[tuple[int, int]], limit: int
+) -> None:
+    requires: dict[str, list[str]] = {f"n{i}": [] for i in range(8)}
+    for source, target in dict.fromkeys(edges):
+        requires[f"n{source}"].append(f"n{target}")
+    graph = _graph(requires)
+    start = {_name("n0"): [(_name("n0"), "")]}
+    for target in (f"n{i}" for i in range(8)):
+        reachable = any(p[-1] == target for p in _walks(requires, "n0"))
+        found = shortest_paths(graph, start, _name(target), limit)
+        if not reachable:
+            assert found == ShortestPaths((), 0)
+            continue
+        expected = _all_paths_by_brute_force(requires, "n0", target)
+        assert found.total == len(expected)
+        assert list(found.paths) == expected[:limit]
+
+
+def _walks(requires: dict[str, list[str]], root: str) -> list[tuple[str, ...]]:
+    """Every simple path from ``root`` (small graphs only)."""
+    found, stack = [], [(root,)]
+    while stack:
+        path = stack.pop()
+        found.append(path)
+        stack.extend((*path, n) for n in requires.get(path[-1], []) if n not in path)
+    return found

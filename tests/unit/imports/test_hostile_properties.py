@@ -13,8 +13,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from depsize.imports.astscan import scan_text_ast
 from depsize.imports.commands import read_commands
 from depsize.imports.extract import scan_bytes
+from depsize.imports.fastscan import scan_text
 from depsize.imports.files import notebook_source
 from depsize.imports.model import FileScan
 from depsize.models import ScanWarning
@@ -189,3 +191,41 @@ def test_scan_bytes__known_quadratic_shapes__linear() -> None:
     ]:
         small_time, big_time = _linear(head, unit)
         assert big_time <= 12 * max(small_time, FLOOR), (head, unit, small_time, big_time)
+
+
+_CODE_PIECES = st.sampled_from(
+    [
+        "import a",
+        "import a.b as c, d",
+        "from . import x",
+        "from .m import (y,\n  z)",
+        "import e, \\\n  f",
+        "try:\n    import g\nexcept ImportError:\n    g = None",
+        "if TYPE_CHECKING:\n    import h",
+        "def f():\n    import i\n    return i",
+        "x = 'import no'",
+        's = """\nimport no\n"""',
+        "# import no",
+        "importlib.import_module('j')",
+        "__import__('k')",
+        "u = 'postgresql://h'",
+        "x = (1,\n  2)",
+        "y = [a for a in b]",
+        "class C:\n    import m",
+        "if __name__ == '__main__':\n    import n",
+        "x = 1; y = 2",
+        "\x1b = 1",
+        "é = 'é'",
+        "z = '\\x1b[2J'",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(_CODE_PIECES, max_size=8), sep=st.sampled_from(["\n", "\n\n", "\r\n"]))
+def test_fastscan__generated_code__same_as_ast_when_it_parses(pieces: list[str], sep: str) -> None:
+    text = sep.join(pieces) + "\n"
+    reference = scan_text_ast(text)
+    fast = scan_text(text)
+    if reference.error is None and fast is not None:
+        assert fast == reference
