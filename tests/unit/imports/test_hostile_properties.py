@@ -19,6 +19,7 @@ from depsize.imports.extract import scan_bytes
 from depsize.imports.fastscan import scan_text
 from depsize.imports.files import notebook_source
 from depsize.imports.model import FileScan
+from depsize.imports.strings import spelled_in_config
 from depsize.models import ScanWarning
 
 _HOSTILE_BYTES = st.binary(max_size=2000) | st.text(
@@ -121,6 +122,8 @@ _FRAGMENTS = (
     " importlib.import_module('z') +",
     " 'http://u' +",
     " ;",
+    " engine='x'",
+    " BeautifulSoup(x, 'lxml')",
 )
 
 
@@ -178,6 +181,14 @@ def test_scan_bytes__1mb_line__at_most_12x_a_100kb_line(head: str, unit: str) ->
     assert big_time <= 12 * max(small_time, FLOOR), (head, unit, small_time, big_time)
 
 
+def test_spelled_in_config__many_engine_words_on_a_line__linear() -> None:
+    small, big = _line("x", " engine='x'", 100_000), _line("x", " engine='x'", 1_000_000)
+    small_time = _best(lambda: spelled_in_config(small.decode()), 3)
+    big_time = _best(lambda: spelled_in_config(big.decode()), 2)
+    assert big_time <= 12 * max(small_time, FLOOR), (small_time, big_time)
+    assert spelled_in_config("engine='a' engine='b'\n").words == (("a", 1), ("b", 1))
+
+
 def test_scan_bytes__known_quadratic_shapes__linear() -> None:
     """The shapes that once took minutes: backslash-continued imports, a comment of import
     words, many dynamic imports on one line."""
@@ -188,6 +199,8 @@ def test_scan_bytes__known_quadratic_shapes__linear() -> None:
         ("x = 1", " + \\\n importlib.import_module('x')"),
         ("x = 1; ", "print 'x'; "),
         ("if x:", " import a;"),
+        ("x = 1", " engine='x'"),
+        ("x = 1", " BeautifulSoup(x, 'lxml') +"),
     ]:
         small_time, big_time = _linear(head, unit)
         assert big_time <= 12 * max(small_time, FLOOR), (head, unit, small_time, big_time)
