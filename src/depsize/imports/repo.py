@@ -21,7 +21,9 @@ from depsize.models import ScanWarning
 from depsize.safeio import UnreadableFileError
 from depsize.safeio import read_text as _safe_read_text
 
-_SECTION = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_SECTION = re.compile(r"^\s*\[\[?([^\]]+)\]\]?\s*(?:#.*)?$")
+"""A ``[section]`` or ``[[table]]`` header; its name is stripped where it is used (spaces
+matched inside the pattern would make it backtrack cubically on a line of spaces)."""
 _KEY = re.compile(r"^([A-Za-z0-9_][\w.\-]*|\"[^\"]+\"|'[^']+')\s*[=:](.*)$")
 
 

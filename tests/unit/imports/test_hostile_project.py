@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from depsize.imports.commands import read_commands
 from depsize.imports.entries import command_entries
 from depsize.imports.extract import scan_bytes, scan_file
 from depsize.imports.files import iter_source_files, notebook_source
+from depsize.imports.repo import config_entries, section_lines
+from depsize.imports.toolplugins import mkdocs_names
 from depsize.models import ScanWarning
 from support.site_packages import DistSpec, make_site_packages
 
@@ -246,3 +249,34 @@ def test_scan_cli__hostile_command_files__exit_0_with_warnings(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     assert "Procfile:1: a command holds a NUL byte; skipped" in done.stdout
     assert "Dockerfile: not a regular file (a character device); not read" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("setup.cfg", "[" + " " * 200_000 + "x"),  # once cubic: minutes for 5,000 spaces
+        ("tox.ini", "[[" + " " * 200_000),
+        ("pyproject.toml", "[tool" + " \t" * 100_000 + "]]]"),
+    ],
+)
+def test_config_entries__header_of_spaces__read_at_once(
+    tmp_path: Path, name: str, line: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(f"{line}\n[ok]\nkey = 1\n")
+    start = time.perf_counter()
+    entries = config_entries(path)
+    sections = section_lines(path)
+    assert time.perf_counter() - start < 2.0
+    assert [(e.section, e.key, e.value) for e in entries] == [("ok", "key", "1")]
+    assert sections == [("ok", 2)]
+
+
+def test_mkdocs_names__key_then_spaces__read_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "mkdocs.yml"
+    path.write_text("theme:" + " " * 200_000 + "x\nplugins: [search, 'mkdocstrings'] # c\n")
+    start = time.perf_counter()
+    names = mkdocs_names(path)
+    assert time.perf_counter() - start < 2.0
+    found = [(n.kind, n.name) for n in names]
+    assert found[:3] == [("theme", "x"), ("plugin", "search"), ("plugin", "mkdocstrings")]
