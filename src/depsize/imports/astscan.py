@@ -24,7 +24,7 @@ PLAIN_DYNAMIC = {"import_module": "importlib.import_module", "importorskip": "py
 name that ``from importlib import import_module`` / ``from pytest import importorskip`` binds."""
 
 _PY2_HINTS = re.compile(
-    r"^\s*(?:print\s+[\"'\w]|exec\s+[\"']|raise\s+\w+\s*,)|\b0[0-7]+L?\b|\b\d+L\b",
+    r"^[ \t]*(?:print\s+[\"'\w]|exec\s+[\"']|raise\s+\w+\s*,)|\b0[0-7]+L?\b|\b\d+L\b",
     re.MULTILINE,
 )
 """Python 2 idioms. ``except A, e:`` is not one of them: PEP 758 (3.14) made ``except A, B:``

@@ -33,10 +33,12 @@ class Command:
 
 
 _DOCKER = re.compile(r"^\s*(CMD|ENTRYPOINT|RUN)\s+(.*)$", re.IGNORECASE)
-_COMPOSE = re.compile(r"^\s*-?\s*(command|entrypoint)\s*:\s*(.*)$")
-_RUN = re.compile(r"^(\s*)-?\s*(?:run|script|before_script|after_script|install)\s*:\s*(.*)$")
+_COMPOSE = re.compile(r"^\s*(?:-\s*)?(command|entrypoint)\s*:\s*(.*)$")
+_RUN = re.compile(r"^(\s*)(?:-\s*)?(?:run|script|before_script|after_script|install)\s*:\s*(.*)$")
 _LIST_ITEM = re.compile(r"^(\s*)- +(.*)$")
-_SPLIT = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
+_SPLIT = re.compile(r"&&|\|\||;|\|")
+"""Between simple commands (each part is stripped: spaces matched here would make splitting a
+line of spaces quadratic)."""
 _WRAPPERS = frozenset({"exec", "sudo", "time", "nohup", "env"})
 _RUNNERS = (("poetry", "run"), ("uv", "run"), ("pipenv", "run"), ("pdm", "run"), ("hatch", "run"))
 _MAX_DEPTH = 2
@@ -44,10 +46,8 @@ _CI_FILES = frozenset(
     {".gitlab-ci.yml", ".travis.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml"}
 )
 """CI configurations besides GitHub's workflows (and CircleCI's ``.circleci/config.yml``)."""
-_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
-"""A GitHub Actions expression: ``python${{ matrix.python }} -m pytest`` runs ``python -m pytest``.
-"""
-_PRE_COMMIT_ENTRY = re.compile(r"^\s*-?\s*entry\s*:\s*(.*)$")
+_PRE_COMMIT_ENTRY = re.compile(r"^\s*(?:-\s*)?entry\s*:\s*(.*)$")
+"""``-?`` between two runs of spaces would backtrack quadratically on a line of spaces."""
 _TOX_COMMANDS = re.compile(r"^commands(?:_pre|_post)?\s*=\s*(.*)$")
 _NOX_RUN = re.compile(r"\bsession\.run(?:_always|_install)?\(([^)]*)\)")
 _STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'")
@@ -141,12 +141,29 @@ def _command_lines(name: str, text: str) -> list[tuple[int, str]]:
     elif name == "noxfile.py":
         lines = _nox_runs(text)
     elif name.endswith((".yml", ".yaml")):
-        lines = [(n, _EXPRESSION.sub("", line)) for n, line in _yaml_commands(text)]
+        lines = [(n, _without_expressions(line)) for n, line in _yaml_commands(text)]
     elif name in {"makefile", "gnumakefile", "justfile"}:
         lines = [(n, ln.strip()) for n, ln in _numbered(text) if ln.startswith(("\t", "    "))]
     else:
         lines = [(n, ln.strip()) for n, ln in _numbered(text)]
     return lines
+
+
+def _without_expressions(line: str) -> str:
+    """``line`` without its GitHub Actions ``${{ … }}`` expressions (``python${{ matrix.python }}
+    -m pytest`` runs ``python -m pytest``), in one pass: a regular expression would read to the
+    line's end again for each unclosed ``${{``."""
+    if "${{" not in line:
+        return line
+    kept, pos = [], 0
+    while (start := line.find("${{", pos)) >= 0:
+        end = line.find("}}", start + 3)
+        if end < 0:
+            break
+        kept.append(line[pos:start])
+        pos = end + 2
+    kept.append(line[pos:])
+    return "".join(kept)
 
 
 def _numbered(text: str) -> list[tuple[int, str]]:

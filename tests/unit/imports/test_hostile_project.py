@@ -280,3 +280,34 @@ def test_mkdocs_names__key_then_spaces__read_at_once(tmp_path: Path) -> None:
     assert time.perf_counter() - start < 2.0
     found = [(n.kind, n.name) for n in names]
     assert found[:3] == [("theme", "x"), ("plugin", "search"), ("plugin", "mkdocstrings")]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("docker-compose.yml", " " * 200_000 + "x\n    command: uvicorn app:app\n"),
+        (".github/workflows/ci.yml", "\t" * 200_000 + "\n      - run: pytest -x\n"),
+        (".pre-commit-config.yaml", " " * 200_000 + "\n    entry: mypy src\n"),
+        ("run.sh", "echo" + " " * 200_000 + "x\npython -m app\n"),
+        (".gitlab-ci.yml", "  script: make ${{ a" + " ${{" * 60_000 + "\n  script: pytest\n"),
+    ],
+)
+def test_read_commands__long_runs_of_spaces_or_open_expressions__linear(
+    tmp_path: Path, name: str, text: str
+) -> None:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    start = time.perf_counter()
+    commands = read_commands(path)
+    assert time.perf_counter() - start < 2.0
+    assert commands[-1].argv[0] in {"uvicorn", "pytest", "mypy", "python"}
+
+
+def test_scan_bytes__syntax_error_after_many_blank_lines__reported_at_once() -> None:
+    data = b"\n" * 300_000 + b"def (:\n"
+    start = time.perf_counter()
+    scan = scan_bytes(data, fast=False)
+    assert time.perf_counter() - start < 2.0
+    assert scan.error == "syntax error: invalid syntax"
+    assert scan.error_line == 300_001
