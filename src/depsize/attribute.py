@@ -13,13 +13,12 @@ distributions nothing requires) and reach(x) the distributions x pulls in, x inc
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from packaging.utils import NormalizedName
 
-from depsize.graph import DepGraph, State
+from depsize.graph import DepGraph, ShortestPaths, State, shortest_paths
 from depsize.models import EnvScan
 
 
@@ -120,48 +119,11 @@ def freed(
 
 
 def why(
-    graph: DepGraph, roots: Sequence[Root], target: NormalizedName
-) -> list[list[NormalizedName]]:
-    """Every shortest path from a root to ``target``, over all roots that reach it."""
-    paths: list[list[NormalizedName]] = []
+    graph: DepGraph, roots: Sequence[Root], target: NormalizedName, limit: int | None = None
+) -> ShortestPaths:
+    """The shortest paths from a root to ``target`` over all roots that reach it (the first
+    ``limit`` of them in name order), and how many there are."""
+    starts: dict[NormalizedName, list[State]] = {}
     for root in roots:
-        paths.extend(_shortest_paths(graph, root, target))
-    best = min((len(p) for p in paths), default=0)
-    return sorted(p for p in paths if len(p) == best)
-
-
-def _shortest_paths(
-    graph: DepGraph, root: Root, target: NormalizedName
-) -> list[list[NormalizedName]]:
-    """All shortest name paths root → target (BFS over states, predecessors kept per name)."""
-    depth: dict[NormalizedName, int] = {root.name: 0}
-    parents: dict[NormalizedName, set[NormalizedName]] = {root.name: set()}
-    seen: set[State] = set(root.states())
-    queue: deque[State] = deque(root.states())
-    while queue:
-        state = queue.popleft()
-        for nxt in graph.successors(state):
-            name = nxt[0]
-            if name not in depth:
-                depth[name] = depth[state[0]] + 1
-                parents[name] = set()
-            if depth[name] == depth[state[0]] + 1 and state[0] != name:
-                parents[name].add(state[0])
-            if nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    if target not in depth:
-        return []
-    return _unwind(parents, target, root.name)
-
-
-def _unwind(
-    parents: Mapping[NormalizedName, set[NormalizedName]],
-    node: NormalizedName,
-    root: NormalizedName,
-) -> list[list[NormalizedName]]:
-    if node == root:
-        return [[root]]
-    return [
-        [*path, node] for parent in sorted(parents[node]) for path in _unwind(parents, parent, root)
-    ]
+        starts.setdefault(root.name, []).extend(root.states())
+    return shortest_paths(graph, starts, target, limit)

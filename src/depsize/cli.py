@@ -5,6 +5,8 @@ Exit codes: 0 fine · 1 a policy failed · 2 usage or input error · 3 internal 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -188,7 +190,7 @@ def _handle_errors(func: F) -> F:
         except DepsizeError as exc:
             if debug:
                 raise
-            click.echo(f"depsize: error: {exc}", err=True)
+            click.echo(_shown(f"depsize: error: {exc}"), err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("depsize: interrupted", err=True)
@@ -199,8 +201,8 @@ def _handle_errors(func: F) -> F:
             if debug:
                 raise
             click.echo(
-                f"depsize: internal error: {type(exc).__name__}: {exc}\n"
-                "This is a bug: run again with --debug and report it.",
+                _shown(f"depsize: internal error: {type(exc).__name__}: {exc}")
+                + "\nThis is a bug: run again with --debug and report it.",
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
@@ -208,12 +210,29 @@ def _handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _shown(text: str) -> str:
+    """A message for stderr: what came from scanned files made visible, never raw escapes."""
+    from depsize.report.safe import terminal
+
+    return terminal(text)
+
+
+def _tolerant_streams() -> None:
+    """Characters the terminal's encoding lacks (``PYTHONIOENCODING=ascii``, a C locale) are
+    written as ``\\xb7``-style escapes instead of failing the whole report."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") == "strict":
+            with contextlib.suppress(ValueError, OSError):  # cannot change now: leave it
+                reconfigure(errors="backslashreplace")
+
+
 def _warn_wrong_env(analysis: Analysis) -> None:
     from depsize.sanity import wrong_env
 
     wrong = wrong_env(analysis)
     if wrong:
-        click.echo(f"depsize: WARNING: {wrong}", err=True)
+        click.echo(_shown(f"depsize: WARNING: {wrong}"), err=True)
 
 
 def _show_progress() -> bool:
@@ -241,7 +260,7 @@ def _emit_warnings(analysis: Analysis, quiet: bool, verbose: int) -> None:
     warnings = analysis.warnings
     limit = None if verbose else 10
     for warning in warnings[:limit]:
-        click.echo(f"depsize: warning: {warning}", err=True)
+        click.echo(_shown(f"depsize: warning: {warning}"), err=True)
     if limit is not None and len(warnings) > limit:
         click.echo(f"depsize: … {len(warnings) - limit} more warnings (-v shows all)", err=True)
 
@@ -257,17 +276,8 @@ def _check_output(output: Path | None, what: str = "the report") -> None:
         raise InputError(f"cannot write {what}: the folder {folder} is not writable", output)
 
 
-def _open_output(output: Path | None) -> IO[str]:
-    if output is None:
-        return sys.stdout
-    try:
-        return open(output, "w", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write the report ({exc.strerror})", output) from None
-
-
 def _note(text: str) -> None:
-    click.echo(f"depsize: note: {text}", err=True)
+    click.echo(_shown(f"depsize: note: {text}"), err=True)
 
 
 def _locate(project: Path | None, options: dict[str, Any]) -> Path:
@@ -292,6 +302,8 @@ def _locate(project: Path | None, options: dict[str, Any]) -> Path:
 
 
 _CONTEXT = {"help_option_names": ["-h", "--help"]}
+WHY_PATHS = 5
+"""Shortest paths ``depsize why`` shows unless asked for more."""
 
 
 @click.group(epilog=_EPILOG, context_settings=_CONTEXT)
@@ -303,6 +315,7 @@ def main(debug: bool) -> None:
     depsize reads an installed environment (never importing or running its packages), builds
     its dependency graph and tells how many bytes each requirement really costs.
     """
+    _tolerant_streams()
 
 
 SCAN_HELP = """Report what takes the space in the project's environment, and what can go.
@@ -420,44 +433,52 @@ def _write_scan(
     verbose: int,
     **view: Any,
 ) -> None:
-    top, sort, by, color = view["top"], view["sort"], view["by"], view["color"]
     if fmt != "table" or output is not None:  # the table has its own "Could not read" section
         _emit_warnings(analysis, quiet, verbose)
     _warn_wrong_env(analysis)
-    stream = _open_output(output)
-    try:
-        if fmt == "json":
-            from depsize.report import json as json_report
+    if output is None:
+        _render_scan(analysis, fmt, sys.stdout, verbose, view)
+        return
+    buffer = io.StringIO()  # written whole once rendered: no half-written report
+    _render_scan(analysis, fmt, buffer, verbose, {**view, "to_file": True})
+    from depsize.report.output import write_report
 
-            stream.write(json_report.render(analysis))
-        elif fmt == "markdown":
-            from depsize.report import markdown
+    write_report(output, buffer.getvalue())
 
-            stream.write(markdown.render(analysis, top=top, sort=sort, by=by))
-        elif fmt == "html":
-            from depsize.report import html
 
-            stream.write(html.render(analysis, sort=sort))
-        else:
-            from depsize.report import console
+def _render_scan(
+    analysis: Analysis, fmt: str, stream: IO[str], verbose: int, view: dict[str, Any]
+) -> None:
+    top, sort, by, color = view["top"], view["sort"], view["by"], view["color"]
+    if fmt == "json":
+        from depsize.report import json as json_report
 
-            console.render(
-                analysis,
+        stream.write(json_report.render(analysis))
+    elif fmt == "markdown":
+        from depsize.report import markdown
+
+        stream.write(markdown.render(analysis, top=top, sort=sort, by=by))
+    elif fmt == "html":
+        from depsize.report import html
+
+        stream.write(html.render(analysis, sort=sort))
+    else:
+        from depsize.report import console
+
+        console.render(
+            analysis,
+            stream,
+            color=console.use_color(
+                "never" if view.get("to_file") and color == "auto" else color,
                 stream,
-                color=console.use_color(
-                    "never" if output is not None and color == "auto" else color,
-                    stream,
-                    os.environ,
-                ),
-                width=console.terminal_width(stream, os.environ),
-                top=top,
-                sort=sort,
-                verbose=verbose,
-                by=by,
-            )
-    finally:
-        if output is not None:
-            stream.close()
+                os.environ,
+            ),
+            width=console.terminal_width(stream, os.environ),
+            top=top,
+            sort=sort,
+            verbose=verbose,
+            by=by,
+        )
 
 
 def _fail_on(analysis: Analysis, statuses: frozenset[str]) -> None:
@@ -469,7 +490,7 @@ def _fail_on(analysis: Analysis, statuses: frozenset[str]) -> None:
     if not hits:
         return
     names = ", ".join(f"{v.requirement.display_name} ({v.status})" for v in hits)
-    click.echo(f"depsize: --fail-on: {len(hits)} requirement(s) found: {names}", err=True)
+    click.echo(_shown(f"depsize: --fail-on: {len(hits)} requirement(s) found: {names}"), err=True)
     sys.exit(EXIT_POLICY)
 
 
@@ -480,15 +501,27 @@ def _fail_on(analysis: Analysis, statuses: frozenset[str]) -> None:
 )
 @_env_options
 @_project_options
+@click.option(
+    "--max-paths",
+    type=click.IntRange(min=1),
+    default=WHY_PATHS,
+    show_default=True,
+    help="Show at most N shortest paths (and how many more there are).",
+)
+@click.option("--all-paths", is_flag=True, help="Show every shortest path, however many.")
 @_handle_errors
-def why(name: str, project: Path | None, **env_options: Any) -> None:
-    """Show every shortest path from a declared requirement to the distribution NAME.
+def why(
+    name: str, project: Path | None, max_paths: int, all_paths: bool, **env_options: Any
+) -> None:
+    """Show the shortest paths from a declared requirement to the distribution NAME.
 
-    Without declared requirements, the roots are the distributions nothing requires.
+    Without declared requirements, the roots are the distributions nothing requires. The
+    first paths in name order are shown (--max-paths), with the count of the others.
     """
     from packaging.utils import canonicalize_name
 
     from depsize.attribute import why as why_paths
+    from depsize.report.safe import terminal
     from depsize.units import human
 
     project = _locate(project, env_options)
@@ -497,16 +530,23 @@ def why(name: str, project: Path | None, **env_options: Any) -> None:
     dists = analysis.scan.dists
     if target not in dists:
         raise InputError(f"{name} is not installed in {analysis.scan.env.site_packages[0]}")
-    paths = why_paths(analysis.graph, analysis.roots, target)
-    click.echo(f"{target} {dists[target].version}: {human(dists[target].own_bytes)} own")
+    found = why_paths(analysis.graph, analysis.roots, target, None if all_paths else max_paths)
+    lines = [f"{target} {dists[target].version}: {human(dists[target].own_bytes)} own"]
     kind = "declared requirement" if analysis.roots_from == "declared" else "root"
-    if not paths:
-        click.echo(f"{target} is reached by no {kind} (extraneous).")
+    if not found.paths:
+        lines.append(f"{target} is reached by no {kind} (extraneous).")
     else:
-        click.echo(f"Shortest paths from a {kind}:")
-    for path in paths:
-        hops = " -> ".join(f"{n} ({human(dists[n].own_bytes)})" for n in path)
-        click.echo(f"  {hops}")
+        count = "Shortest path" if found.total == 1 else f"Shortest paths ({found.total:,})"
+        lines.append(f"{count} from a {kind}:")
+    lines.extend(
+        "  " + " -> ".join(f"{n} ({human(dists[n].own_bytes)})" for n in path)
+        for path in found.paths
+    )
+    more = found.total - len(found.paths)
+    if more:
+        lines.append(f"  … and {more:,} more paths; --all-paths shows them")
+    for line in lines:
+        click.echo(terminal(line))
 
 
 @main.command(epilog=_EPILOG)

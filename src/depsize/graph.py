@@ -279,3 +279,125 @@ def _plain_extra_test(parsed: object) -> bool:
         and getattr(atom[1], "value", None) == "=="
         and (_is_extra(atom[0]) or _is_extra(atom[2]))
     )
+
+
+_Dag = Mapping[NormalizedName, set[NormalizedName]]
+"""Each name's parents one step nearer the root: the shortest paths of one root."""
+
+
+@dataclass(frozen=True)
+class ShortestPaths:
+    """The shortest paths from the roots to one distribution: the first few, and how many."""
+
+    paths: tuple[tuple[NormalizedName, ...], ...]
+    """The first shortest paths in name order, as many as were asked for."""
+    total: int
+    """How many shortest paths there are, counted without listing them (it can be 2**40)."""
+
+
+def shortest_paths(
+    graph: DepGraph,
+    starts: Mapping[NormalizedName, Iterable[State]],
+    target: NormalizedName,
+    limit: int | None = None,
+) -> ShortestPaths:
+    """The shortest paths from a root (a name and the states it starts in) to ``target``.
+
+    Only the length counts across roots: a path from any root whose length is the least over
+    all of them is kept. Each root's breadth-first search keeps, per distribution, the ones a
+    step nearer the root that require it: a DAG of every shortest path. Paths are counted by
+    dynamic programming over it and listed in name order, depth first and without recursion,
+    stopping after ``limit``: linear in the graph plus the paths listed, however many exist.
+    """
+    found: list[tuple[NormalizedName, _Dag, dict[NormalizedName, int]]] = []
+    for root in sorted(starts):
+        dag, depth = _shortest_dag(graph, root, starts[root])
+        if target in depth:
+            found.append((root, dag, depth))
+    best = min((depth[target] for _, _, depth in found), default=0)
+    found = [item for item in found if item[2][target] == best]
+    total = sum(_count(dag, depth, target) for _, dag, depth in found)
+    paths: list[tuple[NormalizedName, ...]] = []
+    for root, shortest, _ in found:
+        room = None if limit is None else limit - len(paths)
+        if room is not None and room <= 0:
+            break
+        paths.extend(_first_paths(shortest, root, target, room))
+    return ShortestPaths(tuple(paths), total)
+
+
+def _shortest_dag(
+    graph: DepGraph, root: NormalizedName, states: Iterable[State]
+) -> tuple[dict[NormalizedName, set[NormalizedName]], dict[NormalizedName, int]]:
+    """Breadth-first over states from ``root``: each name's depth and its parents one step
+    nearer the root."""
+    depth: dict[NormalizedName, int] = {root: 0}
+    parents: dict[NormalizedName, set[NormalizedName]] = {root: set()}
+    queue: deque[State] = deque(dict.fromkeys(states))
+    seen: set[State] = set(queue)
+    while queue:
+        state = queue.popleft()
+        for nxt in graph.successors(state):
+            name = nxt[0]
+            if name not in depth:
+                depth[name] = depth[state[0]] + 1
+                parents[name] = set()
+            if depth[name] == depth[state[0]] + 1 and state[0] != name:
+                parents[name].add(state[0])
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return parents, depth
+
+
+def _ancestors(parents: _Dag, target: NormalizedName) -> list[NormalizedName]:
+    """``target`` and every name on a shortest path to it, nearest the root last."""
+    order, seen = [target], {target}
+    for name in order:  # grows while walked: breadth first towards the root
+        for parent in parents[name]:
+            if parent not in seen:
+                seen.add(parent)
+                order.append(parent)
+    return order
+
+
+def _count(parents: _Dag, depth: Mapping[NormalizedName, int], target: NormalizedName) -> int:
+    """The number of shortest paths to ``target``: each name's count is the sum of its
+    parents' (the root's is 1), taken root first (big integers: no overflow)."""
+    order = sorted(_ancestors(parents, target), key=depth.__getitem__)
+    count: dict[NormalizedName, int] = {}
+    for name in order:
+        count[name] = sum(count[p] for p in parents[name]) if parents[name] else 1
+    return count[target]
+
+
+def _first_paths(
+    parents: _Dag,
+    root: NormalizedName,
+    target: NormalizedName,
+    limit: int | None,
+) -> list[tuple[NormalizedName, ...]]:
+    """The first ``limit`` (all with ``None``) shortest paths root → target in name order."""
+    useful = set(_ancestors(parents, target))
+    children: dict[NormalizedName, list[NormalizedName]] = {name: [] for name in useful}
+    for name in useful:
+        for parent in parents[name]:
+            children[parent].append(name)
+    for names in children.values():
+        names.sort()
+    paths: list[tuple[NormalizedName, ...]] = []
+    path: list[NormalizedName] = [root]
+    stack: list[int] = [0]  # per step of ``path``: the next child to try
+    while stack and (limit is None or len(paths) < limit):
+        node = path[-1]
+        if node == target:
+            paths.append(tuple(path))
+        index = stack[-1]
+        if node != target and index < len(children[node]):
+            stack[-1] += 1
+            path.append(children[node][index])
+            stack.append(0)
+        else:
+            path.pop()
+            stack.pop()
+    return paths

@@ -139,6 +139,9 @@ def test_attribute__root_with_extra__reaches_extra_dependency(
 def test_why__diamond__every_shortest_path(env311: tuple[BuiltEnv, EnvScan, DepGraph]) -> None:
     _, _, graph = env311
     roots = [Root("app"), Root("tool")]
-    assert why(graph, roots, "libd") == [["tool", "libc", "libd"]]
-    assert why(graph, [Root("app")], "libc") == [["app", "liba", "libc"], ["app", "libb", "libc"]]
-    assert why(graph, roots, "cyc2") == []
+    assert why(graph, roots, "libd").paths == (("tool", "libc", "libd"),)
+    both = why(graph, [Root("app")], "libc")
+    assert both.paths == (("app", "liba", "libc"), ("app", "libb", "libc"))
+    assert both.total == 2
+    assert why(graph, [Root("app")], "libc", limit=1).paths == (("app", "liba", "libc"),)
+    assert why(graph, roots, "cyc2").paths == ()

@@ -9,6 +9,7 @@ by ``$GITHUB_STEP_SUMMARY``. Everything here returns strings; only
 """
 
 import posixpath
+import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
@@ -17,6 +18,7 @@ from depsize.check.sizes import describe_size
 from depsize.errors import InputError
 from depsize.report.document import ReportDocument
 from depsize.report.markdown import escape
+from depsize.report.safe import visible, visible_lines
 
 
 def github_actions_enabled(environ: Mapping[str, str]) -> bool:
@@ -42,16 +44,17 @@ def workflow_command(
     title: str | None = None,
     level: str = "error",
 ) -> str:
-    """``::error file=requirements.txt,line=4,title=…::message``, every part escaped."""
+    """``::error file=requirements.txt,line=4,title=…::message``, every part escaped (and
+    made visible first: :func:`~depsize.report.safe.visible`)."""
     props = []
     if file is not None:
-        props.append(f"file={escape_property(file)}")
+        props.append(f"file={escape_property(visible(file))}")
         if line is not None:
             props.append(f"line={line}")
     if title is not None:
-        props.append(f"title={escape_property(title)}")
+        props.append(f"title={escape_property(visible(title))}")
     head = f"{level} {','.join(props)}" if props else level
-    return f"::{head}::{escape_data(message)}"
+    return f"::{head}::{escape_data(visible_lines(message))}"
 
 
 def project_prefix(project: Path, workspace: Path) -> str:
@@ -141,15 +144,18 @@ def annotations(result: CheckResult, prefix: str = "") -> list[str]:
     return [*unique[:MAX_ERRORS], summary]
 
 
-def _cell(text: str) -> str:
-    """Text for a code span in a table cell (names and paths in backticks); free text goes
-    through :func:`~depsize.report.markdown.escape`."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def _code(text: str) -> str:
+    """A code span for a table cell (names and paths), fenced by more backticks than any run
+    inside it; free text goes through :func:`~depsize.report.markdown.escape`."""
+    text = visible(text).replace("\\", "\\\\").replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _environment_line(document: ReportDocument) -> str:
     env = document.env
-    parts = [f"`{_cell(env.path)}`"] if env.path else []
+    parts = [_code(env.path)] if env.path else []
     if env.python:
         parts.append(f"Python {env.python}")
     parts.append(f"total {describe_size(env.total_bytes)}")
@@ -160,7 +166,7 @@ def _environment_line(document: ReportDocument) -> str:
 def _contributor_lines(violation: Outcome) -> list[str]:
     lines = [f"**{escape(violation.budget)}** — {escape(violation.label)}:", ""]
     for contributor in violation.contributors:
-        where = f" — `{_cell(contributor.where)}`" if contributor.where else ""
+        where = f" — {_code(contributor.where)}" if contributor.where else ""
         lines.append(f"- {escape(contributor.describe(where=False))}{where}")
     return [*lines, ""]
 
@@ -182,7 +188,7 @@ def step_summary_markdown(result: CheckResult, document: ReportDocument) -> str:
     lines.append("|---|---|---|")
     for outcome in (*result.violations, *result.passed):
         mark = "✅ ok" if outcome.passed else "❌ FAIL"
-        lines.append(f"| {mark} | `{_cell(outcome.budget)}` | {escape(outcome.message)} |")
+        lines.append(f"| {mark} | {_code(outcome.budget)} | {escape(outcome.message)} |")
     lines.append("")
     for violation in result.violations:
         if violation.contributors:

@@ -24,7 +24,7 @@ PLAIN_DYNAMIC = {"import_module": "importlib.import_module", "importorskip": "py
 name that ``from importlib import import_module`` / ``from pytest import importorskip`` binds."""
 
 _PY2_HINTS = re.compile(
-    r"^\s*(?:print\s+[\"'\w]|exec\s+[\"']|raise\s+\w+\s*,)|\b0[0-7]+L?\b|\b\d+L\b",
+    r"^[ \t]*(?:print\s+[\"'\w]|exec\s+[\"']|raise\s+\w+\s*,)|\b0[0-7]+L?\b|\b\d+L\b",
     re.MULTILINE,
 )
 """Python 2 idioms. ``except A, e:`` is not one of them: PEP 758 (3.14) made ``except A, B:``
@@ -55,7 +55,10 @@ def scan_text_ast(text: str) -> FileScan:
     except (ValueError, RecursionError, MemoryError) as exc:
         return FileScan(error=f"cannot parse: {type(exc).__name__}: {exc}", error_line=1)
     walker = _Walker(exprs=_needs_expressions(text))
-    walker.walk_body(tree.body, _Context())
+    try:
+        walker.walk_body(tree.body, _Context())
+    except RecursionError:  # the parser caps nesting first; this is the last guard
+        return FileScan(error="cannot parse: nested too deeply", error_line=1)
     opens = tuple(walker.opens)
     return FileScan(
         imports=tuple(walker.imports),
@@ -256,8 +259,7 @@ class _Walker:
         prefix = (
             head.value if isinstance(head, ast.Constant) and isinstance(head.value, str) else ""
         )
-        call = ast.unparse(node)
-        call = call if len(call) <= 60 else call[:57] + "..."
+        call = _shown(node)
         kind = ctx.kind()  # a table's imports in try/except ImportError are conditional
         kind = "dynamic" if kind == "runtime" else kind
         literal_tail = isinstance(tail, ast.Constant) and isinstance(tail.value, str)
@@ -276,6 +278,15 @@ class _Walker:
         self.imports.append(RawImport(module, level, names, line, ctx.kind(), ctx.lazy))
 
 
+def _shown(node: ast.Call) -> str:
+    """The call as source text, cut to 60 characters (its callee alone if it nests deeply)."""
+    try:
+        call = ast.unparse(node)
+    except RecursionError:
+        call = f"{_dotted(node.func) or '?'}(...)"
+    return call if len(call) <= 60 else call[:57] + "..."
+
+
 def _setting_name(node: ast.expr | None) -> str:
     """``X`` of ``settings.X`` / ``conf.X`` / ``getattr(settings, "X")``: an upper-case setting."""
     name = ""
@@ -288,12 +299,15 @@ def _setting_name(node: ast.expr | None) -> str:
 
 
 def _dotted(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else ""
-    return ""
+    """``a.b.c`` for a name or a chain of attributes of a name, else ``""`` (iterative: a
+    chain of thousands of attributes is fine)."""
+    attrs: list[str] = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return ""
+    return ".".join([node.id, *reversed(attrs)])
 
 
 def _handler_names(handler: ast.ExceptHandler) -> frozenset[str]:

@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from depsize import __version__
+from depsize import __version__, safeio
 from depsize.imports.model import (
     IMPORT_KINDS,
     FileScan,
@@ -25,9 +25,14 @@ from depsize.imports.model import (
     UrlLiteral,
 )
 from depsize.imports.strings import Spelled
+from depsize.safeio import UnreadableFileError
 
 FORMAT = 4
 Key = tuple[int, int]
+
+
+_MAX_CACHE_BYTES = 1 << 30
+"""depsize's own file: a big monorepo's cache may pass the cap on files it does not trust."""
 
 
 def default_cache_dir() -> Path:
@@ -63,9 +68,8 @@ class ScanCache:
 
     def load(self) -> None:
         try:
-            with open(self.path, "rb") as handle:
-                data = json.loads(handle.read())
-        except (OSError, ValueError):
+            data = json.loads(safeio.read_bytes(self.path, limit=_MAX_CACHE_BYTES))
+        except (UnreadableFileError, ValueError, RecursionError):  # no cache, or a broken one
             return
         if isinstance(data, dict) and data.get("stamp") == self.stamp:
             files = data.get("files")

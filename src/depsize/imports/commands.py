@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from depsize.imports.files import SKIP_DIRS
+from depsize.imports.repo import read_text
+from depsize.models import ScanWarning
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,12 @@ class Command:
 
 
 _DOCKER = re.compile(r"^\s*(CMD|ENTRYPOINT|RUN)\s+(.*)$", re.IGNORECASE)
-_COMPOSE = re.compile(r"^\s*-?\s*(command|entrypoint)\s*:\s*(.*)$")
-_RUN = re.compile(r"^(\s*)-?\s*(?:run|script|before_script|after_script|install)\s*:\s*(.*)$")
+_COMPOSE = re.compile(r"^\s*(?:-\s*)?(command|entrypoint)\s*:\s*(.*)$")
+_RUN = re.compile(r"^(\s*)(?:-\s*)?(?:run|script|before_script|after_script|install)\s*:\s*(.*)$")
 _LIST_ITEM = re.compile(r"^(\s*)- +(.*)$")
-_SPLIT = re.compile(r"\s*(?:&&|\|\||;|\|)\s*")
+_SPLIT = re.compile(r"&&|\|\||;|\|")
+"""Between simple commands (each part is stripped: spaces matched here would make splitting a
+line of spaces quadratic)."""
 _WRAPPERS = frozenset({"exec", "sudo", "time", "nohup", "env"})
 _RUNNERS = (("poetry", "run"), ("uv", "run"), ("pipenv", "run"), ("pdm", "run"), ("hatch", "run"))
 _MAX_DEPTH = 2
@@ -42,10 +46,8 @@ _CI_FILES = frozenset(
     {".gitlab-ci.yml", ".travis.yml", "azure-pipelines.yml", "bitbucket-pipelines.yml"}
 )
 """CI configurations besides GitHub's workflows (and CircleCI's ``.circleci/config.yml``)."""
-_EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
-"""A GitHub Actions expression: ``python${{ matrix.python }} -m pytest`` runs ``python -m pytest``.
-"""
-_PRE_COMMIT_ENTRY = re.compile(r"^\s*-?\s*entry\s*:\s*(.*)$")
+_PRE_COMMIT_ENTRY = re.compile(r"^\s*(?:-\s*)?entry\s*:\s*(.*)$")
+"""``-?`` between two runs of spaces would backtrack quadratically on a line of spaces."""
 _TOX_COMMANDS = re.compile(r"^commands(?:_pre|_post)?\s*=\s*(.*)$")
 _NOX_RUN = re.compile(r"\bsession\.run(?:_always|_install)?\(([^)]*)\)")
 _STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'")
@@ -108,13 +110,26 @@ def _is_command_file(rel: Path, name: str) -> bool:
     return rel.parts[-2:] == (".github", "workflows") and lower.endswith((".yml", ".yaml"))
 
 
-def read_commands(path: Path) -> list[Command]:
-    """Commands of one command file; an unreadable file gives none."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+def read_commands(path: Path, warnings: list[ScanWarning] | None = None) -> list[Command]:
+    """Commands of one command file; an unreadable file gives none (with ``warnings``, a
+    warning saying why). A command holding a NUL byte, which no program can be given, is
+    skipped with a warning."""
+    text = read_text(path, warnings)
+    if text is None:
         return []
-    name = path.name.lower()
+    lines = _command_lines(path.name.lower(), text)
+    commands: list[Command] = []
+    for number, line in lines:
+        if "\0" in line:
+            if warnings is not None:
+                warnings.append(ScanWarning("a command holds a NUL byte; skipped", path, number))
+            continue
+        commands.extend(_commands(line, path, number))
+    return commands
+
+
+def _command_lines(name: str, text: str) -> list[tuple[int, str]]:
+    """The command lines of a command file called ``name`` (lower-case), with their numbers."""
     if name == "procfile":
         lines = _procfile(text)
     elif name.startswith(("dockerfile", "containerfile")) or name.endswith(".dockerfile"):
@@ -126,31 +141,50 @@ def read_commands(path: Path) -> list[Command]:
     elif name == "noxfile.py":
         lines = _nox_runs(text)
     elif name.endswith((".yml", ".yaml")):
-        lines = [(n, _EXPRESSION.sub("", line)) for n, line in _yaml_commands(text)]
+        lines = [(n, _without_expressions(line)) for n, line in _yaml_commands(text)]
     elif name in {"makefile", "gnumakefile", "justfile"}:
         lines = [(n, ln.strip()) for n, ln in _numbered(text) if ln.startswith(("\t", "    "))]
     else:
         lines = [(n, ln.strip()) for n, ln in _numbered(text)]
-    return [cmd for number, line in lines for cmd in _commands(line, path, number)]
+    return lines
+
+
+def _without_expressions(line: str) -> str:
+    """``line`` without its GitHub Actions ``${{ … }}`` expressions (``python${{ matrix.python }}
+    -m pytest`` runs ``python -m pytest``), in one pass: a regular expression would read to the
+    line's end again for each unclosed ``${{``."""
+    if "${{" not in line:
+        return line
+    kept, pos = [], 0
+    while (start := line.find("${{", pos)) >= 0:
+        end = line.find("}}", start + 3)
+        if end < 0:
+            break
+        kept.append(line[pos:start])
+        pos = end + 2
+    kept.append(line[pos:])
+    return "".join(kept)
 
 
 def _numbered(text: str) -> list[tuple[int, str]]:
-    """Lines with their numbers, backslash continuations joined onto the first line."""
+    """Lines with their numbers, backslash continuations joined onto the first line (in linear
+    time: the pieces are joined once, however many lines continue)."""
     out: list[tuple[int, str]] = []
-    pending: tuple[int, str] | None = None
+    first, pieces = 0, list[str]()
     for number, line in enumerate(text.splitlines(), start=1):
-        if pending is not None:
-            pending = (pending[0], pending[1] + " " + line.strip())
-        else:
-            pending = (number, line)
-        if pending[1].rstrip().endswith("\\"):
-            pending = (pending[0], pending[1].rstrip()[:-1])
+        if not pieces:
+            first = number
+        piece = line if len(pieces) == 0 else line.strip()
+        if piece.rstrip().endswith("\\"):
+            pieces.append(piece.rstrip()[:-1])
             continue
-        if not pending[1].lstrip().startswith("#"):
-            out.append(pending)
-        pending = None
-    if pending is not None:
-        out.append(pending)
+        pieces.append(piece)
+        joined = " ".join(pieces)
+        pieces = []
+        if not joined.lstrip().startswith("#"):
+            out.append((first, joined))
+    if pieces:
+        out.append((first, " ".join(pieces)))
     return out
 
 
@@ -172,10 +206,10 @@ def _exec_form(value: str) -> str:
     if value.startswith("["):
         try:
             items = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply to read
             return value
         if isinstance(items, list):
-            return shlex.join(str(i) for i in items)
+            return shlex.join(i for i in items if isinstance(i, str))
     return value
 
 
@@ -191,7 +225,7 @@ def _pre_commit_entries(text: str) -> list[tuple[int, str]]:
 
 def _tox_commands(text: str) -> list[tuple[int, str]]:
     """``commands =`` of every tox section, one command per line (continuations included)."""
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, list[str]]] = []
     inside = False
     for number, line in enumerate(text.splitlines(), start=1):
         match = _TOX_COMMANDS.match(line)
@@ -200,15 +234,17 @@ def _tox_commands(text: str) -> list[tuple[int, str]]:
             command = match[1].strip()
         elif line[:1].isspace() and inside:
             command = line.strip()
-            if found and found[-1][1].endswith("\\"):  # a continued command
-                found[-1] = (found[-1][0], found[-1][1][:-1] + " " + command)
+            if found and found[-1][1][-1].endswith("\\"):  # a continued command
+                pieces = found[-1][1]
+                pieces[-1] = pieces[-1][:-1]
+                pieces.append(command)
                 continue
         else:
             inside = False
             continue
         if command and not command.startswith(("#", ";")):
-            found.append((number, command))
-    return found
+            found.append((number, [command]))
+    return [(number, " ".join(pieces)) for number, pieces in found]
 
 
 def _nox_runs(text: str) -> list[tuple[int, str]]:
@@ -224,7 +260,7 @@ def _nox_runs(text: str) -> list[tuple[int, str]]:
 
 def _yaml_commands(text: str) -> list[tuple[int, str]]:
     """``command:``/``entrypoint:`` values and ``run:`` steps (block scalars included)."""
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, list[str]]] = []
     block_indent: int | None = None
     block_line, scalar = 0, False
     for number, line in enumerate(text.splitlines(), start=1):
@@ -235,11 +271,13 @@ def _yaml_commands(text: str) -> list[tuple[int, str]]:
                 item = _LIST_ITEM.match(line)  # ``script:`` lists: one command per item
                 if not scalar and item is None:
                     continue  # a mapping under ``run:`` (``name:``), not a command
-                text = (item[2] if item else line).strip().strip("'\"")
-                if found and found[-1][1].endswith("\\") and found[-1][0] >= block_line:
-                    found[-1] = (found[-1][0], found[-1][1][:-1] + " " + text)  # continued
+                value = (item[2] if item else line).strip().strip("'\"")
+                last = found[-1][1] if found and found[-1][0] >= block_line else None
+                if last is not None and last[-1].endswith("\\"):
+                    last[-1] = last[-1][:-1]  # continued
+                    last.append(value)
                 else:
-                    found.append((number, text))
+                    found.append((number, [value]))
                 continue
             block_indent = None
         match = _COMPOSE.match(line) or _RUN.match(line)
@@ -249,8 +287,9 @@ def _yaml_commands(text: str) -> list[tuple[int, str]]:
         if value in {"|", ">", "|-", ">-", "|+", ">+", ""}:
             block_indent, block_line, scalar = indent, number, bool(value)
         else:
-            found.append((number, _exec_form(value.strip("'\"") if value[:1] != "[" else value)))
-    return found
+            command = _exec_form(value.strip("'\"") if value[:1] != "[" else value)
+            found.append((number, [command]))
+    return [(number, " ".join(pieces)) for number, pieces in found]
 
 
 def _commands(line: str, path: Path, number: int) -> Iterator[Command]:

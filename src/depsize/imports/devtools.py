@@ -44,7 +44,7 @@ TYPE_CHECKERS = frozenset(
 _CONFIG_SUFFIXES = (".ini", ".toml", ".cfg", ".json", ".yaml", ".yml")
 _NOT_TOOL_FILES = frozenset({"pyproject.toml", "setup.cfg", "package.json", "tsconfig.json"})
 _SECTION_FILES = ("pyproject.toml", "setup.cfg", "tox.ini")
-_HOOK = re.compile(r"^\s*-?\s*(id|repo)\s*:\s*['\"]?([^'\"#\s]+)")
+_HOOK = re.compile(r"^\s*(?:-\s*)?(id|repo)\s*:\s*['\"]?([^'\"#\s]+)")
 
 
 @dataclass(frozen=True)

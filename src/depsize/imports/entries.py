@@ -14,10 +14,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from depsize import safeio
 from depsize.imports.commands import Command
 from depsize.imports.layout import ProjectLayout
 from depsize.imports.model import EntryPointFound, FileScan
 from depsize.models import ScanWarning
+from depsize.safeio import UnreadableFileError
 
 ENTRY_FILE_NAMES = frozenset(
     {"__main__.py", "main.py", "app.py", "manage.py", "wsgi.py", "asgi.py", "gunicorn.conf.py"}
@@ -62,15 +64,17 @@ def file_entries(
 def pyproject_entries(root: Path, warnings: list[ScanWarning]) -> Iterator[EntryPointFound]:
     """``[project.scripts]``, ``[project.gui-scripts]``, ``[project.entry-points]``, poetry."""
     path = root / "pyproject.toml"
-    if not path.is_file():
-        return
     if sys.version_info >= (3, 11):
         import tomllib  # lazy: only projects with a pyproject.toml need it
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib  # lazy: same
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        data = tomllib.loads(safeio.read_text(path, errors="strict"))
+    except UnreadableFileError as exc:
+        if not exc.missing:
+            warnings.append(ScanWarning(f"cannot read for entry points: {exc.reason}", path))
+        return
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
         warnings.append(ScanWarning(f"cannot read for entry points: {reason}", path))
         return
@@ -102,23 +106,31 @@ def command_entries(commands: Iterable[Command], root: Path) -> Iterator[EntryPo
     """Entries named by commands: a module (``pkg.main``) or a script path made a module name."""
     for command in commands:
         config = _server_config(command.argv)
-        if config is not None:
-            script = (command.file.parent / config).resolve()
-            script = script if script.exists() else (root / config).resolve()
-            how = f"{command.file.name}:{command.line}"
+        how = f"{command.file.name}:{command.line}"
+        script = _script(command.file.parent, root, config) if config is not None else None
+        if script is not None:
             yield EntryPointFound(f"file:{script}", how, command.file, command.line)
         target = command_target(command.argv)
         if target is None:
             continue
         kind, value = target
-        how = f"{command.file.name}:{command.line}"
         if kind == "module":
             yield EntryPointFound(value, how, command.file, command.line)
         else:
-            script = (command.file.parent / value).resolve()
-            if not script.exists():
-                script = (root / value).resolve()
-            yield EntryPointFound(f"file:{script}", how, command.file, command.line)
+            script = _script(command.file.parent, root, value)
+            if script is not None:
+                yield EntryPointFound(f"file:{script}", how, command.file, command.line)
+
+
+def _script(folder: Path, root: Path, value: str) -> Path | None:
+    """The file a command names, next to its command file or else in the project root;
+    ``None`` for a name no file can have (a NUL byte) or a path that cannot be resolved (a
+    symlink loop). The file is not read here."""
+    try:
+        script = (folder / value).resolve()
+        return script if script.exists() else (root / value).resolve()
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return None
 
 
 def command_target(argv: tuple[str, ...]) -> tuple[str, str] | None:  # noqa: PLR0911 - one branch per launcher

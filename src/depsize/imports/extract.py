@@ -13,11 +13,13 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from depsize import safeio
 from depsize.imports import fastscan
 from depsize.imports.cache import Key
 from depsize.imports.files import notebook_source
 from depsize.imports.model import FileScan
 from depsize.imports.strings import spelled_in_code
+from depsize.safeio import UnreadableFileError
 
 
 def decode_source(data: bytes) -> str:
@@ -40,11 +42,12 @@ def scan_file(path: str, *, fast: bool = True) -> tuple[Key | None, FileScan]:
     The key is ``None`` when the file cannot be read (the scan then holds the error).
     """
     try:
-        with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            data = handle.read()
-    except OSError as exc:
-        return None, FileScan(error=f"cannot read: {exc.strerror or exc}", error_line=None)
+        stat = os.stat(path)  # noqa: PTH116 - a str path, hot loop
+        data = safeio.read_bytes(path)
+    except UnreadableFileError as exc:
+        return None, FileScan(error=exc.reason, error_line=None)
+    except (OSError, ValueError) as exc:
+        return None, FileScan(error=f"cannot read: {_reason(exc)}", error_line=None)
     notebook = Path(path).suffix == ".ipynb"
     return (stat.st_size, stat.st_mtime_ns), scan_bytes(data, notebook=notebook, fast=fast)
 
@@ -81,6 +84,10 @@ def scan_text_ast(text: str) -> FileScan:
     from depsize.imports import astscan  # lazy: most projects never need it
 
     return astscan.scan_text_ast(text)
+
+
+def _reason(exc: Exception) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
 
 
 def _bad_byte_line(data: bytes, exc: Exception) -> int:

@@ -89,6 +89,10 @@ _FALLBACKS = frozenset({"ImportError", "ModuleNotFoundError"})
 
 
 _TOP: tuple[ImportKind, bool] = ("runtime", False)
+_WORK_PER_CHAR = 8
+_WORK_FLOOR = 1 << 20
+"""The scanner's budget of per-match work: this many characters per character of the file,
+plus the floor (see ``_Scanner._charge``). Real files use a small part of it."""
 
 
 class _Unsupported(Exception):
@@ -138,6 +142,16 @@ class _Scanner:
         first stands: the bare name is a dynamic import function after it."""
         self._up: dict[int, int] = {}
         self._down: dict[int, int] = {}
+        self._work = 0
+        self._budget = _WORK_PER_CHAR * len(text) + _WORK_FLOOR
+        """Characters the per-match steps below may look at in all (a line's prefix, the
+        rest of a header's line, the code before a name): many matches on one very long line
+        would make that quadratic, so past the budget the file goes to the ``ast`` walk."""
+
+    def _charge(self, chars: int) -> None:
+        self._work += chars
+        if self._work > self._budget:
+            raise _Unsupported
 
     def scan(self) -> FileScan:
         text = self.text
@@ -170,7 +184,9 @@ class _Scanner:
                     raise _Unsupported
 
     def _prefix(self, pos: int) -> str:
-        return self.text[self.text.rfind("\n", 0, pos) + 1 : pos]
+        start = self.text.rfind("\n", 0, pos) + 1
+        self._charge(pos - start)
+        return self.text[start:pos]
 
     def _find_triple_strings(self) -> None:
         """Spans of the triple-quoted strings; needs :meth:`_check_brackets` to have passed.
@@ -221,11 +237,15 @@ class _Scanner:
     def _statements(self) -> list[RawImport]:
         found: list[RawImport] = []
         text = self.text
+        line_start, line_end = 0, -1
         for match in _IMPORT_WORD.finditer(text):
             pos = match.start()
             if pos and (text[pos - 1].isalnum() or text[pos - 1] == "_"):
                 continue  # "from .import x" is fine: "import" is a keyword, never an attribute
-            line_start = text.rfind("\n", 0, pos) + 1
+            if pos > line_end:  # a new line: found once per line, not once per word
+                line_start = text.rfind("\n", 0, pos) + 1
+                line_end = text.find("\n", pos) % (len(text) + 1)
+            self._charge(pos - line_start)
             prefix = text[line_start:pos]
             if "#" in prefix and '"' not in prefix and "'" not in prefix:
                 continue  # after a comment sign, or inside a string that started earlier
@@ -329,8 +349,9 @@ class _Scanner:
 
     def _rest(self, pos: int, keyword: str) -> str:
         start = pos + len(keyword)
-        end = self.text.find("\n", start)
-        return self.text[start : end if end >= 0 else len(self.text)] or " "
+        end = self.text.find("\n", start) % (len(self.text) + 1)
+        self._charge(end - start)
+        return self.text[start:end] or " "
 
     def _context(self, pos: int, indent: int) -> tuple[ImportKind, bool]:
         headers = self._headers_list()
@@ -452,7 +473,9 @@ class _Scanner:
             opening, body = self.starts[i], self.starts[i] + 3
         else:
             floor = self.ends[i] if i >= 0 else 0
-            run = _CODE_RUN.match(text, _line_start(text, pos, floor), pos)
+            start = _line_start(text, pos, floor)
+            self._charge(pos - start)
+            run = _CODE_RUN.match(text, start, pos)
             if run is None or run.end() == pos:
                 return run is not None
             opening = run.end()  # the quote (or ``#``) that opens what holds ``pos``
@@ -600,10 +623,13 @@ def _statement_body(text: str, start: int) -> tuple[str, bool]:
         return inner, _code_after(tail)
     end = text.find("\n", start)
     line = text[start : end if end >= 0 else len(text)]
+    pieces: list[str] = []
     while line.endswith("\\") and "#" not in line and end >= 0:  # backslash continuations
+        pieces.append(line[:-1])  # joined once below: linear however many lines continue
         following = text.find("\n", end + 1)
-        line = line[:-1] + " " + text[end + 1 : following if following >= 0 else len(text)]
+        line = text[end + 1 : following if following >= 0 else len(text)]
         end = following
+    line = " ".join([*pieces, line]) if pieces else line
     if line.rstrip().endswith("\\"):
         raise _Unsupported
     code = line.split("#", 1)[0]

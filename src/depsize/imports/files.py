@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import json
 import os
@@ -9,6 +10,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from depsize.errors import InputError
+from depsize.imports.repo import read_text
 from depsize.models import ScanWarning
 
 SKIP_DIRS = frozenset(
@@ -55,7 +58,7 @@ def _exclude_matcher(patterns: Iterable[str]) -> Callable[[str, str], bool]:
     return lambda name, rel: bool((by_name and by_name.match(name)) or by_path.match(rel))
 
 
-def gitignore_patterns(root: Path) -> tuple[str, ...]:
+def gitignore_patterns(root: Path, warnings: list[ScanWarning] | None = None) -> tuple[str, ...]:
     """Exclude globs from the project's ``.gitignore`` and ``.git/info/exclude``.
 
     Git's rules, as far as globs go: a pattern with a ``/`` before its end is anchored at the
@@ -64,11 +67,8 @@ def gitignore_patterns(root: Path) -> tuple[str, ...]:
     """
     patterns: list[str] = []
     for source in (root / ".gitignore", root / ".git" / "info" / "exclude"):
-        try:
-            lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            continue
-        for raw in lines:
+        text = read_text(source, warnings)
+        for raw in text.splitlines() if text is not None else ():
             line = raw.strip()
             if not line or line.startswith(("#", "!")):
                 continue
@@ -93,20 +93,21 @@ def iter_source_files(
     folders, paths matching ``exclude`` globs (relative to ``root``, POSIX separators) and what
     the project's ``.gitignore`` ignores (:func:`gitignore_patterns`).
     Symlinks are followed only while their target stays inside ``root``; each real folder is
-    visited once, so symlink loops end.
+    visited once, so symlink loops end. A subfolder that cannot be listed is a warning; the
+    root itself raises :class:`~depsize.errors.InputError`.
     """
-    excluded = _exclude_matcher([*exclude, *gitignore_patterns(root)])
+    excluded = _exclude_matcher([*exclude, *gitignore_patterns(root, warnings)])
     real_root = os.path.realpath(root)
-    root_stat = root.stat()
+    try:
+        root_stat = root.stat()
+    except OSError as exc:
+        raise InputError(f"cannot list the project folder: {exc.strerror}", root) from None
     seen = {(root_stat.st_dev, root_stat.st_ino)}
     stack: list[tuple[str, str]] = [(str(root), "")]
     while stack:
         folder, rel = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            if warnings is not None:
-                warnings.append(ScanWarning(f"cannot list folder: {exc.strerror}", Path(folder)))
+        entries = _listing(folder, rel, warnings)
+        if entries is None:
             continue
         if rel and any(e.name == "pyvenv.cfg" for e in entries):
             continue
@@ -125,6 +126,22 @@ def iter_source_files(
         stack.extend(reversed(subdirs))
 
 
+def _listing(
+    folder: str, rel: str, warnings: list[ScanWarning] | None
+) -> list[os.DirEntry[str]] | None:
+    """A folder's entries by name; ``None`` (and a warning) for a subfolder that cannot be
+    listed. The project folder itself must be listable: :class:`InputError` otherwise."""
+    try:
+        return sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        if not rel:
+            message = f"cannot list the project folder: {exc.strerror}"
+            raise InputError(message, Path(folder)) from None
+        if warnings is not None:
+            warnings.append(ScanWarning(f"cannot list folder: {exc.strerror}", Path(folder)))
+        return None
+
+
 def _classify(entry: os.DirEntry[str], real_root: str, seen: set[tuple[int, int]]) -> str:
     """``dir`` to descend into, ``file`` to scan, or ``skip``."""
     try:
@@ -133,10 +150,23 @@ def _classify(entry: os.DirEntry[str], real_root: str, seen: set[tuple[int, int]
             return "skip"
         if entry.is_dir():
             return _dir_kind(entry, seen)
-        wanted = entry.name.endswith(SOURCE_SUFFIXES) and entry.is_file()
-    except OSError:
-        return "skip"
+        if not entry.name.endswith(SOURCE_SUFFIXES):
+            return "skip"
+        wanted = entry.is_file() or _odd_source(entry.path)
+    except OSError as exc:  # a symlink loop named like a source: listed, reported when read
+        wanted = exc.errno == errno.ELOOP and entry.name.endswith(SOURCE_SUFFIXES)
     return "file" if wanted else "skip"
+
+
+def _odd_source(path: str) -> bool:
+    """A source name on something that is not a regular file: a FIFO, socket or device, or a
+    symlink loop. It is listed all the same, so that reading it (never blocking) reports why
+    it was not read; a dangling symlink is not."""
+    try:
+        os.stat(path)  # noqa: PTH116 - a str path, the walk's own
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return True
 
 
 def _dir_kind(entry: os.DirEntry[str], seen: set[tuple[int, int]]) -> str:
@@ -155,16 +185,28 @@ def notebook_source(data: bytes) -> str:
     """Python source of a notebook's code cells, one blank line between cells.
 
     IPython magics and shell escapes (lines starting with ``%`` or ``!``) become blank lines.
-    Raises ``ValueError`` for a notebook that is not JSON.
+    Cells, sources and lines of the wrong type are skipped. Raises ``ValueError`` for a
+    notebook that is not JSON, or nests too deeply to read.
     """
-    doc = json.loads(data.decode("utf-8"))
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
     cells = doc.get("cells", []) if isinstance(doc, dict) else []
     lines: list[str] = []
-    for cell in cells:
+    for cell in cells if isinstance(cells, list) else ():
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
+        text = _cell_text(cell.get("source", ""))
         lines.extend("" if ln.lstrip().startswith(("%", "!")) else ln for ln in text.splitlines())
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _cell_text(source: object) -> str:
+    """A cell's ``source``: a string, or a list of strings (anything else in it is skipped)."""
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list):
+        return "".join(part for part in source if isinstance(part, str))
+    return ""

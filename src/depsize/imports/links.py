@@ -26,10 +26,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from depsize import safeio
 from depsize.imports.files import SKIP_DIRS
 from depsize.imports.layout import ModuleFile, ProjectLayout
 from depsize.imports.model import FileScan, OpenLoad, RawImport
 from depsize.imports.strings import Spelled, spelled_in_config
+from depsize.safeio import UnreadableFileError
 
 DJANGO_SUBMODULES = (
     "apps",
@@ -107,10 +109,8 @@ def config_files(root: Path) -> Iterator[Path]:
 def read_config(path: Path) -> ConfigFile | None:
     """The names a configuration file spells; ``None`` when it is not a readable regular file."""
     try:
-        if not path.is_file() or path.stat().st_size > _MAX_CONFIG_BYTES:
-            return None
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = safeio.read_text(path, limit=_MAX_CONFIG_BYTES)
+    except UnreadableFileError:
         return None
     if path.name.lower() in {"package.json", "package-lock.json"}:
         return None

@@ -125,7 +125,9 @@ def _analyze(
         ]
     layout = ProjectLayout(root, files, source_roots(root, warnings))
     folders = config_folders(root)
-    commands = [c for path in command_files(root, folders[1:]) for c in read_commands(path)]
+    commands = [
+        c for path in command_files(root, folders[1:]) for c in read_commands(path, warnings)
+    ]
     local = [c for c in commands if c.file.is_relative_to(root)]
     configs = [c for c in map(read_config, config_files(root)) if c is not None]
     links = link(

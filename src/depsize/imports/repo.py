@@ -17,7 +17,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-_SECTION = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+from depsize.models import ScanWarning
+from depsize.safeio import UnreadableFileError
+from depsize.safeio import read_text as _safe_read_text
+
+_SECTION = re.compile(r"^\s*\[\[?([^\]]+)\]\]?\s*(?:#.*)?$")
+"""A ``[section]`` or ``[[table]]`` header; its name is stripped where it is used (spaces
+matched inside the pattern would make it backtrack cubically on a line of spaces)."""
 _KEY = re.compile(r"^([A-Za-z0-9_][\w.\-]*|\"[^\"]+\"|'[^']+')\s*[=:](.*)$")
 
 
@@ -52,11 +58,17 @@ class ConfigEntry:
     line: int
 
 
-def read_text(path: Path) -> str | None:
-    """A text file's content, or ``None`` when it cannot be read (never raises)."""
+def read_text(path: Path, warnings: list[ScanWarning] | None = None) -> str | None:
+    """A project file's text, or ``None`` when it cannot be read (never raises, never blocks).
+
+    Read through :mod:`depsize.safeio`: a FIFO, a device or a file over the read limit is not
+    read. With ``warnings``, why a file that exists was not read is added to it.
+    """
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except (OSError, ValueError):
+        return _safe_read_text(path)
+    except UnreadableFileError as exc:
+        if warnings is not None and not exc.missing:
+            warnings.append(ScanWarning(exc.reason, exc.path))
         return None
 
 

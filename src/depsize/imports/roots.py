@@ -17,7 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from depsize import safeio
+from depsize.imports.repo import read_text
 from depsize.models import ScanWarning
+from depsize.safeio import UnreadableFileError
 
 _SETUP_PY_DIR = re.compile(r"""package_dir\s*=\s*\{\s*['"]{2}\s*:\s*['"]([^'"]+)['"]""")
 _SETUP_PY_WHERE = re.compile(
@@ -62,17 +65,19 @@ def _table(value: object) -> dict[str, Any]:
 
 
 def _pyproject(path: Path, warnings: list[ScanWarning]) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
     if sys.version_info >= (3, 11):
         import tomllib  # lazy: only projects with a pyproject.toml need it
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib  # lazy: same
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        warnings.append(ScanWarning(f"cannot read for package folders: {exc}", path))
-        return {}
+        return tomllib.loads(safeio.read_text(path, errors="strict"))
+    except UnreadableFileError as exc:
+        if not exc.missing:
+            warnings.append(ScanWarning(f"cannot read for package folders: {exc.reason}", path))
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        warnings.append(ScanWarning(f"cannot read for package folders: {reason}", path))
+    return {}
 
 
 def _setuptools(table: dict[str, Any]) -> Iterator[str]:
@@ -122,12 +127,14 @@ def _poetry(table: dict[str, Any]) -> Iterator[str]:
 
 
 def _setup_cfg(path: Path, warnings: list[ScanWarning]) -> Iterator[str]:
-    if not path.is_file():
-        return
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read_string(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, configparser.Error) as exc:
+        parser.read_string(safeio.read_text(path, errors="strict"))
+    except UnreadableFileError as exc:
+        if not exc.missing:
+            warnings.append(ScanWarning(f"cannot read for package folders: {exc.reason}", path))
+        return
+    except configparser.Error as exc:
         warnings.append(ScanWarning(f"cannot read for package folders: {exc}", path))
         return
     package_dir = parser.get("options", "package_dir", fallback="")
@@ -142,9 +149,8 @@ def _setup_cfg(path: Path, warnings: list[ScanWarning]) -> Iterator[str]:
 def _setup_py(path: Path) -> Iterator[str]:
     if not path.is_file():
         return
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = read_text(path)
+    if text is None:
         return
     for pattern in (_SETUP_PY_DIR, _SETUP_PY_WHERE):
         yield from (m[1] for m in pattern.finditer(text))

@@ -246,11 +246,14 @@ def _setting_words(text: str, lines: _Lines) -> tuple[tuple[str, int], ...]:
         [(m[1], lines.at(m.start())) for m in _THEME.finditer(text)] if "html_theme" in text else []
     )
     if "=" in text or "BeautifulSoup" in text:
+        read_to = 0  # the rest of a line is read once, however many engine words it holds
         for match in after_boundary(_ENGINE_WORD, text, "", _ENGINE_STARTS):
+            if match.start() < read_to:
+                continue  # its words were read with the line's first engine word
             end = text.find("\n", match.end())
+            read_to = len(text) if end < 0 else end
             line = lines.at(match.start())
-            words = _QUOTED_WORD.finditer(text, match.end(), len(text) if end < 0 else end)
-            found.extend((w[1], line) for w in words)
+            found.extend((w[1], line) for w in _QUOTED_WORD.finditer(text, match.end(), read_to))
     covered = 0  # each character is read once however many settings start inside a list
     for match in _loading_settings(text):
         if match.end() < covered or not match[1].upper().endswith(_LOADING_NAMES):

@@ -29,7 +29,9 @@ from depsize.imports.repo import ConfigEntry, read_text
 from depsize.mapping import ImportMapper
 from depsize.models import InstalledDist
 
-_TOP = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*(?:#.*)?$")
+_TOP = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*([^#]*)")
+"""A top-level ``key: value`` line; the value runs to a comment (stripped where it is used:
+a pattern that stripped it would backtrack quadratically on a line of spaces)."""
 _ITEM = re.compile(r"^\s*(?:-\s*)?['\"]?([A-Za-z_][\w./-]*)['\"]?\s*(?::.*)?$")
 _PYTHON_TAG = re.compile(r"!!python/(?:name|object(?:/apply)?):([A-Za-z_][\w.]*)")
 _SPHINX_CONFS = ("conf.py", "docs/conf.py", "doc/conf.py", "docs/source/conf.py")
@@ -85,7 +87,7 @@ def _top_level(
     match = _TOP.match(line)
     if match is None:
         return None, None, []
-    key, value = match[1], match[2].strip("'\"")
+    key, value = match[1], match[2].rstrip().strip("'\"")
     if key == "theme" and re.fullmatch(r"[\w.-]+", value):
         found.append(Named("theme", value, path, number))
     elif key in _LISTS and value.startswith("["):

@@ -287,8 +287,12 @@ def from_analysis(analysis: Analysis) -> ReportDocument:
 
 
 def dump(document: ReportDocument) -> str:
-    """The document as JSON text (two-space indent, keys in schema order, final newline)."""
-    return json.dumps(to_data(document), indent=2) + "\n"
+    """The document as JSON text (two-space indent, keys in schema order, final newline),
+    every string made visible (:func:`~depsize.report.safe.clean`: no control character from a
+    scanned file reaches a terminal that shows the JSON)."""
+    from depsize.report.safe import clean
+
+    return json.dumps(clean(to_data(document)), indent=2) + "\n"
 
 
 def parse(data: object, what: str = "report", path: Path | None = None) -> ReportDocument:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
-from html import escape
 from importlib import resources
 
 from depsize.analyze import Analysis
 from depsize.models import STATUS_TABLE
+from depsize.report.safe import clean, visible
 from depsize.report.treemap import build_tree, keys_in
 from depsize.report.view import COLUMNS, Row, View, build_view
 from depsize.units import human
@@ -55,6 +56,12 @@ _LEGEND_TEXT = {
 
 def _static(name: str) -> str:
     return (resources.files("depsize.report") / "static" / name).read_text(encoding="utf-8")
+
+
+def escape(text: str) -> str:
+    """Text for HTML content and attribute values: :func:`~depsize.report.safe.visible`
+    (controls, bidi and surrogates as visible escapes), then :func:`html.escape`."""
+    return html.escape(visible(text))
 
 
 def script_json(value: object) -> str:
@@ -170,8 +177,8 @@ def render(analysis: Analysis, *, sort: str = "exclusive") -> str:
     tree = build_tree(analysis)
     keys = keys_in(tree)
     colours = {k: COLOURS.get(k, "var(--other)") for k in sorted(keys)}
-    data = script_json(
-        {"total": analysis.scan.total_bytes, "colours": colours, "tree": tree.to_data()}
+    data = script_json(  # every name made visible, as in the markup
+        clean({"total": analysis.scan.total_bytes, "colours": colours, "tree": tree.to_data()})
     )
     d3, own = _static("d3-hierarchy.min.js"), _static("report.js")
     csp = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from depsize.analyze import Analysis
+from depsize.report.safe import visible
 from depsize.report.view import COLUMNS, Section, View, build_view
 from depsize.units import human
 
@@ -24,9 +25,10 @@ def escape(text: str) -> str:
     """*text* as literal Markdown inline text: ``&`` and ``<`` as entities (no HTML tag or
     entity can start), the characters that make emphasis, code, links, strike-through and
     cells (``\\ ` * _ [ ] | ~``) backslash-escaped, a leading ``#``, ``-``, ``+``, ``=``,
-    ``>`` or ``1.`` kept from starting a block, a newline as a space."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
-    text = _INLINE.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    ``>`` or ``1.`` kept from starting a block, a newline as a space, and every control, bidi
+    or surrogate character as a visible escape (:func:`~depsize.report.safe.visible`)."""
+    text = visible(text.replace("\r", " ").replace("\n", " "))
+    text = _INLINE.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
     return _ORDERED_START.sub(r"\1\\\2", _BLOCK_START.sub(r"\1\\\2", text))
 
 

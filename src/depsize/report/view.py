@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from depsize.analyze import Analysis
@@ -12,6 +12,7 @@ from depsize.evidence import Evidence
 from depsize.imports.model import IMPORT_KINDS
 from depsize.models import REMOVABLE, STATUS_TABLE, from_env_folder
 from depsize.report.largest import DEFAULT_TOP_DISTS, DistRow, dist_rows
+from depsize.report.safe import clean, visible_lines
 from depsize.units import human
 from depsize.unreached import own_bytes, split_unreached
 from depsize.verdicts import Verdict
@@ -381,6 +382,14 @@ def _totals(analysis: Analysis) -> str:
 
 
 def build_view(analysis: Analysis, *, top: int | None = None, sort: str = "exclusive") -> View:
+    """What the human-readable reports show, every string made visible
+    (:func:`depsize.report.safe.visible`: no control, bidi or surrogate character from a
+    scanned file reaches an output; the title keeps its line breaks)."""
+    view = _raw_view(analysis, top=top, sort=sort)
+    return replace(clean(view), title=visible_lines(view.title))
+
+
+def _raw_view(analysis: Analysis, *, top: int | None, sort: str) -> View:
     scan = analysis.scan
     env = scan.env
     project = analysis.settings.project

@@ -1,0 +1,40 @@
+"""Reports written to a file (``-o``): whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from depsize.errors import InputError
+
+
+def write_report(output: Path, text: str) -> None:
+    """Write the report to ``output`` whole or not at all: a temporary file in the same folder,
+    renamed over ``output`` once written. A device or FIFO given as ``output`` (``/dev/stdout``)
+    is written to directly. A full disk or a vanished folder is an input error naming the file.
+    """
+    try:
+        direct = output.exists() and not stat.S_ISREG(output.stat().st_mode)
+    except (OSError, ValueError):
+        direct = False
+    tmp: str | None = None
+    try:
+        if direct:
+            with open(output, "w", encoding="utf-8", errors="backslashreplace") as handle:
+                handle.write(text)
+            return
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(text)
+        umask = os.umask(0o22)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # noqa: PTH101 - a str path from mkstemp
+        Path(tmp).replace(output)  # atomic within one folder
+        tmp = None
+    except OSError as exc:
+        raise InputError(f"cannot write the report ({exc.strerror or exc})", output) from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
