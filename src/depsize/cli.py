@@ -564,7 +564,7 @@ def diff(before: Path, after: Path, top: int | None) -> None:
     from depsize.report.document import load
 
     result = diff_reports(load(before, "report"), load(after, "report"))
-    click.echo(render(result, top=top), nl=False)
+    click.echo(_shown(render(result, top=top)), nl=False)
 
 
 CHECK_HELP = """Fail (exit 1) when the environment breaks a size or hygiene budget.
@@ -659,7 +659,7 @@ def _write_check(project: Path, fmt: str, result: CheckResult, document: ReportD
     elif fmt == "markdown":
         click.echo(github.step_summary_markdown(result, document), nl=False)
     else:
-        click.echo(text.render(result, measured=text.measured(document)), nl=False)
+        click.echo(_shown(text.render(result, measured=text.measured(document))), nl=False)
     if fmt == "github" or (fmt == "text" and on_actions):
         prefix = github.project_prefix(project, Path(os.environ.get("GITHUB_WORKSPACE", ".")))
         for line in github.annotations(result, prefix):
@@ -741,12 +741,14 @@ def trim(project: Path | None, **options: Any) -> None:
         add_missing=bool(options.pop("add_missing")),
     )
     if not in_place and output is None:
-        click.echo(unified_diff(plan), nl=False)
+        from depsize.report.safe import patch_text
+
+        click.echo(patch_text(unified_diff(plan)), nl=False)
     else:
         for path in write_plan(plan, in_place=in_place, output=output, force=force, backup=backup):
             click.echo(f"depsize: wrote {path}", err=True)
     for line in describe(plan):
-        click.echo(f"depsize: {line}", err=True)
+        click.echo(_shown(f"depsize: {line}"), err=True)
 
 
 # --- depsize plan: sizes of a resolved set before installing it ------------------------------
@@ -856,7 +858,7 @@ def _plan_outcome(plans: list[Plan], budget: int | None) -> None:
 
     for planned in plans:
         for warning in planned.warnings:
-            click.echo(f"depsize: warning: {warning}", err=True)
+            click.echo(_shown(f"depsize: warning: {warning}"), err=True)
     failed = [d for p in plans for d in p.errors]
     final = plans[-1]
     total = final.attribution.total_bytes

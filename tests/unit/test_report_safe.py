@@ -24,7 +24,7 @@ from depsize.check.github import step_summary_markdown, workflow_command
 from depsize.check.model import CheckResult, Contributor, Outcome
 from depsize.cli import main
 from depsize.report.markdown import escape as markdown_escape
-from depsize.report.safe import clean, terminal, visible
+from depsize.report.safe import clean, patch_text, terminal, visible
 from support.reports import analyze_project, webapp
 from support.site_packages import DistSpec, make_site_packages
 
@@ -178,3 +178,12 @@ def test_step_summary__hostile_names__visible_and_code_spans_unbroken(tmp_path: 
     assert not RAW_CONTROL.search(text)
     assert "Environment: ``/e`nv\\\\xe9``" in text  # a backtick inside: a longer fence
     assert "``req`s\\\\xe9.txt:2``" in text
+
+
+def test_patch_text__tabs_kept_controls_shown() -> None:
+    diff = "--- a/requirements.txt\n+++ b/requirements.txt\n-ev\x1b]0;pwned\x07il==1\n+x\t# kept\n"
+    shown = patch_text(diff)
+    assert "\x1b" not in shown
+    assert "\x07" not in shown
+    assert "-ev\\x1b]0;pwned\\x07il==1\n" in shown
+    assert "+x\t# kept\n" in shown

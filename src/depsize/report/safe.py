@@ -54,6 +54,15 @@ def terminal(text: str) -> str:
     return visible_lines(text)
 
 
+def patch_text(text: str) -> str:
+    """A unified diff made safe to show and still fit to apply: :func:`visible` for each line,
+    tabs kept (a requirements line may hold one); a line holding any other control character
+    cannot come from a file pip reads anyway."""
+    return "\n".join(
+        "\t".join(visible(part) for part in line.split("\t")) for line in text.split("\n")
+    )
+
+
 def clean(value: T, text: Callable[[str], str] = visible) -> T:
     """``value`` with every string in it passed through ``text``: strings, tuples, lists, dict
     keys and values, and the fields of (frozen) dataclasses, to any depth the report has."""
