@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -143,3 +144,41 @@ def test_scan_output__disk_full__exit_2_nothing_half_written(
     assert out == ""
     assert f"depsize: error: {target}: cannot write the report (No space left on device)" in err
     assert list(tiny_disk.iterdir()) == []
+
+
+def test_scan_output__fifo_nobody_reads__error_naming_it_no_hang(
+    env_and_project: tuple[Path, Path], tmp_path: Path
+) -> None:
+    env, project = env_and_project
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "depsize", "scan", str(project), "--env", str(env), "-o", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 2, done.stderr
+    assert f"{fifo}: cannot write the report: no process reads this FIFO" in done.stderr
+
+
+def test_scan_output__symlink__written_through_it_and_loop_refused(
+    env_and_project: tuple[Path, Path], tmp_path: Path
+) -> None:
+    env, project = env_and_project
+    target = tmp_path / "reports" / "r.json"
+    target.parent.mkdir()
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    code, _, err = _scan(env, project, "--format", "json", "-o", str(link))
+    assert code == 0, err
+    assert link.is_symlink()
+    assert json.loads(target.read_text())["schema_version"]
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    code, _, err = _scan(env, project, "-o", str(loop))
+    assert code == 2
+    assert loop.is_symlink()
+    assert f"{loop}: cannot write the report" in err

@@ -76,7 +76,28 @@ def scan_bytes(
             return result
         # the running parser rejects it, the import statements read fine: newer syntax, maybe
         result = replace(lenient, error=result.error, error_line=result.error_line, lenient=True)
+    result = _bounded(result)
     return replace(result, spelled=spelled_in_code(text)) if spelled else result
+
+
+MAX_IMPORTS = 10_000
+"""Import statements kept per file. Real modules hold a few hundred at most; a generated or
+hostile file with a million would make every later stage (and the report) a million rows long.
+Past the cap the file is reported like one that could not be read, so no removal verdict that
+rests on the absence of an import stays certain."""
+
+
+def _bounded(result: FileScan) -> FileScan:
+    if len(result.imports) <= MAX_IMPORTS:
+        return result
+    line = result.imports[MAX_IMPORTS].line
+    return replace(
+        result,
+        imports=result.imports[:MAX_IMPORTS],
+        error=f"more than {MAX_IMPORTS:,} imports; those from this line on are not read",
+        error_line=line,
+        lenient=False,
+    )
 
 
 def scan_text_ast(text: str) -> FileScan:

@@ -182,3 +182,16 @@ def test_fastscan__tricky_source__same_as_ast_or_declined(name: str) -> None:
 @pytest.mark.parametrize("name", ["one_liner", "semicolon", "backslash", "tabs", "unterminated"])
 def test_fastscan__unusual_source__declined(name: str) -> None:
     assert scan_text(TRICKY[name]) is None
+
+
+def test_scan_bytes__more_imports_than_the_cap__first_kept_file_reported() -> None:
+    from depsize.imports.extract import MAX_IMPORTS
+
+    names = ", ".join(f"mod{i}" for i in range(MAX_IMPORTS + 5))
+    result = scan_bytes(f"import os\nimport {names}\n".encode())
+    assert len(result.imports) == MAX_IMPORTS
+    assert result.imports[0].module == "os"
+    assert result.error is not None
+    assert result.error.startswith(f"more than {MAX_IMPORTS:,} imports")
+    assert result.error_line == 2
+    assert not result.lenient
