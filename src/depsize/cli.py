@@ -628,6 +628,12 @@ $GITHUB_STEP_SUMMARY. See docs/check.md.
     help="text: a line per budget; json: the outcome as data; markdown: the step summary; "
     "github: text plus ::error annotations (added to text under GitHub Actions anyway).",
 )
+@click.option(
+    "--lock",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Check the set a lock file resolves (uv.lock, poetry.lock, pylock.toml, pip's report, "
+    "pinned requirements) before anything is installed, as `depsize plan` sizes it.",
+)
 @click.option("--binary-units", is_flag=True, help="Sizes in KiB, MiB, GiB instead of kB, MB, GB.")
 @_handle_errors
 def check(project: Path | None, **options: Any) -> None:
@@ -635,6 +641,7 @@ def check(project: Path | None, **options: Any) -> None:
     from depsize.check.policy import CheckOptions
     from depsize.check.run import check_analysis, validate_request
 
+    lock = options.pop("lock")
     project = _locate(project, options)
     names = CheckOptions.__dataclass_fields__
     flags = CheckOptions(**{k: options.pop(k) for k in list(options) if k in names})
@@ -643,11 +650,29 @@ def check(project: Path | None, **options: Any) -> None:
     with units.binary_units(binary):
         settings = _settings(project, check=flags, **options)
         validate_request(settings.policy, update_baseline=update)  # before the scan
-        document, result = check_analysis(
-            _analyze(settings), settings.policy, update_baseline=update
-        )
+        analysis = _analyze(settings) if lock is None else _planned(lock)
+        document, result = check_analysis(analysis, settings.policy, update_baseline=update)
         _write_check(project, fmt, result, document)
     sys.exit(result.exit_code)
+
+
+def _planned(lock: Path) -> Analysis:
+    """``check --lock``: the lock's planned set for this interpreter and platform, from the
+    index pip is configured with; a size that cannot be read is an error, never a pass."""
+    from depsize.plan.build import PlanOptions, plan_cache_dir
+    from depsize.plan.build import plan as make_plan
+    from depsize.plan.render import plan_analysis
+    from depsize.plan.target import parse_target
+
+    planned = make_plan(
+        lock, PlanOptions(target=parse_target(None, None), cache_dir=plan_cache_dir())
+    )
+    for warning in planned.warnings:
+        click.echo(_shown(f"depsize: warning: {warning}"), err=True)
+    if planned.errors or planned.partial:
+        unknown = len(planned.errors) + len(planned.unknown)
+        raise InputError(f"{unknown} installed sizes unknown; no budget was checked", lock)
+    return plan_analysis(planned)
 
 
 def _write_check(project: Path, fmt: str, result: CheckResult, document: ReportDocument) -> None:

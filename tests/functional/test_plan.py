@@ -375,3 +375,31 @@ def test_plan__private_index__netrc_credentials_sent(
     assert "HTTP 401" in refused.stderr
     assert sizes(document)["gamma"] == 1342
     assert "s3cret" not in json.dumps(document)
+
+
+def test_check_lock__budgets_over_the_planned_set_before_any_install(
+    index: IndexServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIP_INDEX_URL", index.url)
+    lock = str(FIXTURES / "app/uv.lock")
+    total = plan_json(lock, "--index-url", index.url)["total_bytes"]
+    project = tmp_path / "project"
+    project.mkdir()
+
+    def check(*args: str) -> Result:
+        return CliRunner().invoke(main, ["check", str(project), "--lock", lock, *args])
+
+    under = check("--max-total", "1MB", "--format", "json")
+    assert under.exit_code == 0, under.output
+    outcome = json.loads(under.stdout)
+    assert outcome["passed"][0]["measured"] == total
+    over = check("--max-total", "10kB")
+    assert over.exit_code == 1, over.output
+    assert f"({total:,} bytes) > budget 10 kB" in over.stdout
+    broken = tmp_path / "uv.lock"
+    broken.write_text("version = 2\n")
+    refused = CliRunner().invoke(
+        main, ["check", str(project), "--lock", str(broken), "--max-total", "1MB"]
+    )
+    assert refused.exit_code == 2
+    assert "uv.lock version 2 is not supported" in refused.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from depsize import __version__
 from depsize.plan.build import Plan
@@ -17,6 +17,9 @@ COLUMNS = (
     "in · exclusive: what removing it alone frees · share: its even share of what it pulls in "
     "(shares + extraneous = total)"
 )
+
+if TYPE_CHECKING:
+    from depsize.analyze import Analysis
 
 
 def _size(value: int | None) -> str:
@@ -124,12 +127,18 @@ def render_markdown(plan: Plan) -> str:
 
 
 def render_html(plan: Plan) -> str:
-    """The planned set in ``scan``'s HTML report (treemap, table, recommendations): the plan
-    holds the same models a scan does, wrapped here as an environment-only Analysis."""
-    from depsize.analyze import Analysis, Settings
+    """The planned set in ``scan``'s HTML report (treemap, table, recommendations)."""
     from depsize.report import html
 
-    analysis = Analysis(
+    return html.render(plan_analysis(plan))
+
+
+def plan_analysis(plan: Plan) -> Analysis:
+    """The plan as an environment-only :class:`~depsize.analyze.Analysis`: it holds the same
+    models a scan does, so reports and ``depsize check`` read it as they read a scan."""
+    from depsize.analyze import Analysis, Settings
+
+    return Analysis(
         settings=Settings(env_only=True),
         scan=plan.scan,
         graph=plan.graph,
@@ -140,7 +149,6 @@ def render_html(plan: Plan) -> str:
         recommendations=plan.recommendations,
         notes=tuple(summary(plan)),
     )
-    return html.render(analysis)
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
