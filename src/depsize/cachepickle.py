@@ -5,16 +5,23 @@ names (``os.system`` included). The cache folder is the user's own, but CI syste
 restore it between jobs, from branches and forks; a planted file there must not run code.
 :func:`loads` only rebuilds what depsize itself stores — its own data classes, the paths,
 versions and markers they hold, and the builtin containers — and refuses any other name with
-:class:`UntrustedPickleError` (for the caller, a cache miss).
+:class:`UntrustedPickleError` (for the caller, a cache miss). :func:`read` and :func:`write`
+are the one way the caches (the env scan, the used-by-dependency memo) read and store a file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import io
+import os
 import pickle
+import tempfile
+from pathlib import Path
 from typing import Any
+
+from depsize import safeio
 
 _BUILTINS = frozenset(
     {"frozenset", "set", "dict", "list", "tuple", "bytes", "bytearray", "str", "int", "float"}
@@ -62,3 +69,41 @@ def _is_data(found: object) -> bool:
 def loads(data: bytes) -> Any:
     """The object pickled in ``data``, built only of what depsize's caches hold."""
     return _Unpickler(io.BytesIO(data)).load()
+
+
+def read(path: Path) -> tuple[Any, os.stat_result] | None:
+    """The object stored in the cache file ``path`` and the file's ``stat`` (taken on the open
+    file, so it names what was read); ``None`` for anything else — absent, not a regular file,
+    over the read cap, truncated, another format, a name depsize never stores. Never raises."""
+    try:
+        with safeio.open_regular(path) as handle:
+            info = os.fstat(handle.fileno())
+            data = handle.read(safeio.max_file_bytes() + 1)
+        if len(data) > safeio.max_file_bytes():
+            return None
+        return loads(data), info
+    except Exception:  # a cache file that cannot be used is a miss, whatever the reason
+        return None
+
+
+def write(path: Path, payload: object) -> os.stat_result | None:
+    """Store ``payload`` in ``path`` atomically (a temporary file in the same folder, renamed
+    into place) and return the written file's ``stat``, taken before the rename so that a
+    concurrent writer cannot lend it its own; any error leaves the previous file (or none) in
+    place and returns ``None``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.flush()
+            info = os.fstat(handle.fileno())
+        Path(tmp).replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            Path(tmp).unlink()
+        return None
+    return info

@@ -18,17 +18,14 @@ has settled.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
-import pickle
-import tempfile
 import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from depsize import __version__, cachepickle, models, safeio
+from depsize import __version__, cachepickle, models
 from depsize import graph as graph_module
 from depsize.env import (
     conda,
@@ -144,13 +141,11 @@ def _identity(env: PythonEnv, disk_usage: bool) -> str:
 
 def _load(path: Path, identity: str) -> tuple[EnvScan, DepGraph, str] | None:
     """The stored scan and graph when every stamp still matches, with the file's token."""
-    try:  # never a FIFO, never unbounded; the file is depsize's own (see cache_file)
-        with safeio.open_regular(path) as handle:
-            token = _token(path, os.fstat(handle.fileno()))
-            data = handle.read(safeio.max_file_bytes() + 1)
-        stored = cachepickle.loads(data) if len(data) <= safeio.max_file_bytes() else None
-    except Exception:
+    found = cachepickle.read(path)
+    if found is None:
         return None
+    stored, info = found
+    token = _token(path, info)
     if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == identity):
         return None
     _, stamps, result, dep_graph = stored
@@ -168,22 +163,6 @@ def _load(path: Path, identity: str) -> tuple[EnvScan, DepGraph, str] | None:
 
 
 def _save(path: Path, payload: tuple[str, list[Stamp], EnvScan, DepGraph]) -> str | None:
-    """Write atomically and return the written file's token (:func:`_token`, taken before the
-    rename, so a concurrent writer cannot lend it its own); any error leaves the previous file
-    (or none) in place: ``None``."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".env-", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            handle.flush()
-            token = _token(path, os.fstat(handle.fileno()))
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        return None
-    return token
+    """Write atomically and return the written file's token; ``None`` when it was not written."""
+    info = cachepickle.write(path, payload)
+    return None if info is None else _token(path, info)

@@ -11,17 +11,13 @@ file that cannot be read or written is a miss, never an error.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import pickle
-import tempfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 from packaging.utils import NormalizedName
 
-from depsize import __version__, cachepickle, safeio
+from depsize import __version__, cachepickle
 from depsize.graph import State
 from depsize.imports import astscan, extract, fastscan
 from depsize.usedby import code, metadata
@@ -58,7 +54,7 @@ def memoised(search: Search, token: str | None, cache_dir: Path) -> Search:
         result = search(candidates, starts)
         kept = dict(list(stored.items())[-(KEEP - 1) :])
         kept[question] = result
-        _save(path, (stamp, kept))
+        cachepickle.write(path, (stamp, kept))
         return result
 
     return answer
@@ -71,10 +67,8 @@ def _code_stamp() -> list[int]:
 
 
 def _load(path: Path, stamp: str) -> dict[Question, DependencyUses]:
-    try:
-        stored = cachepickle.loads(safeio.read_bytes(path))  # never a FIFO, never unbounded
-    except Exception:  # absent, unreadable, truncated, another format: a miss
-        return {}
+    found = cachepickle.read(path)  # absent, unreadable, another format: a miss
+    stored = None if found is None else found[0]
     if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp):
         return {}
     answers = stored[1]
@@ -83,19 +77,3 @@ def _load(path: Path, stamp: str) -> dict[Question, DependencyUses]:
     ):
         return {}
     return answers
-
-
-def _save(path: Path, payload: tuple[str, dict[Question, DependencyUses]]) -> None:
-    """Write atomically; any error leaves the previous file (or none) in place."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".usedby-", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        Path(tmp).replace(path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
