@@ -134,17 +134,24 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     cache_dir = Path(tempfile.mkdtemp(prefix="depsize-bench-"))
     try:
-        cmds = commands(tree, cache_dir)
-        for name, argv in cmds.items():  # prime caches (depsize, chokkin) and the page cache
-            prime(name, argv, tree, env)
-        subprocess.run(cmds["depsize cold"], cwd=tree, env=env, check=True)
-        times: dict[str, list[float]] = {name: [] for name in cmds}
-        for _ in range(args.runs):
-            for name, argv in cmds.items():
-                times[name].append(timed(argv, tree, env))
+        medians = interleaved(commands(tree, cache_dir), tree, env, args.runs)
     finally:
         shutil.rmtree(cache_dir, ignore_errors=True)
-    report(tree, {name: statistics.median(values) for name, values in times.items()}, args.runs)
+    report(tree, medians, args.runs)
+
+
+def interleaved(
+    cmds: dict[str, list[str]], cwd: Path, env: dict[str, str], runs: int
+) -> dict[str, float]:
+    """Each command primed once (caches, page cache), then run ``runs`` times in turn: the
+    median wall time of each."""
+    for name, argv in cmds.items():
+        prime(name, argv, cwd, env)
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, argv in cmds.items():
+            times[name].append(timed(argv, cwd, env))
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def report(tree: Path, medians: dict[str, float], runs: int) -> None:

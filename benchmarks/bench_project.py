@@ -22,13 +22,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_imports import SRC, WORK, django_tree, prime, timed, tool
+from bench_imports import SRC, WORK, django_tree, interleaved, tool
 
 ENV = WORK / "django-env"
 DJANGO_NEEDS = ("asgiref>=3.8.1", "sqlparse>=0.3.1")
@@ -67,16 +66,9 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env |= {"PYTHONPATH": str(SRC), "XDG_CACHE_HOME": str(cache_home)}
     try:
-        cmds = commands(tree, env_dir)
-        for name, argv in cmds.items():  # prime caches and the page cache
-            prime(name, argv, tree, env)
-        times: dict[str, list[float]] = {name: [] for name in cmds}
-        for _ in range(args.runs):
-            for name, argv in cmds.items():
-                times[name].append(timed(argv, tree, env))
+        medians = interleaved(commands(tree, env_dir), tree, env, args.runs)
     finally:
         shutil.rmtree(cache_home, ignore_errors=True)
-    medians = {name: statistics.median(values) for name, values in times.items()}
     files = sum(1 for _ in tree.rglob("*.py"))
     print(f"tree: {tree} ({files:,} .py files); env: {env_dir}")
     print(f"median of {args.runs} interleaved runs, seconds; {os.cpu_count()} cores")
