@@ -217,6 +217,7 @@ def judge(data: JudgeInput) -> Judgement:
         _verdict(row, data, usage, sizes, tuple(locked.get(row[0].name, ())))
         for row in declaration_rows(data.declared, data.marker_env)
     ]
+    verdicts = _with_orphans(verdicts, data, usage, roots, sizes)
     removable = tuple(
         sorted(
             {
@@ -293,6 +294,110 @@ def _with_dependency_uses(
                 "but a feature of it may not",
             )
     return replace(usage, dependency=dependency, doubts=doubts)
+
+
+def _with_orphans(
+    verdicts: Sequence[Verdict],
+    data: JudgeInput,
+    usage: Usage,
+    roots: Sequence[Root],
+    sizes: Mapping[NormalizedName, RootSizes],
+) -> list[Verdict]:
+    """``verdicts`` where a ``transitive-only`` requirement that only removable requirements
+    need is ``unused``: removed with them, as it must be, or its line keeps it installed for
+    nothing (``atpublic==4.0`` next to an unused ``aiosmtpd`` that alone requires it).
+
+    A requirement stays ``transitive-only`` while a kept declared requirement, or a
+    distribution the project uses without declaring it, reaches it; and it is
+    when a used distribution's code may need it. Its confidence is the weakest of the
+    removable requirements it goes with."""
+    going = {
+        v.requirement.name: v
+        for v in verdicts
+        if v.status in REMOVABLE and not v.ignored and v.sizes is not None
+    }
+    candidates = [v for v in verdicts if v.status == "transitive-only" and v.sizes is not None]
+    if not going or not candidates:
+        return list(verdicts)
+    maybe = {v.requirement.name for v in candidates}
+    kept: set[NormalizedName] = set()
+    for name, root_sizes in sizes.items():
+        if name not in going and name not in maybe:
+            kept |= root_sizes.reach
+    extras = {root.name: root.extras for root in roots}
+    used = usage.used_directly() - set(going) - maybe
+    starts = [s for n in used for s in Root(n, extras.get(n, frozenset())).states()]
+    kept |= data.graph.reach(starts)
+    orphans = {
+        v.requirement.name: v
+        for v in candidates
+        if v.requirement.name not in kept and any(r in going for r in v.required_by)
+    }
+    if not orphans:
+        return list(verdicts)
+    dependency = _orphans_used_by(frozenset(orphans), data, usage, extras)
+    return [
+        _orphan(v, going, data, usage, dependency) if v.requirement.name in orphans else v
+        for v in verdicts
+    ]
+
+
+def _orphans_used_by(
+    names: frozenset[NormalizedName],
+    data: JudgeInput,
+    usage: Usage,
+    extras: Mapping[NormalizedName, frozenset[str]],
+) -> dict[NormalizedName, list[Evidence]]:
+    """The orphans a used distribution's code needs, with the uses."""
+    if data.used_by is None:
+        return {}
+    own = project_distributions(
+        data.scan.dists, data.imports.root, data.project_name, data.imports.first_party
+    )
+    starts = frozenset(
+        state
+        for name in usage.used_directly() - own
+        for state in Root(name, extras.get(name, frozenset())).states()
+    )
+    found = data.used_by(names, starts)
+    return {
+        name: dependency_evidence(uses)
+        for name, uses in found.uses.items()
+        if any(_needs(use) for use in uses)
+    }
+
+
+def _orphan(
+    verdict: Verdict,
+    going: Mapping[NormalizedName, Verdict],
+    data: JudgeInput,
+    usage: Usage,
+    dependency: Mapping[NormalizedName, list[Evidence]],
+) -> Verdict:
+    name = verdict.requirement.name
+    if name in dependency:  # a used distribution's code may need it: the line stays
+        return verdict
+    parents = [going[r] for r in verdict.required_by if r in going]
+    said = [f"{p.requirement.display_name} ({p.status})" for p in parents[:3]]
+    said += [f"{len(parents) - 3} more"] if len(parents) > 3 else []
+    needs = "needs" if len(said) == 1 else "need"
+    names = ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else said[0]
+    first = parents[0].requirement
+    evidence = (Evidence(first.source, first.line, f"only {names} {needs} it", "orphan"),)
+    confidence, reason = _confidence(name, "unused", evidence, data, usage.doubts)
+    weak = next((p for p in parents if p.confidence != "certain"), None)
+    if confidence == "certain" and weak is not None:
+        confidence = "likely"
+        reason = f"it goes with {weak.requirement.display_name}, which is only likely {weak.status}"
+    return replace(
+        verdict,
+        status="unused",
+        evidence=evidence,
+        pin=False,
+        confidence=confidence,
+        confidence_reason=reason,
+        evidence_complete=not data.unreadable_files,
+    )
 
 
 def _needs(use: DependencyUse) -> bool:

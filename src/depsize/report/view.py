@@ -156,13 +156,20 @@ def _declared_at(v: Verdict, project: Path) -> str:
 
 
 def _verdict_line(v: Verdict, project: Path) -> str:
-    text = f"{_declared_at(v, project)} ({v.status}): {STATUS_TABLE[v.status].finding}"
-    if v.evidence:
-        text += f" — {_evidence(v.evidence, project)}"
-        if v.status not in REMOVABLE and v.evidence[0].kind not in IMPORT_KINDS:
-            text += f": {v.evidence[0].text.strip()}"
-    if v.status in REMOVABLE and v.sizes:
-        text += f"; removing it alone frees {human(v.sizes.exclusive)}"
+    head = f"{_declared_at(v, project)} ({v.status}): "
+    if v.evidence and v.evidence[0].kind == "orphan":
+        own = human(v.sizes.own if v.sizes else 0)
+        text = f"{head}not imported, run or configured, and {v.evidence[0].text} "
+        them = "it" if " needs " in v.evidence[0].text else "them"
+        text += f"({_evidence(v.evidence, project)}); removed with {them}, its {own} go too"
+    else:
+        text = head + STATUS_TABLE[v.status].finding
+        if v.evidence:
+            text += f" — {_evidence(v.evidence, project)}"
+            if v.status not in REMOVABLE and v.evidence[0].kind not in IMPORT_KINDS:
+                text += f": {v.evidence[0].text.strip()}"
+        if v.status in REMOVABLE and v.sizes:
+            text += f"; removing it alone frees {human(v.sizes.exclusive)}"
     if v.confidence == "likely":
         text += f" [likely, not certain: {v.confidence_reason}]"
     if v.ignored:

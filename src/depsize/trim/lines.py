@@ -54,6 +54,8 @@ def select_removals(
             continue
         freed = verdict.sizes.exclusive if verdict.sizes else 0
         freed = 0 if verdict.status == "transitive-only" else freed
+        if verdict.sizes and verdict.evidence and verdict.evidence[0].kind == "orphan":
+            freed = verdict.sizes.own  # no kept requirement reaches it: its own files go
         removals += [
             Removal(declaration, verdict.status, freed)
             for declaration in verdict.declarations
