@@ -14,12 +14,15 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
+from depsize.env.entrypoints import parse_entry_points
+from depsize.env.importnames import import_names_of
+from depsize.env.metadata import RawDist
 from depsize.errors import InputError
 from depsize.plan.http import FetchError, Http
 from depsize.plan.index import Index, local_path
 from depsize.plan.installed import bytecode_estimate, installed_files
 from depsize.plan.listing import PlanCache, read_local, read_remote
-from depsize.plan.model import LockedDist, PlannedDist, WheelListing, WheelRef
+from depsize.plan.model import PLANNED_SITE, LockedDist, PlannedDist, WheelListing, WheelRef
 
 
 @dataclass
@@ -191,9 +194,10 @@ class Resolver:
         )
         headers = metadata_headers(listing.metadata)
         tag = f"cpython-{self.python_minor[0]}{self.python_minor[1]}"
+        version = dist.version or next(iter(headers.get("version", [])), "")
         return PlannedDist(
             dist.name,
-            dist.version or next(iter(headers.get("version", [])), ""),
+            version,
             wheel=listing.filename,
             files=done.files,
             installed_bytes=sum(size for _, size in done.files),
@@ -202,7 +206,29 @@ class Resolver:
             bytecode_estimate=bytecode_estimate(done.files, tag),
             requires=tuple(headers.get("requires-dist", ())),
             provides_extras=tuple(headers.get("provides-extra", ())),
+            import_names=_import_names(dist, version, headers, done.files),
+            entry_points=tuple(parse_entry_points(listing.entry_points, Path(listing.filename))[0]),
         )
+
+
+def _import_names(
+    dist: LockedDist,
+    version: str,
+    headers: dict[str, list[str]],
+    files: tuple[tuple[str, int], ...],
+) -> tuple[str, ...]:
+    """The import names the env scanner would give the installed distribution: ``Import-Name``
+    metadata first, else the packages and modules its installed paths make."""
+    raw = RawDist(
+        dist.name,
+        dist.name,
+        version,
+        PLANNED_SITE / f"{dist.name}-{version}.dist-info",
+        PLANNED_SITE,
+        "dist-info",
+        import_name_meta=[v.split(";")[0].strip() for v in headers.get("import-name", ())],
+    )
+    return import_names_of(raw, [path for path, _ in files])
 
 
 def metadata_headers(text: str) -> dict[str, list[str]]:
