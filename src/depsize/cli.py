@@ -77,6 +77,13 @@ def _env_options(func: F) -> F:
     return func
 
 
+_LOCK_OPTION = click.option(
+    "--lock",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Judge the requirements against the set this lock resolves (uv.lock, poetry.lock, "
+    "pylock.toml, pip's report, pinned requirements), before installing: see docs/plan.md.",
+)
+
 _IMAGE_OPTION = click.option(
     "--image",
     is_flag=True,
@@ -254,6 +261,44 @@ def _analyze(settings: Settings) -> Analysis:
         return analyze(settings)
 
 
+def _judge(
+    settings: Settings, lock: Path | None, options: dict[str, Any]
+) -> tuple[Analysis, Plan | None]:
+    """``analyze`` of the environment, or with ``--lock`` of the set the lock resolves for this
+    interpreter and platform (the index pip is configured with), with that plan."""
+    if lock is None:
+        return _analyze(settings), None
+    given = [f"--{k.replace('_', '-')}" for k in _ENV_ONLY if options.get(k)]
+    if given:
+        raise click.UsageError(f"--lock judges a planned set: {given[0]} does not apply")
+    from depsize.plan.build import PlanOptions, plan_cache_dir
+    from depsize.plan.judge import planned_verdicts
+    from depsize.plan.target import parse_target
+
+    cache = plan_cache_dir() if settings.use_cache else None
+    found = planned_verdicts(
+        settings, lock, PlanOptions(target=parse_target(None, None), cache_dir=cache)
+    )
+    return found.analysis, found.plan
+
+
+_ENV_ONLY = ("python", "env_dir", "site_packages", "stat_all", "disk_usage")
+
+
+def _partial(planned: Plan | None) -> None:
+    """Exit 2 after a ``--lock`` run whose wheels could not all be read (as ``plan`` does)."""
+    from depsize.errors import EXIT_USAGE
+
+    failed = planned.errors if planned is not None else ()
+    if failed:
+        names = ", ".join(d.name for d in failed)
+        click.echo(
+            _shown(f"depsize: error: partial result: {len(failed)} wheels not read ({names})"),
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+
+
 def _emit_warnings(analysis: Analysis, quiet: bool, verbose: int) -> None:
     if quiet:
         return
@@ -395,6 +440,7 @@ Figures (bytes on disk; apparent size unless --disk-usage):
     help="Sort the table by this column.",
 )
 @_IMAGE_OPTION
+@_LOCK_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr.")
 @click.option("-v", "--verbose", count=True, help="Show every warning and conflict.")
 @_handle_errors
@@ -417,10 +463,12 @@ def scan(
 
     failing = parse_fail_on(fail_on) if fail_on is not None else None
     _check_output(output)
+    lock = env_options.pop("lock")
     project = _locate(project, env_options)
     with units.binary_units(binary_units):
-        analysis = _analyze(_settings(project, **env_options))
+        analysis, planned = _judge(_settings(project, **env_options), lock, env_options)
         _write_scan(analysis, fmt, output, quiet, verbose, top=top, sort=sort, by=by, color=color)
+    _partial(planned)
     if failing is not None:
         _fail_on(analysis, failing)
 
@@ -745,6 +793,7 @@ stderr. See docs/trim.md.
     is_flag=True,
     help="Add undeclared imports, pinned to the installed version, with a comment.",
 )
+@_LOCK_OPTION
 @_handle_errors
 def trim(project: Path | None, **options: Any) -> None:
     from depsize.trim import describe, parse_statuses, plan_from_analysis, unified_diff, write_plan
@@ -754,10 +803,15 @@ def trim(project: Path | None, **options: Any) -> None:
         raise InputError("give either -o FILE or --in-place, not both")
     force, backup = bool(options.pop("force")), not options.pop("no_backup")
     _check_output(output, "the trimmed file")
+    lock = options.pop("lock")
     project = _locate(project, options)
     remove = parse_statuses(options.pop("remove"))
+    settings = _settings(project, **options)
+    analysis, planned = _judge(settings, lock, options)
+    if planned is not None:
+        _emit_warnings(analysis, quiet=False, verbose=0)
     plan = plan_from_analysis(
-        _analyze(_settings(project, **options)),
+        analysis,
         remove=remove,
         keep=options.pop("keep"),
         include_likely=bool(options.pop("include_likely")),
@@ -774,6 +828,7 @@ def trim(project: Path | None, **options: Any) -> None:
             click.echo(f"depsize: wrote {path}", err=True)
     for line in describe(plan):
         click.echo(_shown(f"depsize: {line}"), err=True)
+    _partial(planned)
 
 
 # --- depsize plan: sizes of a resolved set before installing it ------------------------------
