@@ -84,6 +84,14 @@ _LOCK_OPTION = click.option(
     "pylock.toml, pip's report, pinned requirements), before installing: see docs/plan.md.",
 )
 
+_READ_CODE_OPTION = click.option(
+    "--read-code",
+    is_flag=True,
+    help="With --lock: read the library code of the distributions the project uses from their "
+    "wheels (only the .py members, by range requests; cached), so verdicts that rest on it are "
+    "certain. Without it that code is not downloaded and those verdicts are 'likely'.",
+)
+
 _IMAGE_OPTION = click.option(
     "--image",
     is_flag=True,
@@ -266,7 +274,10 @@ def _judge(
 ) -> tuple[Analysis, Plan | None]:
     """``analyze`` of the environment, or with ``--lock`` of the set the lock resolves for this
     interpreter and platform (the index pip is configured with), with that plan."""
+    read_code = bool(options.pop("read_code", False))
     if lock is None:
+        if read_code:
+            raise click.UsageError("--read-code reads a planned set's wheels: give --lock")
         return _analyze(settings), None
     given = [f"--{k.replace('_', '-')}" for k in _ENV_ONLY if options.get(k)]
     if given:
@@ -277,7 +288,10 @@ def _judge(
 
     cache = plan_cache_dir() if settings.use_cache else None
     found = planned_verdicts(
-        settings, lock, PlanOptions(target=parse_target(None, None), cache_dir=cache)
+        settings,
+        lock,
+        PlanOptions(target=parse_target(None, None), cache_dir=cache),
+        read_code=read_code,
     )
     return found.analysis, found.plan
 
@@ -441,6 +455,7 @@ Figures (bytes on disk; apparent size unless --disk-usage):
 )
 @_IMAGE_OPTION
 @_LOCK_OPTION
+@_READ_CODE_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr.")
 @click.option("-v", "--verbose", count=True, help="Show every warning and conflict.")
 @_handle_errors
@@ -794,6 +809,7 @@ stderr. See docs/trim.md.
     help="Add undeclared imports, pinned to the installed version, with a comment.",
 )
 @_LOCK_OPTION
+@_READ_CODE_OPTION
 @_handle_errors
 def trim(project: Path | None, **options: Any) -> None:
     from depsize.trim import describe, parse_statuses, plan_from_analysis, unified_diff, write_plan

@@ -117,20 +117,25 @@ def plan(path: Path, options: PlanOptions) -> Plan:
         target = Target(target.python_version, target.platform, lock.marker_env)
         target = Target(_report_version(lock.marker_env, target), target.platform, lock.marker_env)
     http = Http(timeout=options.timeout)
-    resolver = Resolver(
+    resolver = make_resolver(lock, target, options, http)
+    planned = tuple(_plan_all(resolver, lock, options.jobs))
+    return assemble(lock, target, planned, requests=http.requests, fetched=http.bytes_received)
+
+
+def make_resolver(lock: LockFile, target: Target, options: PlanOptions, http: Http) -> Resolver:
+    """What finds and sizes each wheel of ``lock`` for ``target``."""
+    return Resolver(
         tags=target.tags(),
         index=Index(options.index_url or default_index_url(), http),
         http=http,
         cache=PlanCache(options.cache_dir),
-        lock_dir=path.parent,
+        lock_dir=lock.path.parent,
         find_links=options.find_links,
         interpreter=options.interpreter,
         python_minor=target.minor,
         prefer_index=options.index_url is not None,
         requested=(None if lock.declared is None else frozenset(d.name for d in lock.declared)),
     )
-    planned = tuple(_plan_all(resolver, lock, options.jobs))
-    return assemble(lock, target, planned, requests=http.requests, fetched=http.bytes_received)
 
 
 def _plan_all(resolver: Resolver, lock: LockFile, jobs: int) -> list[PlannedDist]:

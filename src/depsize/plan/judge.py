@@ -15,6 +15,8 @@ know is said, never guessed:
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -22,9 +24,15 @@ from pathlib import Path
 from packaging.utils import NormalizedName
 
 from depsize.analyze import Analysis, GivenEnv, Settings, analyze
+from depsize.errors import InputError
 from depsize.graph import State
-from depsize.plan.build import Plan, PlanOptions, plan
+from depsize.plan.build import Plan, PlanOptions, make_resolver, plan
+from depsize.plan.code import code_folder
+from depsize.plan.http import Http
+from depsize.plan.listing import PlanCache
 from depsize.usedby import DependencyUses, find_dependency_uses
+
+UsedBy = Callable[[frozenset[NormalizedName], frozenset[State]], DependencyUses]
 
 
 @dataclass(frozen=True)
@@ -38,22 +46,84 @@ def unread_wheel(reason: str) -> str:
     return f"planned: its wheel was not read ({reason}): what it provides is unknown"
 
 
-def planned_verdicts(settings: Settings, lock: Path, options: PlanOptions) -> PlannedAnalysis:
-    """``analyze`` of the project in ``settings`` over the set ``lock`` resolves."""
+def planned_verdicts(
+    settings: Settings, lock: Path, options: PlanOptions, *, read_code: bool = False
+) -> PlannedAnalysis:
+    """``analyze`` of the project in ``settings`` over the set ``lock`` resolves; with
+    ``read_code``, the used distributions' library code is read from their wheels."""
     planned = plan(lock, options)
     unknown = {d.name: unread_wheel(d.reason or d.unknown or "") for d in planned.unknown}
-    search = partial(find_dependency_uses, planned.scan, planned.graph, read_code=False)
+    with tempfile.TemporaryDirectory(prefix="depsize-code-") as scratch:
+        cache = PlanCache(options.cache_dir or Path(scratch))
+        search = (
+            _code_reader(planned, options, cache)
+            if read_code
+            else partial(find_dependency_uses, planned.scan, planned.graph, read_code=False)
+        )
 
-    def used_by(candidates: frozenset[NormalizedName], starts: frozenset[State]) -> DependencyUses:
-        found = search(candidates, starts)
-        doubts = {**found.doubts, **{n: unknown[n] for n in candidates if n in unknown}}
-        return replace(found, doubts=doubts)
+        def used_by(
+            candidates: frozenset[NormalizedName], starts: frozenset[State]
+        ) -> DependencyUses:
+            found = search(candidates, starts)
+            doubts = {**found.doubts, **{n: unknown[n] for n in candidates if n in unknown}}
+            return replace(found, doubts=doubts)
 
-    note = (
-        f"verdicts on the set {lock} would install (planned, nothing installed): "
-        "libraries' code not read, so verdicts that rest on it are 'likely'"
-    )
-    given = GivenEnv(planned.scan, planned.graph, used_by=used_by, notes=(note,))
-    analysis = analyze(settings, given)
+        code = (
+            "read from their wheels"
+            if read_code
+            else "not read, so the verdicts its absence decides are 'likely'"
+        )
+        note = f"verdicts on the set {lock} would install (planned): libraries' code {code}"
+        given = GivenEnv(planned.scan, planned.graph, used_by=used_by, notes=(note,))
+        analysis = analyze(settings, given)
     warnings = tuple(dict.fromkeys(planned.warnings + analysis.warnings))
     return PlannedAnalysis(planned, replace(analysis, warnings=warnings))
+
+
+def _code_reader(planned: Plan, options: PlanOptions, cache: PlanCache) -> UsedBy:
+    """The used-by-dependency pass over the reached distributions' code, read from their
+    wheels (each once); a wheel whose code cannot be read leaves a doubt instead."""
+    http = Http(timeout=options.timeout)
+    resolver = make_resolver(planned.lock, planned.target, options, http)
+    locked = {d.name: d for d in planned.lock.dists}
+    minor = f"{planned.target.minor[0]}.{planned.target.minor[1]}"
+    folders: dict[NormalizedName, Path | str] = {}
+
+    def folder(name: NormalizedName) -> Path | str:
+        """The folder of ``name``'s code, or why it could not be read."""
+        if name not in folders:
+            try:
+                located = resolver.locate(locked[name]) if name in locked else None
+                folders[name] = (
+                    code_folder(*located, name, minor, http, cache)
+                    if located is not None
+                    else "no wheel for the target"
+                )
+            except InputError as exc:
+                folders[name] = str(exc)
+        return folders[name]
+
+    def search(candidates: frozenset[NormalizedName], starts: frozenset[State]) -> DependencyUses:
+        scan = planned.scan
+        reached = {
+            n for n, _ in planned.graph.reach_states(s for s in starts if s[0] in scan.dists)
+        }
+        dists = dict(scan.dists)
+        unread: dict[NormalizedName, str] = {}
+        for name in sorted(reached):
+            where = folder(name)
+            if isinstance(where, Path):
+                dists[name] = replace(dists[name], site_packages=where)
+            else:
+                unread[name] = where
+        with_code = replace(scan, dists=dists)
+        found = find_dependency_uses(with_code, planned.graph, candidates, starts)
+        doubts = {
+            c: f"planned: the code of {n} could not be read ({why})"
+            for c in sorted(candidates)
+            for n, why in sorted(unread.items())[:1]
+            if n != c
+        }
+        return replace(found, doubts={**doubts, **found.doubts})
+
+    return search

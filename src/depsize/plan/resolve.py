@@ -100,6 +100,23 @@ class Resolver:
         listing = self._listing(best, self.index_of(dist))
         return self._sized(dist, listing)
 
+    def locate(self, dist: LockedDist) -> tuple[WheelRef, str] | None:
+        """The wheel a plan of ``dist`` reads and where it is (a local path or a URL), found
+        as :meth:`plan` finds it; ``None`` when it has no wheel for the target."""
+        if dist.built_from is not None:
+            return None
+        best = self._best([f for f in (list(dist.files) or self._index_files(dist))
+                           if f.filename.endswith(".whl")])  # fmt: skip
+        if best is None:
+            return None
+        for folder in self.find_links:
+            if (folder / best.filename).is_file():
+                return best, str(folder / best.filename)
+        index = self.index_of(dist)
+        url = self._index_url(best, index) if self.prefer_index or not best.url else best.url
+        path = local_path(url, self.lock_dir)
+        return best, str(path) if path is not None else url
+
     def _local_files(self, dist: LockedDist) -> list[WheelRef]:
         """Archives of ``dist`` in the ``--find-links`` folders (by file name: no hash check)."""
         out = []
