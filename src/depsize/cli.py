@@ -822,6 +822,7 @@ def trim(project: Path | None, **options: Any) -> None:
     lock = options.pop("lock")
     project = _locate(project, options)
     remove = parse_statuses(options.pop("remove"))
+    include_likely = bool(options.pop("include_likely"))
     settings = _settings(project, **options)
     analysis, planned = _judge(settings, lock, options)
     if planned is not None:
@@ -830,7 +831,7 @@ def trim(project: Path | None, **options: Any) -> None:
         analysis,
         remove=remove,
         keep=options.pop("keep"),
-        include_likely=bool(options.pop("include_likely")),
+        include_likely=include_likely,
         comments=not options.pop("no_comments"),
         cpu_torch=bool(options.pop("cpu_torch")),
         add_missing=bool(options.pop("add_missing")),
@@ -844,7 +845,22 @@ def trim(project: Path | None, **options: Any) -> None:
             click.echo(f"depsize: wrote {path}", err=True)
     for line in describe(plan):
         click.echo(_shown(f"depsize: {line}"), err=True)
+    if planned is not None and not include_likely:
+        _kept_likely(analysis, remove)
     _partial(planned)
+
+
+def _kept_likely(analysis: Analysis, remove: tuple[str, ...]) -> None:
+    """After ``trim --lock``: the removable verdicts kept because they are only 'likely'."""
+    verdicts = analysis.judgement.verdicts if analysis.judgement else ()
+    likely = [v for v in verdicts if v.status in remove and v.confidence == "likely"]
+    if likely:
+        names = ", ".join(v.requirement.display_name for v in likely)
+        _note(
+            f"kept {len(likely)} requirement(s) whose verdict is only 'likely' ({names}): "
+            f"{likely[0].confidence_reason}; --read-code reads the libraries' code, "
+            "--include-likely removes them anyway"
+        )
 
 
 # --- depsize plan: sizes of a resolved set before installing it ------------------------------
