@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from depsize.check.model import CheckResult
     from depsize.check.policy import CheckOptions
     from depsize.config import Settings
-    from depsize.plan.build import Plan
+    from depsize.plan.build import Plan, PlanOptions
     from depsize.report.document import ReportDocument
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -279,7 +279,7 @@ def _judge(
         if read_code:
             raise click.UsageError("--read-code reads a planned set's wheels: give --lock")
         return _analyze(settings), None
-    given = [f"--{k.replace('_', '-')}" for k in _ENV_ONLY if options.get(k)]
+    given = [flag for key, flag in _ENV_ONLY.items() if options.get(key)]
     if given:
         raise click.UsageError(f"--lock judges a planned set: {given[0]} does not apply")
     from depsize.plan.build import PlanOptions, plan_cache_dir
@@ -296,7 +296,14 @@ def _judge(
     return found.analysis, found.plan
 
 
-_ENV_ONLY = ("python", "env_dir", "site_packages", "stat_all", "disk_usage")
+_ENV_ONLY = {
+    "python": "--python",
+    "env_dir": "--env",
+    "site_packages": "--site-packages",
+    "stat_all": "--stat-all",
+    "disk_usage": "--disk-usage",
+}
+"""Options of an installed environment, which a planned set (``--lock``) has not."""
 
 
 def _partial(planned: Plan | None) -> None:
@@ -906,6 +913,13 @@ PLAN_HELP = (
 )
 @click.option("--max-total", help="Budget for the installed total (e.g. 250MB): exit 1 over it.")
 @click.option(
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Judge this project's requirements against the planned set: the report is scan's "
+    "(statuses, evidence, sizes) before installing. See docs/plan.md.",
+)
+@_READ_CODE_OPTION
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "markdown", "html"]),
@@ -914,12 +928,8 @@ PLAN_HELP = (
 )
 @_handle_errors
 def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> None:
-    import shutil
-
-    from depsize.plan import render
     from depsize.plan.build import PlanOptions, plan_cache_dir
     from depsize.plan.build import plan as make_plan
-    from depsize.plan.diff import diff_plans
     from depsize.plan.target import parse_target
 
     if len(locks) != (2 if as_diff else 1):
@@ -940,7 +950,20 @@ def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> No
         interpreter=options["interpreter"],
         groups=frozenset(options["groups"]),
     )
+    if options["project"] is not None or options["read_code"]:
+        _plan_outcome([_plan_project(locks, as_diff, fmt, settings, options)], budget)
+        return
     plans = [make_plan(path, settings) for path in locks]
+    _render_plans(plans, as_diff, fmt)
+    _plan_outcome(plans, budget)
+
+
+def _render_plans(plans: list[Plan], as_diff: bool, fmt: str) -> None:
+    import shutil
+
+    from depsize.plan import render
+    from depsize.plan.diff import diff_plans
+
     tty = sys.stdout.isatty()
     color = tty and not os.environ.get("NO_COLOR")
     width = shutil.get_terminal_size().columns if tty else None
@@ -960,7 +983,30 @@ def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> No
         click.echo(render.render_html(plans[0]), nl=False)
     else:
         render.render_text(plans[0], sys.stdout, color=color, width=width)
-    _plan_outcome(plans, budget)
+
+
+def _plan_project(
+    locks: tuple[Path, ...],
+    as_diff: bool,
+    fmt: str,
+    plan_options: PlanOptions,
+    options: dict[str, Any],
+) -> Plan:
+    """``plan LOCK --project DIR``: scan's report of the project judged against the set."""
+    from dataclasses import replace
+
+    from depsize.plan.judge import planned_verdicts
+
+    project = options["project"]
+    if project is None:
+        raise click.UsageError("--read-code reads the code a project uses: give --project")
+    if as_diff:
+        raise click.UsageError("--project judges one LOCK: not with --diff")
+    settings = _settings(project, no_cache=plan_options.cache_dir is None)
+    found = planned_verdicts(settings, locks[0], plan_options, read_code=options["read_code"])
+    view = {"top": None, "sort": "exclusive", "by": "requirement", "color": "auto"}
+    _write_scan(found.analysis, fmt, None, False, 0, **view)
+    return replace(found.plan, warnings=())  # shown with the report's
 
 
 def _plan_outcome(plans: list[Plan], budget: int | None) -> None:
