@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from packaging.utils import NormalizedName
+
 from depsize.models import EntryPoint
 from depsize.plan.build import PlanOptions, plan
 from depsize.plan.target import parse_target
@@ -29,9 +31,11 @@ def test_planned_dists__import_names_and_entry_points__as_once_installed(tmp_pat
         lock, PlanOptions(target=parse_target(None, None), find_links=(tmp_path / "wheels",))
     )
 
-    clikit = planned.scan.dists["cli-kit"]
+    clikit = planned.scan.dists[NormalizedName("cli-kit")]
     assert clikit.import_names == ("clikit", "clikit_single")
     assert clikit.entry_points == (EntryPoint("console_scripts", "clikit-serve", "clikit:serve"),)
     assert clikit.console_scripts == ("clikit-serve",)
     assert clikit.metadata_dir.name == "cli_kit-2.0.dist-info"
-    assert planned.scan.dists["google-cloud-thing"].import_names == ("google.cloud.thing",)
+    assert planned.scan.dists[NormalizedName("google-cloud-thing")].import_names == (
+        "google.cloud.thing",
+    )
