@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from depsize.cli import main
+from depsize.plan.judge import PLUGIN_NOT_READ
 from depsize.usedby import CODE_NOT_READ
 from support.plan_index import IndexServer, serve_index
 from support.plan_project import LOCK, WHEELS, write_project
-from support.wheels import write_wheels
+from support.wheels import WheelSpec, write_wheels
 
 Rows = dict[str, tuple[str, str | None, str | None]]
 
@@ -173,3 +174,27 @@ def test_plan__read_code_without_project__usage_error(lock: Path) -> None:
     result = invoke("plan", str(lock), "--read-code")
     assert result.exit_code == 2
     assert "give --project" in result.output
+
+
+def test_plan_project__pytest_plugin_unused__likely_its_modules_unread(
+    tmp_path: Path, project: Path, wheels: Path
+) -> None:
+    plugin = WheelSpec(
+        "pytest-fix",
+        "1.0",
+        contents={
+            "pytest_fix/__init__.py": b"import pytest\n\n\n@pytest.fixture\n"
+            b"def fix():\n    return 1\n",
+            "pytest_fix-1.0.dist-info/entry_points.txt": b"[pytest11]\nfix = pytest_fix\n",
+        },
+    )
+    write_wheels([plugin], wheels)
+    (project / "requirements.txt").write_text("webkit==1.0\npytest-fix==1.0\n")
+    lock = tmp_path / "two.txt"
+    lock.write_text("webkit==1.0\nwebbase==1.0\npytest-fix==1.0\n")
+
+    args = ("plan", str(lock), "--project", str(project), "--find-links", str(wheels))
+    result = invoke(*args, "--read-code", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    assert rows(result)["pytest-fix"] == ("unused", "likely", PLUGIN_NOT_READ)

@@ -46,13 +46,28 @@ def unread_wheel(reason: str) -> str:
     return f"planned: its wheel was not read ({reason}): what it provides is unknown"
 
 
+PLUGIN_NOT_READ = "planned: its pytest plugin modules were not read (the fixtures, markers and "
+PLUGIN_NOT_READ += "options that would prove it used)"
+
+
+def _unread_plugins(planned: Plan) -> dict[NormalizedName, str]:
+    """pytest plugins: their modules say which fixtures and markers prove them used, and the
+    import stage reads them from installed files only."""
+    return {
+        name: PLUGIN_NOT_READ
+        for name, dist in planned.scan.dists.items()
+        if any(ep.group == "pytest11" for ep in dist.entry_points)
+    }
+
+
 def planned_verdicts(
     settings: Settings, lock: Path, options: PlanOptions, *, read_code: bool = False
 ) -> PlannedAnalysis:
     """``analyze`` of the project in ``settings`` over the set ``lock`` resolves; with
     ``read_code``, the used distributions' library code is read from their wheels."""
     planned = plan(lock, options)
-    unknown = {d.name: unread_wheel(d.reason or d.unknown or "") for d in planned.unknown}
+    unread = _unread_plugins(planned)
+    unread |= {d.name: unread_wheel(d.reason or d.unknown or "") for d in planned.unknown}
     with tempfile.TemporaryDirectory(prefix="depsize-code-") as scratch:
         cache = PlanCache(options.cache_dir or Path(scratch))
         search = (
@@ -65,7 +80,7 @@ def planned_verdicts(
             candidates: frozenset[NormalizedName], starts: frozenset[State]
         ) -> DependencyUses:
             found = search(candidates, starts)
-            doubts = {**found.doubts, **{n: unknown[n] for n in candidates if n in unknown}}
+            doubts = {**found.doubts, **{n: unread[n] for n in candidates if n in unread}}
             return replace(found, doubts=doubts)
 
         code = (
