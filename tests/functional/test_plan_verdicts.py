@@ -198,3 +198,23 @@ def test_plan_project__pytest_plugin_unused__likely_its_modules_unread(
 
     assert result.exit_code == 0, result.output
     assert rows(result)["pytest-fix"] == ("unused", "likely", PLUGIN_NOT_READ)
+
+
+def test_plan_project__read_code__a_wheel_whose_code_is_corrupt__doubt_names_it(
+    project: Path, lock: Path, wheels: Path
+) -> None:
+    wheel = wheels / "webkit-1.0-py3-none-any.whl"
+    data = wheel.read_bytes()
+    assert data.startswith(b"PK\x03\x04")  # the first member's local header: a code file
+    wheel.write_bytes(b"XXXX" + data[4:])  # the directory and metadata at the end stay readable
+
+    args = ("plan", str(lock), "--project", str(project), "--find-links", str(wheels))
+    result = invoke(*args, "--read-code", "--format", "json")
+
+    assert result.exit_code == 0, result.output
+    status, confidence, reason = rows(result)["formparse"]
+    assert (status, confidence) == ("unused", "likely")
+    assert reason is not None
+    assert reason.startswith("planned: the code of webkit could not be read (")
+    assert "corrupt archive: no local header" in reason
+    assert rows(result)["stale"][1] == "likely"

@@ -133,12 +133,13 @@ def _code_reader(planned: Plan, options: PlanOptions, cache: PlanCache) -> UsedB
                 unread[name] = where
         with_code = replace(scan, dists=dists)
         found = find_dependency_uses(with_code, planned.graph, candidates, starts)
-        doubts = {
-            c: f"planned: the code of {n} could not be read ({why})"
-            for c in sorted(candidates)
-            for n, why in sorted(unread.items())[:1]
-            if n != c
-        }
+        doubts = {}
+        for candidate in sorted(candidates):
+            other = next((n for n in sorted(unread) if n != candidate), None)
+            if other is not None:
+                doubts[candidate] = (
+                    f"planned: the code of {other} could not be read ({unread[other]})"
+                )
         return replace(found, doubts={**doubts, **found.doubts})
 
     return search
