@@ -218,3 +218,9 @@ def test_plan_project__read_code__a_wheel_whose_code_is_corrupt__doubt_names_it(
     assert reason.startswith("planned: the code of webkit could not be read (")
     assert "corrupt archive: no local header" in reason
     assert rows(result)["stale"][1] == "likely"
+
+
+def test_plan__project_with_diff__usage_error(lock: Path, project: Path) -> None:
+    result = invoke("plan", "--diff", str(lock), str(lock), "--project", str(project))
+    assert result.exit_code == 2
+    assert "--project judges one LOCK: not with --diff" in result.output

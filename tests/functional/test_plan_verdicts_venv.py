@@ -68,11 +68,14 @@ def _invoke(*args: str) -> str:
     return result.stdout
 
 
-def _verdicts(*args: str) -> dict[str, tuple[str, str | None, str | None]]:
+def _report(*args: str) -> dict[str, dict[str, object]]:
     report = json.loads(_invoke("scan", *args, "--format", "json"))
+    return {r["name"]: r for r in report["requirements"]}
+
+
+def _verdicts(report: dict[str, dict[str, object]]) -> dict[str, tuple[object, ...]]:
     return {
-        r["name"]: (r["status"], r["confidence"], r["confidence_reason"])
-        for r in report["requirements"]
+        name: (r["status"], r["confidence"], r["confidence_reason"]) for name, r in report.items()
     }
 
 
@@ -83,8 +86,9 @@ def test_planned_verdicts__agree_with_the_installed_ones__and_the_trimmed_file_r
     lock.parent.mkdir()
     lock.write_text(LOCK)
 
-    planned = _verdicts(str(project), "--lock", str(lock))
-    planned_code = _verdicts(str(project), "--lock", str(lock), "--read-code")
+    planned = _verdicts(_report(str(project), "--lock", str(lock)))
+    planned_code_report = _report(str(project), "--lock", str(lock), "--read-code")
+    planned_code = _verdicts(planned_code_report)
     trimmed_planned = tmp_path / "trimmed-planned.txt"
     trimmed_likely = tmp_path / "trimmed-likely.txt"
     trim_args = ("trim", str(project), "--lock", str(lock))
@@ -93,7 +97,8 @@ def test_planned_verdicts__agree_with_the_installed_ones__and_the_trimmed_file_r
 
     venv = tmp_path / "venv"
     _install(venv, wheels, lock)
-    installed = _verdicts(str(project), "--env", str(venv), "--no-cache")
+    installed_report = _report(str(project), "--env", str(venv), "--no-cache")
+    installed = _verdicts(installed_report)
     trimmed_installed = tmp_path / "trimmed-installed.txt"
     _invoke("trim", str(project), "--env", str(venv), "--no-cache", "-o", str(trimmed_installed))
 
@@ -106,6 +111,17 @@ def test_planned_verdicts__agree_with_the_installed_ones__and_the_trimmed_file_r
     }
     # with the libraries' code read from the wheels, the planned verdicts are the installed ones
     assert planned_code == installed
+    evidence = {name: r["evidence"] for name, r in installed_report.items()}
+    assert {name: r["evidence"] for name, r in planned_code_report.items()} == evidence
+    assert evidence["formparse"] == [
+        {
+            "file": "site-packages/webkit/forms.py",
+            "line": 2,
+            "text": "formparse imported by webkit, for webkit's parse (inside a function)",
+            "kind": "dependency",
+            "scope": "live",
+        }
+    ]
     # without it, what the unread code decides is 'likely': formparse (webkit imports it inside
     # a function) looks unused; bloat and stale are unused, but not certainly so
     likely = ("unused", "likely", CODE_NOT_READ)

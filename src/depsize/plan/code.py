@@ -22,18 +22,22 @@ from depsize.plan.zipdir import Buffered, WheelFormatError, read_contents, read_
 from depsize.usedby.code import is_library_code
 
 _DONE = ".depsize-complete"
+_SITE = "site-packages"
+"""The code sits in a ``site-packages`` folder: evidence names its files as an installed
+distribution's (``site-packages/webkit/forms.py``), the same on every machine."""
 
 
 def code_folder(  # noqa: PLR0917 - what locates a wheel and where its code goes, in one call
     ref: WheelRef, where: str, name: str, python_minor: str, http: Http, cache: PlanCache
 ) -> Path:
-    """A folder holding the library ``.py`` files of the wheel ``ref`` (at ``where``: a local
-    path or a URL), laid out as site-packages; read once per wheel and kept in ``cache``."""
+    """A ``site-packages`` folder holding the library ``.py`` files of the wheel ``ref`` (at
+    ``where``: a local path or a URL) where the installer puts them; read once per wheel and
+    kept in ``cache``."""
     key = PlanCache.key(ref.url or where, ref.sha256)
     base = cache.root if cache.root is not None else Path(tempfile.gettempdir()) / "depsize"
     folder = base / "code" / key[:2] / key
     if (folder / _DONE).is_file():
-        return folder
+        return folder / _SITE
     local = None
     if "://" in where:
         src, local = open_remote(where, ref.filename, http, cache, key, ref.sha256)
@@ -48,7 +52,7 @@ def code_folder(  # noqa: PLR0917 - what locates a wheel and where its code goes
         if local is not None:
             local.close()
     _write(folder, files)
-    return folder
+    return folder / _SITE
 
 
 def _library_code(src: Buffered, name: str, python_minor: str) -> dict[str, bytes]:
@@ -76,7 +80,7 @@ def _write(folder: Path, files: dict[str, bytes]) -> None:
     temporary = Path(tempfile.mkdtemp(dir=folder.parent, suffix=".part"))
     try:
         for rel, data in files.items():
-            target = temporary / rel
+            target = temporary / _SITE / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         (temporary / _DONE).write_bytes(b"")

@@ -48,11 +48,14 @@ def test_code_folder__library_py_members_where_installed__nothing_else(tmp_path:
     folder = code_folder(ref, str(wheel), "lib", "3.11", Http(), cache)
 
     assert folder.is_relative_to(tmp_path / "cache")
+    assert folder.name == "site-packages"
     assert _files(folder) == {
         "lib/__init__.py": b"import helper\n",
         "lib_extra.py": b"x = 1\n",
     }
-    assert not (tmp_path / "escape.py").exists()
+    assert sorted(p.name for p in folder.parent.iterdir()) == [".depsize-complete", "site-packages"]
+    assert not [p for p in tmp_path.rglob("*") if p.name in {"escape.py", "absolute.py"}]
+    assert not Path("/absolute.py").exists()
     wheel.unlink()  # the second time, the folder is read from the cache
     assert code_folder(ref, str(wheel), "lib", "3.11", Http(), cache) == folder
 
