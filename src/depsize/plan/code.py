@@ -4,8 +4,9 @@ The used-by-dependency pass reads the ``.py`` files of the distributions the pro
 Before installing, those are wheel members: this module reads just them (the central directory
 gives their offsets and compressed sizes; over HTTP one range request covers them, as they sit
 together), decompresses them and writes them, where the installer would put them, into a folder
-of the plan cache keyed by the wheel's sha256 (or URL). The pass then reads that folder as it
-reads site-packages. Tests, byte-code and data files are never fetched.
+of the plan cache keyed by the wheel's sha256 (or URL), with its ``METADATA`` (whose line
+numbers evidence cites). The pass then reads that folder as it reads site-packages. Tests,
+byte-code and data files are never fetched.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def _library_code(src: Buffered, name: str, python_minor: str) -> dict[str, byte
     wanted = {}
     for member in members:
         rel = destination(member.name, data_dir, name, python_minor)
-        if is_library_code(rel) and _inside(rel):
+        metadata = rel.endswith(".dist-info/METADATA") and rel.count("/") == 1
+        if (is_library_code(rel) or metadata) and _inside(rel):
             wanted[member.name] = rel
     contents = read_contents(src, members, wanted.__contains__)
     return {wanted[member]: data for member, data in contents.items()}

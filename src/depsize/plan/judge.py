@@ -128,7 +128,8 @@ def _code_reader(planned: Plan, options: PlanOptions, cache: PlanCache) -> UsedB
         for name in sorted(reached):
             where = folder(name)
             if isinstance(where, Path):
-                dists[name] = replace(dists[name], site_packages=where)
+                meta = where / dists[name].metadata_dir.name
+                dists[name] = replace(dists[name], site_packages=where, metadata_dir=meta)
             else:
                 unread[name] = where
         with_code = replace(scan, dists=dists)

@@ -52,6 +52,7 @@ def test_code_folder__library_py_members_where_installed__nothing_else(tmp_path:
     assert _files(folder) == {
         "lib/__init__.py": b"import helper\n",
         "lib_extra.py": b"x = 1\n",
+        "lib-1.0.dist-info/METADATA": MEMBERS["lib-1.0.dist-info/METADATA"],
     }
     assert sorted(p.name for p in folder.parent.iterdir()) == [".depsize-complete", "site-packages"]
     assert not [p for p in tmp_path.rglob("*") if p.name in {"escape.py", "absolute.py"}]
