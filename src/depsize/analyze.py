@@ -27,12 +27,13 @@ from depsize.recommend import Recommendation, recommend
 from depsize.sanity import wrong_env
 from depsize.unreached import image_recommendation
 
-__all__ = ["Analysis", "Settings", "analyze"]
+__all__ = ["Analysis", "GivenEnv", "Settings", "analyze"]
 
 if TYPE_CHECKING:
     from depsize.imports.model import ImportSite, ProjectImports
     from depsize.mapping import ImportMapper
     from depsize.requirements.model import DeclaredRequirement, DeclaredSet
+    from depsize.usedby.memo import Search as UsedBy
     from depsize.verdicts import Judgement
 
 
@@ -57,6 +58,19 @@ class Analysis:
     """The env scan cache's token for ``scan`` (see :class:`depsize.env.cache.CachedEnv`)."""
 
 
+@dataclass(frozen=True)
+class GivenEnv:
+    """An environment model built elsewhere (a lock's planned set), judged as a scanned one:
+    ``analyze`` neither discovers nor scans it."""
+
+    scan: EnvScan
+    graph: DepGraph
+    used_by: UsedBy | None = None
+    """The used-by-dependency pass over it (a planned set has metadata, not files on disk);
+    ``None``: the one that reads the installed files."""
+    notes: tuple[str, ...] = ()
+
+
 def _scan_env(env: PythonEnv, settings: Settings) -> tuple[EnvScan, DepGraph, str | None]:
     """The env scan and graph, from the env scan cache unless ``--no-cache`` or ``--stat-all``,
     with the stored scan's token (``None``: not stored, nothing derived from it is either)."""
@@ -67,18 +81,22 @@ def _scan_env(env: PythonEnv, settings: Settings) -> tuple[EnvScan, DepGraph, st
     return found.scan, found.graph, found.token
 
 
-def analyze(settings: Settings) -> Analysis:
+def analyze(settings: Settings, given: GivenEnv | None = None) -> Analysis:
     """Discover, scan, build the graph, read declarations and imports, judge and recommend.
 
     *settings* are taken as they are: :func:`depsize.config.resolve_settings` read the
-    configuration and laid the flags over it."""
-    env = discover(
-        settings.project,
-        python=settings.python,
-        env_dir=settings.env_dir,
-        site_packages=settings.site_packages,
-    )
-    scan, graph, token = _scan_env(env, settings)
+    configuration and laid the flags over it. *given*: judge that environment instead of
+    discovering and scanning one."""
+    if given is None:
+        env = discover(
+            settings.project,
+            python=settings.python,
+            env_dir=settings.env_dir,
+            site_packages=settings.site_packages,
+        )
+        scan, graph, token = _scan_env(env, settings)
+    else:
+        scan, graph, token = given.scan, given.graph, None
     base = Analysis(
         settings=settings,
         scan=scan,
@@ -88,8 +106,10 @@ def analyze(settings: Settings) -> Analysis:
         roots_from="unrequired",
         attribution=attribute(scan, graph, ()),
         warnings=scan.warnings + graph.warnings,
+        notes=given.notes if given else (),
     )
-    result = _fallback(base, ()) if settings.env_only else _with_project(base)
+    used_by = given.used_by if given else None
+    result = _fallback(base, ()) if settings.env_only else _with_project(base, used_by)
     reached = (
         frozenset().union(*(r.reach for r in result.attribution.roots))
         if result.roots_from == "declared"
@@ -110,7 +130,7 @@ def _fallback(base: Analysis, notes: tuple[str, ...]) -> Analysis:
         roots=roots,
         roots_from="unrequired",
         attribution=attribute(base.scan, base.graph, roots),
-        notes=notes,
+        notes=base.notes + notes,
     )
 
 
@@ -137,7 +157,7 @@ def _check_groups(declared: DeclaredSet, groups: tuple[str, ...]) -> None:
         raise InputError(f"unknown group {unknown[0]!r}; this project declares: {listed}")
 
 
-def _with_project(base: Analysis) -> Analysis:
+def _with_project(base: Analysis, used_by: UsedBy | None = None) -> Analysis:
     from depsize.mapping import ImportMapper
     from depsize.requirements import load_declared
     from depsize.usedby import find_dependency_uses
@@ -188,7 +208,8 @@ def _with_project(base: Analysis) -> Analysis:
             locked=declared.locked,
             elsewhere=elsewhere,
             project_name=declared.project_name,
-            used_by=memoised(
+            used_by=used_by
+            or memoised(
                 partial(find_dependency_uses, base.scan, base.graph),
                 base.env_token,
                 default_cache_dir(),

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from depsize.check.model import CheckResult
     from depsize.check.policy import CheckOptions
     from depsize.config import Settings
-    from depsize.plan.build import Plan
+    from depsize.plan.build import Plan, PlanOptions
     from depsize.report.document import ReportDocument
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,6 +76,21 @@ def _env_options(func: F) -> F:
         func = option(func)
     return func
 
+
+_LOCK_OPTION = click.option(
+    "--lock",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Judge the requirements against the set this lock resolves (uv.lock, poetry.lock, "
+    "pylock.toml, pip's report, pinned requirements), before installing: see docs/plan.md.",
+)
+
+_READ_CODE_OPTION = click.option(
+    "--read-code",
+    is_flag=True,
+    help="With --lock: read the library code of the distributions the project uses from their "
+    "wheels (only the .py members, by range requests; cached), so verdicts that rest on it are "
+    "certain. Without it that code is not downloaded and those verdicts are 'likely'.",
+)
 
 _IMAGE_OPTION = click.option(
     "--image",
@@ -254,6 +269,57 @@ def _analyze(settings: Settings) -> Analysis:
         return analyze(settings)
 
 
+def _judge(
+    settings: Settings, lock: Path | None, options: dict[str, Any]
+) -> tuple[Analysis, Plan | None]:
+    """``analyze`` of the environment, or with ``--lock`` of the set the lock resolves for this
+    interpreter and platform (the index pip is configured with), with that plan."""
+    read_code = bool(options.pop("read_code", False))
+    if lock is None:
+        if read_code:
+            raise click.UsageError("--read-code reads a planned set's wheels: give --lock")
+        return _analyze(settings), None
+    given = [flag for key, flag in _ENV_ONLY.items() if options.get(key)]
+    if given:
+        raise click.UsageError(f"--lock judges a planned set: {given[0]} does not apply")
+    from depsize.plan.build import PlanOptions, plan_cache_dir
+    from depsize.plan.judge import planned_verdicts
+    from depsize.plan.target import parse_target
+
+    cache = plan_cache_dir() if settings.use_cache else None
+    found = planned_verdicts(
+        settings,
+        lock,
+        PlanOptions(target=parse_target(None, None), cache_dir=cache),
+        read_code=read_code,
+    )
+    return found.analysis, found.plan
+
+
+_ENV_ONLY = {
+    "python": "--python",
+    "env_dir": "--env",
+    "site_packages": "--site-packages",
+    "stat_all": "--stat-all",
+    "disk_usage": "--disk-usage",
+}
+"""Options of an installed environment, which a planned set (``--lock``) has not."""
+
+
+def _partial(planned: Plan | None) -> None:
+    """Exit 2 after a ``--lock`` run whose wheels could not all be read (as ``plan`` does)."""
+    from depsize.errors import EXIT_USAGE
+
+    failed = planned.errors if planned is not None else ()
+    if failed:
+        names = ", ".join(d.name for d in failed)
+        click.echo(
+            _shown(f"depsize: error: partial result: {len(failed)} wheels not read ({names})"),
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+
+
 def _emit_warnings(analysis: Analysis, quiet: bool, verbose: int) -> None:
     if quiet:
         return
@@ -395,6 +461,8 @@ Figures (bytes on disk; apparent size unless --disk-usage):
     help="Sort the table by this column.",
 )
 @_IMAGE_OPTION
+@_LOCK_OPTION
+@_READ_CODE_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No warnings on stderr.")
 @click.option("-v", "--verbose", count=True, help="Show every warning and conflict.")
 @_handle_errors
@@ -417,10 +485,12 @@ def scan(
 
     failing = parse_fail_on(fail_on) if fail_on is not None else None
     _check_output(output)
+    lock = env_options.pop("lock")
     project = _locate(project, env_options)
     with units.binary_units(binary_units):
-        analysis = _analyze(_settings(project, **env_options))
+        analysis, planned = _judge(_settings(project, **env_options), lock, env_options)
         _write_scan(analysis, fmt, output, quiet, verbose, top=top, sort=sort, by=by, color=color)
+    _partial(planned)
     if failing is not None:
         _fail_on(analysis, failing)
 
@@ -745,6 +815,8 @@ stderr. See docs/trim.md.
     is_flag=True,
     help="Add undeclared imports, pinned to the installed version, with a comment.",
 )
+@_LOCK_OPTION
+@_READ_CODE_OPTION
 @_handle_errors
 def trim(project: Path | None, **options: Any) -> None:
     from depsize.trim import describe, parse_statuses, plan_from_analysis, unified_diff, write_plan
@@ -754,13 +826,19 @@ def trim(project: Path | None, **options: Any) -> None:
         raise InputError("give either -o FILE or --in-place, not both")
     force, backup = bool(options.pop("force")), not options.pop("no_backup")
     _check_output(output, "the trimmed file")
+    lock = options.pop("lock")
     project = _locate(project, options)
     remove = parse_statuses(options.pop("remove"))
+    include_likely = bool(options.pop("include_likely"))
+    settings = _settings(project, **options)
+    analysis, planned = _judge(settings, lock, options)
+    if planned is not None:
+        _emit_warnings(analysis, quiet=False, verbose=0)
     plan = plan_from_analysis(
-        _analyze(_settings(project, **options)),
+        analysis,
         remove=remove,
         keep=options.pop("keep"),
-        include_likely=bool(options.pop("include_likely")),
+        include_likely=include_likely,
         comments=not options.pop("no_comments"),
         cpu_torch=bool(options.pop("cpu_torch")),
         add_missing=bool(options.pop("add_missing")),
@@ -774,6 +852,22 @@ def trim(project: Path | None, **options: Any) -> None:
             click.echo(f"depsize: wrote {path}", err=True)
     for line in describe(plan):
         click.echo(_shown(f"depsize: {line}"), err=True)
+    if planned is not None and not include_likely:
+        _kept_likely(analysis, remove)
+    _partial(planned)
+
+
+def _kept_likely(analysis: Analysis, remove: tuple[str, ...]) -> None:
+    """After ``trim --lock``: the removable verdicts kept because they are only 'likely'."""
+    verdicts = analysis.judgement.verdicts if analysis.judgement else ()
+    likely = [v for v in verdicts if v.status in remove and v.confidence == "likely"]
+    if likely:
+        names = ", ".join(v.requirement.display_name for v in likely)
+        _note(
+            f"kept {len(likely)} requirement(s) whose verdict is only 'likely' ({names}): "
+            f"{likely[0].confidence_reason}; --read-code reads the libraries' code, "
+            "--include-likely removes them anyway"
+        )
 
 
 # --- depsize plan: sizes of a resolved set before installing it ------------------------------
@@ -819,6 +913,13 @@ PLAN_HELP = (
 )
 @click.option("--max-total", help="Budget for the installed total (e.g. 250MB): exit 1 over it.")
 @click.option(
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Judge this project's requirements against the planned set: the report is scan's "
+    "(statuses, evidence, sizes) before installing. See docs/plan.md.",
+)
+@_READ_CODE_OPTION
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "markdown", "html"]),
@@ -827,12 +928,8 @@ PLAN_HELP = (
 )
 @_handle_errors
 def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> None:
-    import shutil
-
-    from depsize.plan import render
     from depsize.plan.build import PlanOptions, plan_cache_dir
     from depsize.plan.build import plan as make_plan
-    from depsize.plan.diff import diff_plans
     from depsize.plan.target import parse_target
 
     if len(locks) != (2 if as_diff else 1):
@@ -853,7 +950,20 @@ def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> No
         interpreter=options["interpreter"],
         groups=frozenset(options["groups"]),
     )
+    if options["project"] is not None or options["read_code"]:
+        _plan_outcome([_plan_project(locks, as_diff, fmt, settings, options)], budget)
+        return
     plans = [make_plan(path, settings) for path in locks]
+    _render_plans(plans, as_diff, fmt)
+    _plan_outcome(plans, budget)
+
+
+def _render_plans(plans: list[Plan], as_diff: bool, fmt: str) -> None:
+    import shutil
+
+    from depsize.plan import render
+    from depsize.plan.diff import diff_plans
+
     tty = sys.stdout.isatty()
     color = tty and not os.environ.get("NO_COLOR")
     width = shutil.get_terminal_size().columns if tty else None
@@ -873,7 +983,30 @@ def plan(locks: tuple[Path, ...], as_diff: bool, fmt: str, **options: Any) -> No
         click.echo(render.render_html(plans[0]), nl=False)
     else:
         render.render_text(plans[0], sys.stdout, color=color, width=width)
-    _plan_outcome(plans, budget)
+
+
+def _plan_project(
+    locks: tuple[Path, ...],
+    as_diff: bool,
+    fmt: str,
+    plan_options: PlanOptions,
+    options: dict[str, Any],
+) -> Plan:
+    """``plan LOCK --project DIR``: scan's report of the project judged against the set."""
+    from dataclasses import replace
+
+    from depsize.plan.judge import planned_verdicts
+
+    project = options["project"]
+    if project is None:
+        raise click.UsageError("--read-code reads the code a project uses: give --project")
+    if as_diff:
+        raise click.UsageError("--project judges one LOCK: not with --diff")
+    settings = _settings(project, no_cache=plan_options.cache_dir is None)
+    found = planned_verdicts(settings, locks[0], plan_options, read_code=options["read_code"])
+    view = {"top": None, "sort": "exclusive", "by": "requirement", "color": "auto"}
+    _write_scan(found.analysis, fmt, None, False, 0, **view)
+    return replace(found.plan, warnings=())  # shown with the report's
 
 
 def _plan_outcome(plans: list[Plan], budget: int | None) -> None:

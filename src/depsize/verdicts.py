@@ -276,7 +276,7 @@ def _with_dependency_uses(
         for state in Root(name, extras.get(name, frozenset())).states()
     )
     found = data.used_by(candidates, starts)
-    doubts = dict(usage.doubts)
+    doubts = {**found.doubts, **usage.doubts}
     for name, paths in found.unreadable.items():
         where = from_env_folder(paths[0]) or str(paths[0])
         doubts.setdefault(

@@ -20,7 +20,7 @@ from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
 from depsize.graph import build_graph
 from depsize.report.view import project_relative
-from depsize.usedby import DependencyUse, find_dependency_uses
+from depsize.usedby import CODE_NOT_READ, DependencyUse, find_dependency_uses
 from depsize.verdicts import Verdict
 from support.site_packages import BuiltEnv, DistSpec, make_site_packages
 
@@ -403,3 +403,40 @@ def test_find_dependency_uses__many_files_import_it__a_few_per_source_kept(
     files = [u.file.name for u in found.uses[NormalizedName("formparse")]]
     assert files == ["m0.py", "m1.py", "m2.py"]
     assert found.files_scanned == 3
+
+
+def test_find_dependency_uses__code_not_read__metadata_uses_and_a_doubt_per_candidate(
+    built: BuiltEnv,
+) -> None:
+    env = from_prefix(built.prefix, how="test")
+    scan = scan_env(env)
+    graph = build_graph(scan.dists, env.marker_environment())
+    candidates = {NormalizedName(c) for c in ("formparse", "nobody", "reqdep")}
+    starts = {(NormalizedName("webfw"), ""), (NormalizedName("helper"), "")}
+
+    found = find_dependency_uses(scan, graph, candidates, starts, read_code=False)
+
+    assert found.files_read == 0
+    # helper's METADATA requires reqdep: read without any code
+    assert {name: [u.how for u in uses] for name, uses in found.uses.items()} == {
+        "reqdep": ["requirement"]
+    }
+    # webfw's code could import any of them: none is certain
+    assert found.doubts == dict.fromkeys(sorted(candidates), CODE_NOT_READ)
+
+
+def test_find_dependency_uses__code_not_read__only_its_own_code_reached__no_doubt(
+    built: BuiltEnv,
+) -> None:
+    env = from_prefix(built.prefix, how="test")
+    scan = scan_env(env)
+    graph = build_graph(scan.dists, env.marker_environment())
+    # the only library code reached is formparse's own: nothing else could import it
+    found = find_dependency_uses(
+        scan,
+        graph,
+        {NormalizedName("formparse")},
+        {(NormalizedName("formparse"), "")},
+        read_code=False,
+    )
+    assert found.doubts == {}

@@ -22,14 +22,11 @@ from depsize.plan.http import Http
 from depsize.plan.index import Index, default_index_url
 from depsize.plan.listing import PlanCache
 from depsize.plan.locks import read_poetry_lock, read_pylock, read_uv_lock
-from depsize.plan.model import LockFile, PlannedDist
+from depsize.plan.model import PLANNED_SITE, LockFile, PlannedDist
 from depsize.plan.pinned import read_pinned, read_pip_report
 from depsize.plan.resolve import Resolver
 from depsize.plan.target import Target
 from depsize.recommend import Recommendation, recommend
-
-PLANNED_SITE = Path("/planned-environment/site-packages")
-"""Where planned files would be: a path that names no real folder (nothing is read there)."""
 
 
 def plan_cache_dir() -> Path:
@@ -120,20 +117,25 @@ def plan(path: Path, options: PlanOptions) -> Plan:
         target = Target(target.python_version, target.platform, lock.marker_env)
         target = Target(_report_version(lock.marker_env, target), target.platform, lock.marker_env)
     http = Http(timeout=options.timeout)
-    resolver = Resolver(
+    resolver = make_resolver(lock, target, options, http)
+    planned = tuple(_plan_all(resolver, lock, options.jobs))
+    return assemble(lock, target, planned, requests=http.requests, fetched=http.bytes_received)
+
+
+def make_resolver(lock: LockFile, target: Target, options: PlanOptions, http: Http) -> Resolver:
+    """What finds and sizes each wheel of ``lock`` for ``target``."""
+    return Resolver(
         tags=target.tags(),
         index=Index(options.index_url or default_index_url(), http),
         http=http,
         cache=PlanCache(options.cache_dir),
-        lock_dir=path.parent,
+        lock_dir=lock.path.parent,
         find_links=options.find_links,
         interpreter=options.interpreter,
         python_minor=target.minor,
         prefer_index=options.index_url is not None,
         requested=(None if lock.declared is None else frozenset(d.name for d in lock.declared)),
     )
-    planned = tuple(_plan_all(resolver, lock, options.jobs))
-    return assemble(lock, target, planned, requests=http.requests, fetched=http.bytes_received)
 
 
 def _plan_all(resolver: Resolver, lock: LockFile, jobs: int) -> list[PlannedDist]:
@@ -155,17 +157,24 @@ def _report_version(env: dict[str, str], target: Target) -> str:
 
 
 def _as_installed(dist: PlannedDist) -> InstalledDist:
+    """The distribution as the env scanner would see it once installed: files, requirements,
+    import names and entry points (the verdicts read those)."""
+    meta = next(
+        (p.rsplit("/", 1)[0] for p, _ in dist.files if p.endswith(".dist-info/METADATA")),
+        f"{dist.name}-{dist.version}.dist-info",
+    )
     return InstalledDist(
         name=dist.name,
         display_name=dist.name,
         version=dist.version,
-        metadata_dir=PLANNED_SITE / f"{dist.name}-{dist.version}.dist-info",
+        metadata_dir=PLANNED_SITE / meta,
         site_packages=PLANNED_SITE,
         requires=dist.requires,
         provides_extras=dist.provides_extras,
         files=dist.files,
         own_bytes=dist.installed_bytes or 0,
-        import_names=(),
+        import_names=dist.import_names,
+        entry_points=dist.entry_points,
         installer="pip",
     )
 

@@ -82,7 +82,9 @@ def console_scripts(entry_points: str) -> dict[str, bytes]:
     return out
 
 
-def _destination(member: str, data_dir: str, name: str, python_minor: str) -> str:
+def destination(member: str, data_dir: str, name: str, python_minor: str) -> str:
+    """Where the installer puts a wheel member (site-packages-relative); ``data_dir`` is the
+    wheel's ``NAME-VERSION.data`` folder ("" when it has none)."""
     if not data_dir or not member.startswith(data_dir + "/"):
         return member
     scheme, _, rest = member[len(data_dir) + 1 :].partition("/")
@@ -118,7 +120,7 @@ def installed_files(
     for member, size in listing.members:
         if member == record_member:
             continue
-        dest = _destination(member, data_dir, name, python_minor)
+        dest = destination(member, data_dir, name, python_minor)
         mapped[member] = dest
         files[dest] = size
         if member in shebangs:

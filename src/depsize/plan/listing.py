@@ -179,25 +179,36 @@ def read_local(path: Path) -> WheelListing:
         source.close()
 
 
+def open_remote(  # noqa: PLR0917 - what locates a wheel, in one call
+    url: str, filename: str, http: Http, cache: PlanCache, key: str, sha256: str | None = None
+) -> tuple[Buffered, FileSource | None]:
+    """The wheel at ``url`` for random reads, its last 64 KiB already read; a server without
+    range support gets the wheel saved (into the cache folder, its sha256 checked against the
+    lock's) and read from there: that local file is returned too, to be closed."""
+    saved = cache.wheel_path(key, filename)
+    answer = http.get(url, headers={"Range": f"bytes=-{TAIL_BYTES}"}, save_to=saved)
+    if answer.status == 200:
+        _check_hash(saved, sha256, url)
+        local = FileSource(saved)
+        if cache.root is None:
+            saved.unlink(missing_ok=True)  # the open handle still reads it
+        return Buffered(local, []), local
+    found = _RANGE.match(answer.headers.get("content-range", ""))
+    if answer.status != 206 or found is None:
+        raise InputError(f"{url}: unexpected answer to a range request (HTTP {answer.status})")
+    start, total = int(found.group(1)), int(found.group(3))
+    return Buffered(HttpSource(url, http, total), [(start, answer.body)]), None
+
+
 def read_remote(  # noqa: PLR0917 - what locates a wheel, in one call
     url: str, filename: str, http: Http, cache: PlanCache, key: str, sha256: str | None = None
 ) -> WheelListing:
-    """Range-read the wheel at ``url``; a whole download (server without ranges) is cached,
-    after its sha256 is checked against the lock's."""
-    saved = cache.wheel_path(key, filename)
-    answer = http.get(url, headers={"Range": f"bytes=-{TAIL_BYTES}"}, save_to=saved)
+    """Range-read the wheel at ``url`` (see :func:`open_remote`)."""
+    src, local = open_remote(url, filename, http, cache, key, sha256)
     try:
-        if answer.status == 200:
-            _check_hash(saved, sha256, url)
-            return read_local(saved)
-        found = _RANGE.match(answer.headers.get("content-range", ""))
-        if answer.status != 206 or found is None:
-            raise InputError(f"{url}: unexpected answer to a range request (HTTP {answer.status})")
-        start, total = int(found.group(1)), int(found.group(3))
-        src = Buffered(HttpSource(url, http, total), [(start, answer.body)])
         return listing_of(src, filename)
     except WheelFormatError as exc:
         raise WheelFormatError(f"{url}: {exc}") from None
     finally:
-        if answer.status == 200 and cache.root is None:
-            saved.unlink(missing_ok=True)
+        if local is not None:
+            local.close()

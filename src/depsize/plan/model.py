@@ -8,7 +8,10 @@ from typing import Literal
 
 from packaging.utils import NormalizedName
 
-from depsize.models import ScanWarning
+from depsize.models import EntryPoint, ScanWarning
+
+PLANNED_SITE = Path("/planned-environment/site-packages")
+"""Where planned files would be: a path that names no real folder (nothing is read there)."""
 
 LockKind = Literal["pylock.toml", "uv.lock", "poetry.lock", "requirements", "pip-report"]
 
@@ -101,5 +104,10 @@ class PlannedDist:
     """Estimated ``__pycache__`` bytes a compiling install adds (not in ``installed_bytes``)."""
     requires: tuple[str, ...] = ()
     provides_extras: tuple[str, ...] = ()
+    import_names: tuple[str, ...] = ()
+    """What it makes importable, from its installed paths (``Import-Name`` metadata first),
+    as the env scanner finds them in an installed distribution."""
+    entry_points: tuple[EntryPoint, ...] = ()
+    """From the wheel's ``entry_points.txt`` (console scripts, plugin groups)."""
     unknown: Unknown | None = None
     reason: str = ""

@@ -14,12 +14,15 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
+from depsize.env.entrypoints import parse_entry_points
+from depsize.env.importnames import import_names_of
+from depsize.env.metadata import RawDist
 from depsize.errors import InputError
 from depsize.plan.http import FetchError, Http
 from depsize.plan.index import Index, local_path
 from depsize.plan.installed import bytecode_estimate, installed_files
 from depsize.plan.listing import PlanCache, read_local, read_remote
-from depsize.plan.model import LockedDist, PlannedDist, WheelListing, WheelRef
+from depsize.plan.model import PLANNED_SITE, LockedDist, PlannedDist, WheelListing, WheelRef
 
 
 @dataclass
@@ -96,6 +99,23 @@ class Resolver:
             )
         listing = self._listing(best, self.index_of(dist))
         return self._sized(dist, listing)
+
+    def locate(self, dist: LockedDist) -> tuple[WheelRef, str] | None:
+        """The wheel a plan of ``dist`` reads and where it is (a local path or a URL), found
+        as :meth:`plan` finds it; ``None`` when it has no wheel for the target."""
+        if dist.built_from is not None:
+            return None
+        best = self._best([f for f in (list(dist.files) or self._index_files(dist))
+                           if f.filename.endswith(".whl")])  # fmt: skip
+        if best is None:
+            return None
+        for folder in self.find_links:
+            if (folder / best.filename).is_file():
+                return best, str(folder / best.filename)
+        index = self.index_of(dist)
+        url = self._index_url(best, index) if self.prefer_index or not best.url else best.url
+        path = local_path(url, self.lock_dir)
+        return best, str(path) if path is not None else url
 
     def _local_files(self, dist: LockedDist) -> list[WheelRef]:
         """Archives of ``dist`` in the ``--find-links`` folders (by file name: no hash check)."""
@@ -191,9 +211,10 @@ class Resolver:
         )
         headers = metadata_headers(listing.metadata)
         tag = f"cpython-{self.python_minor[0]}{self.python_minor[1]}"
+        version = dist.version or next(iter(headers.get("version", [])), "")
         return PlannedDist(
             dist.name,
-            dist.version or next(iter(headers.get("version", [])), ""),
+            version,
             wheel=listing.filename,
             files=done.files,
             installed_bytes=sum(size for _, size in done.files),
@@ -202,7 +223,29 @@ class Resolver:
             bytecode_estimate=bytecode_estimate(done.files, tag),
             requires=tuple(headers.get("requires-dist", ())),
             provides_extras=tuple(headers.get("provides-extra", ())),
+            import_names=_import_names(dist, version, headers, done.files),
+            entry_points=tuple(parse_entry_points(listing.entry_points, Path(listing.filename))[0]),
         )
+
+
+def _import_names(
+    dist: LockedDist,
+    version: str,
+    headers: dict[str, list[str]],
+    files: tuple[tuple[str, int], ...],
+) -> tuple[str, ...]:
+    """The import names the env scanner would give the installed distribution: ``Import-Name``
+    metadata first, else the packages and modules its installed paths make."""
+    raw = RawDist(
+        dist.name,
+        dist.name,
+        version,
+        PLANNED_SITE / f"{dist.name}-{version}.dist-info",
+        PLANNED_SITE,
+        "dist-info",
+        import_name_meta=[v.split(";")[0].strip() for v in headers.get("import-name", ())],
+    )
+    return import_names_of(raw, [path for path, _ in files])
 
 
 def metadata_headers(text: str) -> dict[str, list[str]]:

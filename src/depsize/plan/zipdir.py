@@ -18,6 +18,9 @@ from depsize.errors import InputError
 TAIL_BYTES = 64 * 1024
 """Bytes read from the end first: the end record and, for most wheels, the whole directory."""
 
+GAP_BYTES = 64 * 1024
+"""Bytes of unwanted members :func:`read_contents` reads through rather than start a new span."""
+
 _EOCD = b"PK\x05\x06"
 _EOCD64 = b"PK\x06\x06"
 _LOCATOR64 = b"PK\x06\x07"
@@ -156,15 +159,21 @@ def read_contents(
 ) -> dict[str, bytes]:
     """The decompressed content of each member whose name ``wanted`` accepts.
 
-    One read covers all of them when they sit together (a wheel's ``.dist-info`` usually ends
-    the archive); a local header longer than its central entry costs one more read.
+    One read covers the members that sit together (a wheel's ``.dist-info`` usually ends the
+    archive); members apart by more than :data:`GAP_BYTES` of others (a wheel's ``.py`` files
+    around a large shared library) are read in separate spans, so what lies between is not
+    fetched. A local header longer than its central entry costs one more read.
     """
-    chosen = [m for m in members if wanted(m.name)]
-    if not chosen:
-        return {}
-    low = min(m.offset for m in chosen)
-    high = max(m.offset + 30 + len(m.name.encode()) + 512 + m.compressed_size for m in chosen)
-    src.read(low, min(high, src.size))
+    chosen = sorted((m for m in members if wanted(m.name)), key=lambda m: m.offset)
+    spans: list[list[int]] = []
+    for member in chosen:
+        end = member.offset + 30 + len(member.name.encode()) + 512 + member.compressed_size
+        if spans and member.offset - spans[-1][1] <= GAP_BYTES:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([member.offset, end])
+    for low, high in spans:
+        src.read(low, min(high, src.size))
     return {m.name: _content(src, m) for m in chosen}
 
 

@@ -20,11 +20,14 @@ from packaging.utils import NormalizedName
 
 from depsize.graph import DepGraph, State
 from depsize.models import EnvScan
-from depsize.usedby.code import CodeSearch
+from depsize.usedby.code import CodeSearch, is_library_code
 from depsize.usedby.metadata import extra_uses, requirement_uses
 from depsize.usedby.model import DependencyUse, DependencyUses, UseHow
 
-__all__ = ["DependencyUse", "DependencyUses", "UseHow", "find_dependency_uses"]
+__all__ = ["CODE_NOT_READ", "DependencyUse", "DependencyUses", "UseHow", "find_dependency_uses"]
+
+CODE_NOT_READ = "planned: libraries' code not read (a used distribution's code may import it)"
+"""The doubt on a candidate whose users' code was not read (``read_code=False``)."""
 
 
 def find_dependency_uses(
@@ -32,11 +35,15 @@ def find_dependency_uses(
     graph: DepGraph,
     candidates: Collection[NormalizedName],
     starts: Iterable[State],
+    *,
+    read_code: bool = True,
 ) -> DependencyUses:
     """Uses of ``candidates`` by the distributions reached from ``starts``.
 
     ``starts`` are the states (distribution, extra) the project uses directly. Their extras are
     read for the candidates; every reached distribution's code is read for imports of them.
+    ``read_code=False`` (a planned set, whose files are not on disk) reads metadata only: a
+    candidate that a reached distribution's library code could import gets a doubt instead.
     """
     wanted = {c for c in candidates if c in scan.dists}
     start_states = [s for s in starts if s[0] in scan.dists]
@@ -47,11 +54,12 @@ def find_dependency_uses(
     found: dict[NormalizedName, list[DependencyUse]] = {}
     for use in requirement_uses(scan, graph, wanted, reached):
         found.setdefault(use.candidate, []).append(use)
-    code = CodeSearch(scan.dists, wanted)
+    code = CodeSearch(scan.dists, wanted if read_code else ())
     for name in sorted({name for name, _ in reached}):
         code.search(scan.dists[name])
     for use in code.uses:
         found.setdefault(use.candidate, []).append(use)
+    doubts = {} if read_code else _unread(scan, wanted, {name for name, _ in reached})
     # an extra that lists it is context for a use found above, never a use on its own:
     # pytest-xdist in pytest[dev] says nothing of this project
     for use in extra_uses(scan, graph, {c for c in wanted if c in found}, direct):
@@ -61,7 +69,23 @@ def find_dependency_uses(
         unreadable={name: tuple(paths) for name, paths in sorted(code.unreadable.items())},
         files_read=code.files_read,
         files_scanned=code.files_scanned,
+        doubts=doubts,
     )
+
+
+def _unread(
+    scan: EnvScan, wanted: Collection[NormalizedName], reached: Collection[NormalizedName]
+) -> dict[NormalizedName, str]:
+    """The candidates (with an import name) that the unread library code of a reached
+    distribution other than themselves could import."""
+    with_code = {
+        name for name in reached if any(is_library_code(rel) for rel, _ in scan.dists[name].files)
+    }
+    return {
+        name: CODE_NOT_READ
+        for name in sorted(wanted)
+        if scan.dists[name].import_names and with_code - {name}
+    }
 
 
 def _ordered(

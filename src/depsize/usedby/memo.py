@@ -23,7 +23,7 @@ from depsize.imports import astscan, extract, fastscan
 from depsize.usedby import code, metadata
 from depsize.usedby.model import DependencyUses
 
-FORMAT = 1
+FORMAT = 2
 KEEP = 8
 """Answers kept per env: one per question (a project, its dev view, a --group …)."""
 

@@ -65,3 +65,6 @@ class DependencyUses:
     resting on the absence of a use is then not certain."""
     files_read: int = 0
     files_scanned: int = 0
+    doubts: Mapping[NormalizedName, str] = field(default_factory=dict)
+    """Why a verdict resting on the absence of a use is not certain, per candidate, when the
+    code that could use it was not read (a planned set: no installed files)."""

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import random
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from depsize.plan.listing import read_local
-from depsize.plan.zipdir import WheelFormatError
+from depsize.plan.zipdir import (
+    TAIL_BYTES,
+    Buffered,
+    WheelFormatError,
+    read_contents,
+    read_members,
+)
 from support.wheels import WheelSpec, write_wheel
 
 SPEC = WheelSpec(
@@ -124,3 +131,34 @@ def test_read_local__zip64_archive__sizes_and_offsets_from_the_zip64_records(
         ("z-1.dist-info/METADATA", 20),
     )
     assert listing.metadata == "Name: z\nVersion: 1\n\n"
+
+
+class _Counting:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.reads: list[tuple[int, int]] = []
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def read(self, start: int, end: int) -> bytes:
+        self.reads.append((start, end))
+        return self.data[start:end]
+
+
+def test_read_contents__members_apart__what_lies_between_not_read(tmp_path: Path) -> None:
+    wheel = tmp_path / "far-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("far/a.py", b"a = 1\n")
+        archive.writestr("far/big.so", random.Random(1).randbytes(300_000))
+        archive.writestr("far/b.py", b"b = 2\n")
+        archive.writestr("far/huge.so", random.Random(2).randbytes(300_000))
+        archive.writestr("far-1.0.dist-info/METADATA", METADATA)
+    source = _Counting(wheel.read_bytes())
+    src = Buffered(source, [])
+
+    found = read_contents(src, read_members(src), lambda name: name.endswith(".py"))
+
+    assert found == {"far/a.py": b"a = 1\n", "far/b.py": b"b = 2\n"}
+    assert sum(end - start for start, end in source.reads) < 100_000 + TAIL_BYTES
