@@ -77,8 +77,6 @@ def _judge(
         entries=(),
         entry_found=True,
         sites=sites,
-        commands=(),
-        plugins=(),
     )
     return judge(
         JudgeInput(
@@ -148,7 +146,7 @@ def test_judge__pin_on_any_declaration__is_a_pin(tmp_path: Path) -> None:
     env = from_prefix(built.prefix, how="test")
     scan = scan_env(env)
     declared = (_req("web"), _req("legacy", line=2), _req("legacy", "pyproject.toml", 3, spec="<2"))
-    imports = ProjectImports(tmp_path, (), frozenset(), (), True, (_site("web"),), (), ())
+    imports = ProjectImports(tmp_path, (), frozenset(), (), True, (_site("web"),))
     result = judge(
         JudgeInput(
             declared=declared,
