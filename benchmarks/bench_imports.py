@@ -40,7 +40,7 @@ from pathlib import Path
 from depsize.config import read_jobs
 from depsize.imports import analyze_imports
 tree, cache = Path(sys.argv[1]), sys.argv[2]
-result = analyze_imports(tree, {{}}, (3, 12), exclude={exclude!r}, jobs=read_jobs(os.environ),
+result = analyze_imports(tree, (3, 12), exclude={exclude!r}, jobs=read_jobs(os.environ),
                          use_cache=cache != "-", cache_dir=Path(cache) if cache != "-" else None)
 print(len(result.files), len(result.sites), result.cache_hits, len(result.warnings))
 """

@@ -1,9 +1,9 @@
 """``analyze(settings) -> Analysis``: the whole pipeline, with no printing and no exiting.
 
-discover env → scan distributions → dependency graph ─┐
-declared requirements ────────────────────────────────┼─► verdicts + sizes → Analysis
-project imports (AST, reachability, commands) ────────┤
-used distributions' code read for the rest (usedby) ──┘
+discover env → scan distributions → dependency graph ─────┐
+declared requirements ────────────────────────────────────┼─► verdicts + sizes → Analysis
+project imports (AST, reachability, commands) ─► join ─────┤
+used distributions' code read for the rest (usedby) ──────┘
 """
 
 from __future__ import annotations
@@ -158,6 +158,7 @@ def _check_groups(declared: DeclaredSet, groups: tuple[str, ...]) -> None:
 
 
 def _with_project(base: Analysis, used_by: UsedBy | None = None) -> Analysis:
+    from depsize.join import join_env
     from depsize.mapping import ImportMapper
     from depsize.requirements import load_declared
     from depsize.usedby import find_dependency_uses
@@ -178,6 +179,7 @@ def _with_project(base: Analysis, used_by: UsedBy | None = None) -> Analysis:
         return _replace(
             _fallback(base, (note,)), declared=declared, imports=imports, warnings=warnings
         )
+    uses = join_env(imports, base.scan.dists, mapper)
     judged_names = {r.name for r in judged}
     own = declared.project_name
     elsewhere = tuple(
@@ -198,6 +200,7 @@ def _with_project(base: Analysis, used_by: UsedBy | None = None) -> Analysis:
             graph=base.graph,
             marker_env=base.scan.env.marker_environment(),
             imports=imports,
+            uses=uses,
             resolve=resolve,
             hint=hint,
             ignore=settings.ignore,
@@ -237,11 +240,10 @@ def _imports(base: Analysis, mapper: ImportMapper) -> ProjectImports:
     settings = base.settings
     return analyze_imports(
         settings.project,
-        base.scan.dists,
         base.scan.env.python_minor,
         entries=settings.entries,
         exclude=settings.exclude,
-        mapper=mapper,
+        importable=mapper.is_installed,
         use_cache=settings.use_cache,
         jobs=settings.jobs,
     )

@@ -1,8 +1,9 @@
 """Evidence of use, per distribution: what each status rests on.
 
-The import stage says where the project imports, runs, plugs in or names a distribution
-(:class:`depsize.imports.model.ProjectImports`); this module turns that into :class:`Evidence`
-per distribution (:class:`Usage`), which :mod:`depsize.verdicts` judges.
+The import stage says where the project imports (:class:`depsize.imports.model.ProjectImports`)
+and the join where it runs, plugs in or names a distribution (:class:`depsize.join.model.EnvUses`);
+this module turns that into :class:`Evidence` per distribution (:class:`Usage`), which
+:mod:`depsize.verdicts` judges.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 
 from packaging.utils import NormalizedName
 
-from depsize.imports.model import ImportSite, ProjectImports, StubUse
+from depsize.imports.model import ImportSite, ProjectImports
+from depsize.join.model import EnvUses, StubUse
 from depsize.usedby import DependencyUse
 
 
@@ -55,28 +57,30 @@ class Usage:
 
 
 def collect_usage(
-    imports: ProjectImports, resolve: Callable[[ImportSite], tuple[NormalizedName, ...]]
+    imports: ProjectImports,
+    uses: EnvUses,
+    resolve: Callable[[ImportSite], tuple[NormalizedName, ...]],
 ) -> Usage:
     by_dist: dict[NormalizedName, list[ImportSite]] = {}
     for site in imports.third_party_sites():
         for dist in resolve(site):
             by_dist.setdefault(dist, []).append(site)
     commands: dict[NormalizedName, list[Evidence]] = {}
-    for use in imports.commands:
+    for use in uses.commands:
         commands.setdefault(use.dist, []).append(Evidence(use.file, use.line, use.text, "command"))
     plugins: dict[NormalizedName, list[Evidence]] = {}
-    for plugin in imports.plugins:
+    for plugin in uses.plugins:
         plugins.setdefault(plugin.dist, []).append(
             Evidence(plugin.file, plugin.line, plugin.reason, "plugin")
         )
-    stubs = {s.dist: s for s in imports.stubs}
-    doubts = {p.dist: p.reason for p in reversed(imports.unproven_plugins)}
-    for stub in imports.stubs:
+    stubs = {s.dist: s for s in uses.stubs}
+    doubts = {p.dist: p.reason for p in reversed(uses.unproven_plugins)}
+    for stub in uses.stubs:
         if stub.sites and stub.checker is None:
             typed = ", ".join(stub.typed)
             doubts[stub.dist] = f"stubs for {typed}, which is imported, but no type checker is run"
     configured: dict[NormalizedName, list[Evidence]] = {}
-    for named in imports.configured:
+    for named in uses.configured:
         evidence = Evidence(named.file, named.line, named.text, "configured")
         configured.setdefault(named.dist, []).append(evidence)
     return Usage(by_dist, commands, plugins, configured, stubs, doubts)

@@ -97,7 +97,8 @@ def _prefixes(module: str) -> Iterable[str]:
 
 class ImportMapper:
     """Maps import names to distributions. :func:`depsize.analyze.analyze` builds the one
-    mapper of a run and hands it to the import stage and to the verdicts."""
+    mapper of a run and hands it to the join (:func:`depsize.join.join_env`) and to the
+    verdicts; the import stage never sees it."""
 
     def __init__(
         self,
@@ -123,6 +124,10 @@ class ImportMapper:
             return prefix, found
         return None
 
+    def is_installed(self, module: str) -> bool:
+        """Whether an installed distribution provides the dotted name ``module``."""
+        return self.installed(module) is not None
+
     def map(self, candidates: Sequence[str]) -> ImportMapping:
         """Map the most specific candidate that matches (``from a import b`` → ``a.b``, ``a``).
 
@@ -145,7 +150,7 @@ class ImportMapper:
         """The distributions an import (its candidate names) uses: what provides it in the env
         or by ``[tool.depsize] mapping``; for a module nothing installed provides, only the
         guessed names among *declared* (a declared requirement that is not installed). The one
-        meaning of "used" for the import stage and the verdicts alike."""
+        meaning of "used" for the join and the verdicts alike."""
         found = self.map(candidates)
         if found.how != "hint":
             return found.dists

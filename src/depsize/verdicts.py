@@ -22,8 +22,9 @@ from depsize.evidence import (
     stub_evidence,
 )
 from depsize.graph import DepGraph, State
-from depsize.imports.configured import module_names
 from depsize.imports.model import ImportSite, ProjectImports
+from depsize.join.configured import module_names
+from depsize.join.model import EnvUses
 from depsize.models import REMOVABLE, STATUS_TABLE, Confidence, EnvScan, Status, from_env_folder
 from depsize.recommend import Recommendation
 from depsize.requirements.model import DeclaredRequirement, is_applicable
@@ -172,6 +173,8 @@ class JudgeInput:
     marker_env: Mapping[str, str]
     imports: ProjectImports
     resolve: Callable[[ImportSite], tuple[NormalizedName, ...]]
+    uses: EnvUses = field(default_factory=EnvUses)
+    """What the project uses without an import, from :func:`depsize.join.join_env`."""
     hint: Callable[[str], str | None] = lambda _module: None
     ignore: Mapping[str, frozenset[NormalizedName]] = field(default_factory=dict)
     """Status (or ``"*"`` for all) → names whose finding is ignored."""
@@ -209,7 +212,9 @@ def judge(data: JudgeInput) -> Judgement:
     roots = declared_roots(data.declared, data.scan, data.marker_env)
     attribution = attribute(data.scan, data.graph, roots)
     sizes = attribution.by_name()
-    usage = _with_dependency_uses(collect_usage(data.imports, data.resolve), data, roots, sizes)
+    usage = _with_dependency_uses(
+        collect_usage(data.imports, data.uses, data.resolve), data, roots, sizes
+    )
     locked: dict[NormalizedName, list[DeclaredRequirement]] = {}
     for line in data.locked:
         locked.setdefault(line.name, []).append(line)

@@ -41,6 +41,7 @@ LAYERS: dict[str, int] = {
     "depsize.attribute": 4,
     "depsize.recommend": 4,
     "depsize.usedby": 4,
+    "depsize.join": 4,
     "depsize.evidence": 4,
     "depsize.undeclared": 4,
     "depsize.unreached": 4,
@@ -124,3 +125,65 @@ def test_layering__an_upward_import__is_found() -> None:
     assert layer("depsize.check.policy") < layer("depsize.config") < layer("depsize.check.run")
     with pytest.raises(KeyError):
         layer("elsewhere")
+
+
+IMPORT_STAGE_FORBIDDEN = ("depsize.env", "depsize.mapping", "depsize.join")
+"""The import stage reads the project only: what the env holds is looked up by ``depsize.join``."""
+ENV_NAMES = frozenset({"InstalledDist", "EnvScan", "ImportMapper"})
+
+
+def _env_reads(tree: ast.AST) -> Iterator[tuple[str, int]]:
+    """(what, line) of each import of the env's modules or values, type-only ones included, and
+    of each annotation naming an env value."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module.startswith(IMPORT_STAGE_FORBIDDEN):
+                yield node.module, node.lineno
+            yield from ((a.name, node.lineno) for a in node.names if a.name in ENV_NAMES)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(IMPORT_STAGE_FORBIDDEN):
+                    yield alias.name, node.lineno
+        elif isinstance(node, ast.arg | ast.AnnAssign) and node.annotation is not None:
+            yield from _env_names(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
+            yield from _env_names(node.returns)
+
+
+def _env_names(annotation: ast.expr) -> Iterator[tuple[str, int]]:
+    names = {n.id for n in ast.walk(annotation) if isinstance(n, ast.Name)}
+    names |= {
+        n.value
+        for n in ast.walk(annotation)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }
+    yield from ((n, annotation.lineno) for n in sorted(names & ENV_NAMES))
+
+
+def test_layering__import_stage__reads_nothing_of_the_env() -> None:
+    found = []
+    for name, path in _modules():
+        if name == "depsize.imports" or name.startswith("depsize.imports."):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found += [f"{path.relative_to(SRC)}:{line}: {what}" for what, line in _env_reads(tree)]
+    assert found == []
+
+
+def test_layering__env_read_in_the_import_stage__is_found() -> None:
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from depsize.mapping import ImportMapper\n"
+        "from depsize.models import InstalledDist, ScanWarning\n"
+        "def f(dists: Mapping[str, InstalledDist], m: 'ImportMapper') -> None:\n"
+        "    import depsize.env.scan\n"
+        "def g() -> list[EnvScan]: ...\n"
+    )
+    assert sorted(_env_reads(tree), key=lambda x: (x[1], x[0])) == [
+        ("ImportMapper", 3),
+        ("depsize.mapping", 3),
+        ("InstalledDist", 4),
+        ("ImportMapper", 5),
+        ("InstalledDist", 5),
+        ("depsize.env.scan", 6),
+        ("EnvScan", 7),
+    ]

@@ -10,7 +10,8 @@ from packaging.utils import NormalizedName, canonicalize_name
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
 from depsize.graph import build_graph
-from depsize.imports.model import CommandUse, ImportSite, PluginUse, ProjectImports
+from depsize.imports.model import ImportSite, ProjectImports
+from depsize.join.model import CommandUse, EnvUses, PluginUse
 from depsize.requirements.model import DeclaredRequirement
 from depsize.verdicts import JudgeInput, Judgement, judge, removal_recommendation
 from support.site_packages import BuiltEnv, DistSpec, make_site_packages
@@ -96,6 +97,8 @@ def judged(tmp_path: Path) -> tuple[BuiltEnv, Judgement]:
             _site("undecl"),
             _site("nowhere_mod"),
         ),
+    )
+    uses = EnvUses(
         commands=(
             CommandUse(NormalizedName("server"), "server", Path("Procfile"), 1, "web: server run"),
         ),
@@ -116,6 +119,7 @@ def judged(tmp_path: Path) -> tuple[BuiltEnv, Judgement]:
             graph=build_graph(scan.dists, env.marker_environment()),
             marker_env=env.marker_environment(),
             imports=imports,
+            uses=uses,
             resolve=resolve,
             hint=lambda module: module.replace("_", "-"),
         )

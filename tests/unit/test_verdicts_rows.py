@@ -77,8 +77,6 @@ def _judge(
         entries=(),
         entry_found=True,
         sites=sites,
-        commands=(),
-        plugins=(),
     )
     return judge(
         JudgeInput(

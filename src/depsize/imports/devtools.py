@@ -6,25 +6,22 @@ it (developers do): ``[tool.ruff]`` in pyproject, ``mypy.ini``, ``.flake8``, ``s
 prek, and each hook it lists). They are looked for in the project folder and each folder above
 it up to the repository root (:func:`depsize.imports.repo.config_folders`).
 
-A configured name becomes a :class:`CommandUse` only for an installed distribution of that name
-(or owning a console script of that name) that installs a command: a tool, not a library that
-happens to share a section name.
+Each is a :class:`ToolConfig` in the project's terms; :mod:`depsize.join.commands` makes it a
+command use only for an installed distribution of that name (or owning a console script of
+that name) that installs a command: a tool, not a library that happens to share a section name.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.utils import NormalizedName, canonicalize_name
-
 from depsize.imports.commands import PRE_COMMIT_CONFIGS, Command
 from depsize.imports.entries import PYTHON_PROGRAM
-from depsize.imports.model import CommandUse, TypeCheckerUse
+from depsize.imports.model import TypeCheckerUse
 from depsize.imports.repo import read_text, section_lines
-from depsize.models import InstalledDist
 
 NAMED_CONFIGS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(PRE_COMMIT_CONFIGS, ("pre-commit", "prek")),
@@ -140,35 +137,6 @@ def _repo_tool(url: str) -> str:
     for suffix in ("-pre-commit-mirror", "-pre-commit-hooks", "-pre-commit"):
         name = name.removesuffix(suffix)
     return name
-
-
-def tool_command_uses(
-    configs: Iterable[ToolConfig],
-    dists: Mapping[NormalizedName, InstalledDist],
-    script_owners: Mapping[str, NormalizedName],
-) -> list[CommandUse]:
-    """Configured tools that an installed distribution with a command provides."""
-    uses: list[CommandUse] = []
-    for config in configs:
-        for dist in _tool_dists(config.names, dists, script_owners):
-            text = f"configured by {config.what}"
-            uses.append(CommandUse(dist, config.what, config.file, config.line, text))
-    return uses
-
-
-def _tool_dists(
-    names: Iterable[str],
-    dists: Mapping[NormalizedName, InstalledDist],
-    script_owners: Mapping[str, NormalizedName],
-) -> list[NormalizedName]:
-    found: list[NormalizedName] = []
-    for name in names:
-        dist = dists.get(canonicalize_name(name))
-        if dist is not None and dist.console_scripts:
-            found.append(dist.name)
-        elif name in script_owners:
-            found.append(script_owners[name])
-    return list(dict.fromkeys(found))
 
 
 def type_checker(

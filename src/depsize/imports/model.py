@@ -10,12 +10,16 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-
-from packaging.utils import NormalizedName
+from typing import TYPE_CHECKING, Literal
 
 from depsize.imports.strings import Spelled
 from depsize.models import ScanWarning
+
+if TYPE_CHECKING:
+    from depsize.imports.commands import Command
+    from depsize.imports.devtools import ToolConfig
+    from depsize.imports.repo import ConfigEntry
+    from depsize.imports.toolplugins import Named
 
 ImportKind = Literal["runtime", "conditional", "type-checking", "dynamic"]
 Scope = Literal["live", "dead", "test", "unknown"]
@@ -125,57 +129,12 @@ class EntryPointFound:
 
 
 @dataclass(frozen=True)
-class CommandUse:
-    """A distribution's console script run by a project file (``uvicorn app:app`` in a Procfile)."""
-
-    dist: NormalizedName
-    command: str
-    file: Path
-    line: int
-    text: str
-
-
-@dataclass(frozen=True)
-class PluginUse:
-    """A distribution used without an import: a plugin group or a URL scheme names it."""
-
-    dist: NormalizedName
-    reason: str
-    """``entry-point group pytest11 (consumed by pytest)`` or ``URL scheme postgresql+psycopg2``."""
-    file: Path | None = None
-    line: int | None = None
-
-
-@dataclass(frozen=True)
-class ConfiguredUse:
-    """A string naming a distribution's module, or a database driver, and where it stands."""
-
-    dist: NormalizedName
-    text: str
-    """``names corsheaders.middleware.CorsMiddleware`` or ``URL scheme postgres://``."""
-    file: Path
-    line: int
-
-
-@dataclass(frozen=True)
 class TypeCheckerUse:
     """Where the project configures or runs a type checker (``[tool.mypy]``, ``pyright src``)."""
 
     file: Path
     line: int
     text: str
-
-
-@dataclass(frozen=True)
-class StubUse:
-    """A stub-only distribution (``types-requests``): what it types and who imports that."""
-
-    dist: NormalizedName
-    typed: tuple[str, ...]
-    """The modules its files type (``requests-stubs/`` → ``requests``)."""
-    sites: tuple[ImportSite, ...]
-    """The project's imports of those modules (any scope); empty when nothing imports them."""
-    checker: TypeCheckerUse | None
 
 
 @dataclass(frozen=True)
@@ -203,6 +162,46 @@ class OpenSite:
         return f"{path.as_posix()}:{self.line}: {self.what}"
 
 
+NameKind = Literal["dotted", "word", "driver", "url"]
+
+
+@dataclass(frozen=True)
+class NameSaid:
+    """A string of the project's code or configuration that may name another distribution's
+    module or a database driver: what the project says, not yet looked up in any env."""
+
+    kind: NameKind
+    """``dotted`` (``"corsheaders.middleware.CorsMiddleware"``), ``word`` (an entry of a
+    setting that loads apps or plugins: ``INSTALLED_APPS``), ``driver`` (``postgresql+psycopg``)
+    or ``url`` (``postgres://`` in a literal)."""
+    value: str
+    file: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class ProjectSays:
+    """Everything the project says besides its imports, in its own terms: no distribution of any
+    env is named here (:mod:`depsize.join` looks them up)."""
+
+    folders: tuple[Path, ...] = ()
+    """The project folder, then each folder above it up to the repository root."""
+    commands: tuple[Command, ...] = ()
+    """Every command of the command files of ``folders`` (Procfile, Dockerfile, CI...)."""
+    tools: tuple[ToolConfig, ...] = ()
+    """Tools the configuration names (``[tool.ruff]``, ``mypy.ini``, pre-commit hooks)."""
+    config_entries: tuple[ConfigEntry, ...] = ()
+    """``key = value`` entries of the configuration files of ``folders``."""
+    docs: tuple[tuple[str, Named], ...] = ()
+    """``(tool, name)`` for what the mkdocs and Sphinx configurations name."""
+    type_checker: TypeCheckerUse | None = None
+    test_files: tuple[Path, ...] = ()
+    """The project's test modules (``tests/``, ``test_*.py``, ``conftest.py``)."""
+    names: tuple[NameSaid, ...] = ()
+    """Strings that may name a module of another distribution or a database driver; the
+    project's own modules and the target's stdlib are left out."""
+
+
 @dataclass(frozen=True)
 class ProjectImports:
     """The whole import analysis of one project."""
@@ -214,13 +213,8 @@ class ProjectImports:
     entries: tuple[EntryPointFound, ...]
     entry_found: bool
     """False when no entry point was found: every module then counts as live."""
-    commands: tuple[CommandUse, ...] = ()
-    plugins: tuple[PluginUse, ...] = ()
-    configured: tuple[ConfiguredUse, ...] = ()
-    unproven_plugins: tuple[PluginUse, ...] = ()
-    """Plugins of a used distribution whose use depsize cannot check (an SQLAlchemy dialect, a
-    pygments lexer): not proof of use, but an absence of imports is weaker evidence for them."""
-    stubs: tuple[StubUse, ...] = ()
+    says: ProjectSays = field(default_factory=ProjectSays)
+    """What else the project says: commands, tool configuration, names in strings."""
     dead_modules: tuple[str, ...] = ()
     lenient_files: tuple[Path, ...] = ()
     """Files the running parser rejected whose import statements were still read."""

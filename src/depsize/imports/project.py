@@ -5,17 +5,14 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from packaging.utils import NormalizedName
-
 from depsize.imports import entries as entry_rules
 from depsize.imports.cache import Key, ScanCache, default_cache_dir
 from depsize.imports.commands import Command, command_files, read_commands
-from depsize.imports.configured import configured_uses
 from depsize.imports.files import iter_source_files
 from depsize.imports.layout import ModuleFile, ProjectLayout
 from depsize.imports.links import Links, config_files, link, read_config
@@ -31,31 +28,32 @@ from depsize.imports.model import (
 from depsize.imports.reach import loaded_modules, reach, scopes
 from depsize.imports.repo import config_folders
 from depsize.imports.roots import source_roots
+from depsize.imports.said import names_said, project_says
 from depsize.imports.stdlib import is_stdlib
-from depsize.imports.usage import UseContext, uses_without_import
-from depsize.mapping import ImportMapper
-from depsize.models import InstalledDist, ScanWarning
+from depsize.models import ScanWarning
 
 
 def analyze_imports(
     project: Path,
-    dists: Mapping[NormalizedName, InstalledDist],
     python_minor: tuple[int, int],
     *,
     entries: Sequence[str] = (),
     exclude: Sequence[str] = (),
-    mapper: ImportMapper | None = None,
+    importable: Callable[[str], bool] | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
     fast_scan: bool = True,
     jobs: int | None = None,
 ) -> ProjectImports:
-    """Scan ``project``'s sources and tell what each file imports, and what is alive.
+    """Scan ``project``'s sources and tell what each file imports, what is alive, and what else
+    the project says (commands, tool configuration, names in strings: :class:`ProjectSays`).
 
-    ``dists`` are the target environment's distributions (for commands, plugins and URL drivers);
-    ``python_minor`` is the target Python, whose stdlib is set aside. ``entries`` are extra entry
-    points: dotted modules (``pkg.cli``) or paths of scripts relative to ``project``. ``exclude``
-    are globs relative to ``project``. Never raises for bad project files: they become warnings.
+    Nothing of an environment is read: ``python_minor`` is the target Python, whose stdlib is
+    set aside. ``importable(name)`` tells whether a dotted name is a module the target provides
+    outside the project and its stdlib: a loader table that names one resolves a computed import
+    (default: none does). ``entries`` are extra entry points: dotted modules (``pkg.cli``) or
+    paths of scripts relative to ``project``. ``exclude`` are globs relative to ``project``.
+    Never raises for bad project files: they become warnings.
 
     ``fast_scan`` uses the string-aware scanner where it can (about 6x faster than ``ast``); it
     finds the same imports but, unlike the ``ast`` walk, does not validate the syntax of the rest
@@ -66,16 +64,19 @@ def analyze_imports(
     with _collector_paused():
         return _analyze(
             project,
-            dists,
             python_minor,
             entries=entries,
             exclude=exclude,
-            mapper=mapper or ImportMapper(dists),
+            importable=importable or _nothing,
             cache_dir=cache_dir,
             use_cache=use_cache,
             fast_scan=fast_scan,
             jobs=jobs,
         )
+
+
+def _nothing(_name: str) -> bool:
+    return False
 
 
 @contextmanager
@@ -97,12 +98,11 @@ def _collector_paused() -> Iterator[None]:
 
 def _analyze(
     project: Path,
-    dists: Mapping[NormalizedName, InstalledDist],
     python_minor: tuple[int, int],
     *,
     entries: Sequence[str],
     exclude: Sequence[str],
-    mapper: ImportMapper,
+    importable: Callable[[str], bool],
     cache_dir: Path | None,
     use_cache: bool,
     fast_scan: bool,
@@ -134,7 +134,7 @@ def _analyze(
         layout,
         scans,
         configs,
-        known=lambda name: is_stdlib(name, python_minor) or mapper.installed(name) is not None,
+        known=lambda name: is_stdlib(name, python_minor) or importable(name),
     )
     found = list(
         _find_entries(root, layout, scans=scans, commands=local, extra=entries, warnings=warnings)
@@ -147,17 +147,12 @@ def _analyze(
     if open_sites:
         scope_of = _open_scopes(scope_of, open_sites, edges)
     sites = _sites(layout, raw_sites, scope_of, python_minor)
-    tests = tuple(p for p, i in layout.by_path.items() if i.is_test and p.suffix == ".py")
-    context = UseContext(
-        folders,
-        dists,
-        mapper,
-        tuple(commands),
-        tuple(sites),
-        tests,
-        scans,
-    )
-    uses = uses_without_import(context)
+    tests = (p for p, i in layout.by_path.items() if i.is_test and p.suffix == ".py")
+
+    def excluded(name: str) -> bool:  # the project's own modules and the target's stdlib
+        return layout.is_first_party(name) or is_stdlib(name, python_minor)
+
+    says = project_says(folders, commands, tests, names_said(scans, configs, excluded))
     return ProjectImports(
         root=root,
         files=tuple(files),
@@ -165,19 +160,7 @@ def _analyze(
         first_party=layout.first_party,
         entries=tuple(found),
         entry_found=bool(entry_modules),
-        commands=uses.commands,
-        plugins=uses.plugins,
-        unproven_plugins=uses.unproven_plugins,
-        stubs=uses.stubs,
-        configured=tuple(
-            configured_uses(
-                scans,
-                configs,
-                dists,
-                mapper,
-                lambda name: layout.is_first_party(name) or is_stdlib(name, python_minor),
-            )
-        ),
+        says=says,
         dead_modules=tuple(sorted(m for m, s in scope_of.items() if s == "dead")),
         open_loading=tuple(open_sites),
         lenient_files=lenient,

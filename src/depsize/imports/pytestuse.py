@@ -7,24 +7,25 @@ options; or when it is named by ``-p name`` or ``pytest_plugins``. The evidence 
 its file and line. A plugin with nothing to ask for (only hooks, maybe options that tune it) or
 with an ``autouse`` fixture acts on install alone, once pytest runs. ``-p no:name`` disables one.
 
-The test files are read only when they hold one of the candidate names (a byte search first),
-so the cost grows with the plugins installed, not with the size of the test suite.
+This module reads what the project tells pytest: its pytest configuration and the commands
+that run it (:class:`PytestSettings`), ``-p`` names, and the uses of given fixture and marker
+names in its test modules (:func:`fixture_and_marker_uses`). :mod:`depsize.join.pytestplugins`
+asks it for the names the installed plugins offer: the test files are read only when they hold
+one of them (a byte search first), so the cost grows with the plugins installed, not with the
+size of the test suite.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from depsize.imports.commands import Command
 from depsize.imports.entries import PYTHON_PROGRAM
-from depsize.imports.model import PluginUse
-from depsize.imports.pytestapi import PytestApi
 from depsize.imports.repo import ConfigEntry, read_text
-from depsize.models import InstalledDist
 
 PYTEST_SECTIONS = frozenset({"tool.pytest.ini_options", "tool.pytest", "pytest", "tool:pytest"})
 _PYTEST_PROGRAMS = frozenset({"pytest", "py.test"})
@@ -91,31 +92,6 @@ def named_plugins(settings: PytestSettings) -> tuple[dict[str, Use], set[str]]:
             else:
                 named.setdefault(value, Use(f"-p {value}", file, line))
     return named, disabled
-
-
-def option_use(api: PytestApi, settings: PytestSettings) -> Use | None:
-    """The first option of ``api`` that pytest receives, or ini key of it that is set."""
-    for args, file, line, text in settings.arguments():
-        for arg in args:
-            option = _option_of(arg, api.options)
-            if option:
-                return Use(f"option {option} ({text})", file, line)
-    for entry in settings.entries:
-        if entry.key in api.ini_keys:
-            return Use(f"ini key {entry.key}", entry.file, entry.line)
-    return None
-
-
-def _option_of(arg: str, options: frozenset[str]) -> str | None:
-    """``--cov=src`` → ``--cov``; ``-n4`` → ``-n``; a value that is no option → ``None``."""
-    if not arg.startswith("-"):
-        return None
-    head = arg.split("=", 1)[0]
-    if head in options:
-        return head
-    if not arg.startswith("--") and arg[:2] in options:
-        return arg[:2]
-    return None
 
 
 def fixture_and_marker_uses(files: Iterable[Path], names: Iterable[str]) -> dict[str, Use]:
@@ -213,71 +189,3 @@ def ini_fixture_uses(settings: PytestSettings) -> dict[str, Use]:
             for name in _TOKEN.findall(entry.value):
                 found.setdefault(f"fixture:{name}", Use(f"fixture {name}", entry.file, entry.line))
     return found
-
-
-@dataclass(frozen=True)
-class PytestPlugin:
-    """One installed distribution with a pytest plugin, and what its code offers."""
-
-    dist: InstalledDist
-    api: PytestApi
-
-
-def pytest_plugin_uses(
-    plugins: Sequence[PytestPlugin],
-    test_files: Iterable[Path],
-    settings: PytestSettings,
-    pytest_used: bool,
-) -> list[PluginUse]:
-    """Each plugin the project proves it uses, or that acts on install while pytest runs."""
-    names = {n for p in plugins for n in (*p.api.fixtures, *p.api.markers)}
-    uses = fixture_and_marker_uses(test_files, names) if plugins else {}
-    uses = {**ini_fixture_uses(settings), **uses}
-    named, disabled = named_plugins(settings)
-    found: list[PluginUse] = []
-    for plugin in plugins:
-        proof = _proof(plugin, uses, named, settings)
-        if proof is not None:
-            found.append(PluginUse(plugin.dist.name, proof.what, proof.file, proof.line))
-            continue
-        reason = _acts_on_install(plugin.api)
-        if pytest_used and reason and not disabled & set(_plugin_names(plugin)):
-            first = plugin.api.modules[0] if plugin.api.modules else None
-            found.append(PluginUse(plugin.dist.name, reason, first))
-    return found
-
-
-def _proof(
-    plugin: PytestPlugin,
-    uses: Mapping[str, Use],
-    named: Mapping[str, Use],
-    settings: PytestSettings,
-) -> Use | None:
-    api = plugin.api
-    keys = [f"fixture:{n}" for n in sorted(api.fixtures)]
-    keys += [f"marker:{n}" for n in sorted(api.markers)]
-    keys += [f"plugins:{n}" for n in _plugin_names(plugin)]
-    for key in keys:
-        if key in uses:
-            return uses[key]
-    for name in _plugin_names(plugin):
-        if name in named:
-            return named[name]
-    return option_use(api, settings)
-
-
-def _plugin_names(plugin: PytestPlugin) -> list[str]:
-    """Names ``-p`` and ``pytest_plugins`` may give it: entry names, modules, import names."""
-    api = plugin.api
-    return list(dict.fromkeys((*api.entry_names, *api.entry_modules, *plugin.dist.import_names)))
-
-
-def _acts_on_install(api: PytestApi) -> str | None:
-    """Why a plugin acts without being asked for, or ``None`` when it waits to be used."""
-    if not api.modules:
-        return "pytest plugin whose code could not be read: kept, as if it acts on install"
-    if api.autouse:
-        return f"pytest plugin that acts on install: autouse fixture {api.autouse[0]}"
-    if not api.fixtures and not api.markers:
-        return "pytest plugin that acts on install: hooks only, no fixtures or markers to use"
-    return None

@@ -1,6 +1,6 @@
 """URL schemes in string literals that name a database driver or broker client.
 
-Shared by the extractors (which record the literals) and :mod:`depsize.imports.usage` (which maps
+Shared by the extractors (which record the literals) and :mod:`depsize.join.configured` (which maps
 them to distributions). Following SQLAlchemy, a scheme without ``+driver`` means its default
 driver.
 """

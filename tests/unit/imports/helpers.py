@@ -7,6 +7,10 @@ from pathlib import Path
 
 from packaging.utils import NormalizedName, canonicalize_name
 
+from depsize.imports import analyze_imports
+from depsize.join import join_env
+from depsize.join.model import EnvUses
+from depsize.mapping import ImportMapper
 from depsize.models import EntryPoint, InstalledDist
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "projects"
@@ -36,3 +40,12 @@ def make_dist(
 
 def dists_of(*dists: InstalledDist) -> dict[NormalizedName, InstalledDist]:
     return {d.name: d for d in dists}
+
+
+def uses_of(
+    root: Path, dists: dict[NormalizedName, InstalledDist], python_minor: tuple[int, int]
+) -> EnvUses:
+    """The import stage over ``root`` (no cache), joined with ``dists`` as ``analyze`` joins."""
+    mapper = ImportMapper(dists)
+    imports = analyze_imports(root, python_minor, importable=mapper.is_installed, use_cache=False)
+    return join_env(imports, dists, mapper)

@@ -9,13 +9,14 @@ from packaging.utils import NormalizedName
 
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
-from depsize.imports import ProjectImports, analyze_imports
 from depsize.imports.commands import read_commands
 from depsize.imports.devtools import tool_configs
 from depsize.imports.repo import config_entries, config_folders, repository_root
+from depsize.join.model import EnvUses
 from depsize.models import InstalledDist
 from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
+from tests.unit.imports.helpers import uses_of
 
 
 def _tool(name: str, script: str | None = None) -> DistSpec:
@@ -47,7 +48,7 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[NormalizedName, Inst
     return scan_env(from_prefix(built.prefix, how="test")).dists
 
 
-def _commands(result: ProjectImports, base: Path) -> set[tuple[str, str, int]]:
+def _commands(result: EnvUses, base: Path) -> set[tuple[str, str, int]]:
     return {(c.dist, c.file.relative_to(base).as_posix(), c.line) for c in result.commands}
 
 
@@ -87,7 +88,7 @@ def test_analyze_imports__pre_commit_config_at_repository_root__pre_commit_is_a_
         },
     )
 
-    result = analyze_imports(repo / "backend", dists, (3, 11), use_cache=False)
+    result = uses_of(repo / "backend", dists, (3, 11))
 
     assert _commands(result, repo) == {
         ("pre-commit", ".pre-commit-config.yaml", 1),
@@ -103,7 +104,7 @@ def test_analyze_imports__same_config_without_git__not_looked_for_above(
         {".pre-commit-config.yaml": "repos: []\n", "backend/app.py": "print(1)\n"},
     )
 
-    result = analyze_imports(repo / "backend", dists, (3, 11), use_cache=False)
+    result = uses_of(repo / "backend", dists, (3, 11))
 
     assert result.commands == ()
 
@@ -123,7 +124,7 @@ def test_analyze_imports__workflow_at_repository_root_runs_lint__command_with_th
         },
     )
 
-    result = analyze_imports(repo / "backend", dists, (3, 11), use_cache=False)
+    result = uses_of(repo / "backend", dists, (3, 11))
 
     # a sibling project's Makefile is not the backend's
     assert _commands(result, repo) == {("ruff", ".github/workflows/ci.yml", 4)}
@@ -144,7 +145,7 @@ def test_analyze_imports__tool_sections_and_files__each_a_command_with_its_line(
         },
     )
 
-    found = _commands(analyze_imports(root, dists, (3, 11), use_cache=False), root)
+    found = _commands(uses_of(root, dists, (3, 11)), root)
 
     assert found >= {
         ("ruff", "pyproject.toml", 4),

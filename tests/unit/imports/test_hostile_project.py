@@ -63,7 +63,7 @@ def test_analyze_imports__fifo_project_files__warned_and_skipped(tmp_path: Path)
     (project / "app" / "dangling.py").symlink_to("nowhere.py")
     code = (
         "import sys\nfrom pathlib import Path\nfrom depsize.imports import analyze_imports\n"
-        "result = analyze_imports(Path(sys.argv[1]), {}, (3, 11), use_cache=False)\n"
+        "result = analyze_imports(Path(sys.argv[1]), (3, 11), use_cache=False)\n"
         "for w in result.warnings: print(w)\n"
     )
     # a subprocess with a timeout: a blocking open() of a FIFO would hang here, not fail
@@ -199,7 +199,7 @@ def test_analyze_imports__deep_toml_in_pyproject__warning_names_file(tmp_path: P
     project = _project(tmp_path)
     deep = "[" * 50_000 + "]" * 50_000
     (project / "pyproject.toml").write_text(f"[project]\nname = 'x'\nscripts = {deep}\n")
-    result = analyze_imports(project, {}, (3, 11), use_cache=False)
+    result = analyze_imports(project, (3, 11), use_cache=False)
     messages = [str(w) for w in result.warnings]
     assert any(
         m.endswith("pyproject.toml: cannot read for package folders: nested too deeply")

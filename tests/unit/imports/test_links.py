@@ -12,7 +12,7 @@ from depsize.imports.roots import source_roots
 from depsize.imports.strings import spelled_in_code, spelled_in_config
 from depsize.models import ScanWarning
 from support.projects import write_files
-from tests.unit.imports.helpers import dists_of, make_dist
+from tests.unit.imports.helpers import dists_of, make_dist, uses_of
 
 PY = (3, 11)
 
@@ -29,7 +29,7 @@ def test_script_folder_on_sys_path__sibling_imports_are_ours_and_live(tmp_path: 
         },
         dedent=True,
     )
-    result = analyze_imports(root, {}, PY, use_cache=False)
+    result = analyze_imports(root, PY, use_cache=False)
 
     helper = [s for s in result.sites if s.module == "bot.helper"]
     assert [(s.first_party, s.scope) for s in helper] == [(True, "live")]
@@ -61,7 +61,7 @@ def test_open_site_with_literal_suffix__only_matching_modules_unknown(tmp_path: 
         },
         dedent=True,
     )
-    result = analyze_imports(root, {}, PY, use_cache=False)
+    result = analyze_imports(root, PY, use_cache=False)
 
     [site] = result.open_loading
     assert (site.suffix, site.line) == (".migrations", 5)
@@ -80,7 +80,7 @@ def test_exec_in_live_code__open_site_that_loads_nothing_by_name(tmp_path: Path)
         },
         dedent=True,
     )
-    result = analyze_imports(root, {}, PY, use_cache=False)
+    result = analyze_imports(root, PY, use_cache=False)
 
     [site] = result.open_loading
     assert (site.line, site.by_name) == (2, False)
@@ -104,7 +104,7 @@ def test_build_system_of_pyproject__names_no_configured_package(tmp_path: Path) 
         dedent=True,
     )
     dists = dists_of(make_dist("setuptools", ["setuptools"]), make_dist("pydantic", ["pydantic"]))
-    result = analyze_imports(root, dists, PY, use_cache=False)
+    result = uses_of(root, dists, PY)
 
     # the fake dists list no files: a dotted name must resolve to a module in a dist's files
     assert [c.dist for c in result.configured] == []
@@ -271,7 +271,7 @@ def test_import_module_of_a_setting__resolved_by_its_assignments(
         },
         dedent=True,
     )
-    result = analyze_imports(root, {}, PY, use_cache=False)
+    result = analyze_imports(root, PY, use_cache=False)
 
     assert len(result.open_loading) == open_sites
     assert [s.scope for s in result.sites if s.module == "redis"] == [redis_scope]
@@ -290,7 +290,7 @@ def test_import_statement_in_a_string__its_module_is_an_edge(tmp_path: Path) -> 
         },
         dedent=True,
     )
-    result = analyze_imports(root, {}, PY, use_cache=False)
+    result = analyze_imports(root, PY, use_cache=False)
 
     assert {s.module: s.scope for s in result.sites if not s.first_party} == {"tabulate": "live"}
     assert result.dead_modules == ()
@@ -322,7 +322,7 @@ def test_app_conventions__alembic_migrations_wagtail_gunicorn_rq__nothing_dead(
         },
         dedent=True,
     )
-    result = analyze_imports(root, {}, PY, use_cache=False)
+    result = analyze_imports(root, PY, use_cache=False)
 
     assert result.dead_modules == ("site.jobs", "site.old")
     live = {s.module for s in result.sites if not s.first_party and s.scope == "live"}
@@ -340,7 +340,7 @@ def test_rq_job_named_by_fstring_prefix__the_tasks_module_is_an_edge(tmp_path: P
         },
         dedent=True,
     )
-    result = analyze_imports(root, {}, PY, use_cache=False)
+    result = analyze_imports(root, PY, use_cache=False)
 
     assert result.dead_modules == ()
 
@@ -360,7 +360,7 @@ def test_django_settings_variants__chosen_at_deploy__live(tmp_path: Path) -> Non
         },
         dedent=True,
     )
-    result = analyze_imports(root, {}, PY, use_cache=False)
+    result = analyze_imports(root, PY, use_cache=False)
 
     # production is chosen by DJANGO_SETTINGS_MODULE on the server, outside the repository
     assert result.dead_modules == ("config.unrelated",)

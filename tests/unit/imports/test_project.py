@@ -14,7 +14,7 @@ PY = (3, 12)
 def _analyze(
     root: Path, entries: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
 ) -> ProjectImports:
-    return analyze_imports(root, {}, PY, entries=entries, exclude=exclude, use_cache=False)
+    return analyze_imports(root, PY, entries=entries, exclude=exclude, use_cache=False)
 
 
 def _third(result: ProjectImports) -> dict[str, ImportSite]:
@@ -44,8 +44,8 @@ def test_project__relative_imports__resolved_against_package() -> None:
 
 def test_project__stdlib__set_aside_for_target_version(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text("import tomllib\nimport distutils\n", encoding="utf-8")
-    old = analyze_imports(tmp_path, {}, (3, 10), use_cache=False)
-    new = analyze_imports(tmp_path, {}, (3, 12), use_cache=False)
+    old = analyze_imports(tmp_path, (3, 10), use_cache=False)
+    new = analyze_imports(tmp_path, (3, 12), use_cache=False)
     assert [s.module for s in old.sites] == ["tomllib"]
     assert [s.module for s in new.sites] == ["distutils"]
 
@@ -162,8 +162,8 @@ def test_project__entry_file_names__only_near_the_top(tmp_path: Path) -> None:
 
 def test_project__exact_mode__reports_errors_the_fast_scan_cannot_see(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text("import requests\n\n1abc\n", encoding="utf-8")
-    fast = analyze_imports(tmp_path, {}, PY, use_cache=False)
-    exact = analyze_imports(tmp_path, {}, PY, use_cache=False, fast_scan=False)
+    fast = analyze_imports(tmp_path, PY, use_cache=False)
+    exact = analyze_imports(tmp_path, PY, use_cache=False, fast_scan=False)
     assert [s.module for s in fast.sites] == ["requests"]
     assert fast.warnings == ()
     assert [(w.file, w.line) for w in exact.warnings] == [(tmp_path / "main.py", 3)]

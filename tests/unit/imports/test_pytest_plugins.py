@@ -13,11 +13,12 @@ from packaging.utils import NormalizedName
 
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
-from depsize.imports import ProjectImports, analyze_imports
-from depsize.imports.pytestapi import read_pytest_api
+from depsize.join.model import EnvUses
+from depsize.join.pytestapi import read_pytest_api
 from depsize.models import InstalledDist
 from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
+from tests.unit.imports.helpers import uses_of
 
 FAKEFS = b'''"""A fake file system."""
 import pytest
@@ -180,12 +181,12 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[NormalizedName, Inst
     return scan_env(from_prefix(built.prefix, how="test")).dists
 
 
-def _analyze(root: Path, dists: dict[NormalizedName, InstalledDist]) -> ProjectImports:
-    return analyze_imports(root, dists, (3, 11), use_cache=False)
+def _analyze(root: Path, dists: dict[NormalizedName, InstalledDist]) -> tuple[Path, EnvUses]:
+    return root.absolute(), uses_of(root, dists, (3, 11))
 
 
-def _plugins(result: ProjectImports) -> dict[str, tuple[str, str | None, int | None]]:
-    root = result.root
+def _plugins(found: tuple[Path, EnvUses]) -> dict[str, tuple[str, str | None, int | None]]:
+    root, result = found
     out = {}
     for use in result.plugins:
         where = (

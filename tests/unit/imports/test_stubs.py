@@ -10,7 +10,7 @@ from packaging.utils import NormalizedName
 from depsize.analyze import Settings, analyze
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
-from depsize.imports.stubs import stub_targets
+from depsize.join.stubs import stub_targets
 from depsize.models import InstalledDist
 from depsize.verdicts import Verdict
 from support.projects import write_files

@@ -11,11 +11,12 @@ from packaging.utils import NormalizedName
 from depsize.analyze import Settings, analyze
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
-from depsize.imports import ProjectImports, analyze_imports
 from depsize.imports.toolplugins import mkdocs_names, sphinx_names
+from depsize.join.model import EnvUses
 from depsize.models import InstalledDist
 from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
+from tests.unit.imports.helpers import uses_of
 
 
 def _dist(name: str, module: str, entry_points: str = "", script: str = "") -> DistSpec:
@@ -59,10 +60,10 @@ def dists(env: Path) -> dict[NormalizedName, InstalledDist]:
     return scan_env(from_prefix(env, how="test")).dists
 
 
-def _plugins(result: ProjectImports) -> dict[str, tuple[str, str | None, int | None]]:
+def _plugins(result: EnvUses, root: Path) -> dict[str, tuple[str, str | None, int | None]]:
     out = {}
     for use in result.plugins:
-        where = use.file.relative_to(result.root).as_posix() if use.file else None
+        where = use.file.relative_to(root).as_posix() if use.file else None
         out.setdefault(use.dist, (use.reason, where, use.line))
     return out
 
@@ -123,7 +124,7 @@ def test_analyze_imports__mkdocs_yml__each_named_plugin_with_its_line_unnamed_on
 ) -> None:
     root = write_files(tmp_path / "docsproj", {"mkdocs.yml": MKDOCS_YML})
 
-    found = _plugins(analyze_imports(root, dists, (3, 11), use_cache=False))
+    found = _plugins(uses_of(root, dists, (3, 11)), root)
 
     assert found["mkdocs-material"] == ("mkdocs theme material", "mkdocs.yml", 3)
     assert found["mkdocstrings"] == ("mkdocs plugin mkdocstrings", "mkdocs.yml", 6)
@@ -144,7 +145,7 @@ def test_analyze_imports__sphinx_conf__extensions_and_theme(
         },
     )
 
-    found = _plugins(analyze_imports(root, dists, (3, 11), use_cache=False))
+    found = _plugins(uses_of(root, dists, (3, 11)), root)
     names = [(n.kind, n.name, n.line) for n in sphinx_names(root / "docs" / "conf.py")]
 
     assert names == [
@@ -168,7 +169,7 @@ def test_analyze_imports__flake8_configured__extensions_act_code_in_config_is_ev
         },
     )
 
-    found = _plugins(analyze_imports(root, dists, (3, 11), use_cache=False))
+    found = _plugins(uses_of(root, dists, (3, 11)), root)
 
     assert found["flake8-bugbear"] == ("flake8 code B950 in extend-select", ".flake8", 2)
     assert found["flake8-docstrings"] == (
@@ -184,7 +185,7 @@ def test_analyze_imports__flake8_not_used__its_extensions_are_not_plugins(
 ) -> None:
     root = write_files(tmp_path / "proj", {"app.py": "print(1)\n"})
 
-    found = _plugins(analyze_imports(root, dists, (3, 11), use_cache=False))
+    found = _plugins(uses_of(root, dists, (3, 11)), root)
 
     assert not {"flake8-bugbear", "flake8-docstrings", "flake8-json"} & set(found)
 
@@ -194,7 +195,7 @@ def test_analyze_imports__pylint_load_plugins__plugin_with_its_line(
 ) -> None:
     root = write_files(tmp_path / "proj", {".pylintrc": "[MAIN]\nload-plugins = pylint_django\n"})
 
-    found = _plugins(analyze_imports(root, dists, (3, 11), use_cache=False))
+    found = _plugins(uses_of(root, dists, (3, 11)), root)
 
     assert found["pylint-django"] == ("pylint load-plugins pylint_django", ".pylintrc", 2)
 
@@ -204,9 +205,9 @@ def test_analyze_imports__consumer_loading_every_plugin_used__plugin_acts_on_ins
 ) -> None:
     root = write_files(tmp_path / "proj", {"app.py": "import keyring\nimport sqlalchemy\n"})
 
-    result = analyze_imports(root, dists, (3, 11), use_cache=False)
+    result = uses_of(root, dists, (3, 11))
 
-    assert _plugins(result)["keyrings-alt"] == (
+    assert _plugins(result, root)["keyrings-alt"] == (
         "keyring.backends plugin: keyring loads every installed one",
         None,
         None,

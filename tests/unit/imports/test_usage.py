@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from depsize.imports import analyze_imports
 from depsize.imports.commands import read_commands, strip_wrappers
 from depsize.imports.entries import command_target
-from tests.unit.imports.helpers import dists_of, make_dist
+from tests.unit.imports.helpers import dists_of, make_dist, uses_of
 
 Copy = Callable[[str], Path]
 
@@ -32,7 +31,7 @@ ENV = dists_of(
 
 
 def test_usage__console_scripts_in_command_files__command_uses(project: Copy) -> None:
-    result = analyze_imports(project("docker"), ENV, (3, 12), use_cache=False)
+    result = uses_of(project("docker"), ENV, (3, 12))
     uses = {(c.dist, c.file.name, c.line) for c in result.commands}
     assert ("uvicorn", "Dockerfile", 4) in uses
     assert ("celery", "docker-compose.yml", 6) in uses
@@ -43,12 +42,12 @@ def test_usage__console_scripts_in_command_files__command_uses(project: Copy) ->
 
 
 def test_usage__procfile_commands__gunicorn_and_alembic(project: Copy) -> None:
-    result = analyze_imports(project("procfile"), ENV, (3, 12), use_cache=False)
+    result = uses_of(project("procfile"), ENV, (3, 12))
     assert {(c.dist, c.line) for c in result.commands} == {("gunicorn", 1), ("alembic", 2)}
 
 
 def test_usage__url_schemes_in_literals__configured_driver_uses(project: Copy) -> None:
-    result = analyze_imports(project("docker"), ENV, (3, 12), use_cache=False)
+    result = uses_of(project("docker"), ENV, (3, 12))
     urls = {(c.dist, c.file.name, c.line) for c in result.configured}
     assert ("psycopg2-binary", "db.py", 3) in urls
     assert ("redis", "db.py", 4) in urls
@@ -56,7 +55,7 @@ def test_usage__url_schemes_in_literals__configured_driver_uses(project: Copy) -
 
 
 def test_usage__url_driver_not_installed__first_candidate_named(project: Copy) -> None:
-    result = analyze_imports(project("kinds"), {}, (3, 12), use_cache=False)
+    result = uses_of(project("kinds"), {}, (3, 12))
     assert [(c.dist, c.text) for c in result.configured] == [
         ("asyncpg", "URL scheme postgresql+asyncpg://")
     ]
@@ -64,7 +63,7 @@ def test_usage__url_driver_not_installed__first_candidate_named(project: Copy) -
 
 def test_usage__python_dash_m_of_a_dist__command_use(tmp_path: Path) -> None:
     (tmp_path / "Makefile").write_text("test:\n\tpython -m pytest -q\n", encoding="utf-8")
-    result = analyze_imports(tmp_path, ENV, (3, 12), use_cache=False)
+    result = uses_of(tmp_path, ENV, (3, 12))
     assert [(c.dist, c.command, c.line) for c in result.commands] == [
         ("pytest", "python -m pytest", 2)
     ]

@@ -9,20 +9,20 @@
 - A database driver: a SQLAlchemy ``dialect+driver`` token (with or without ``://``) or a URL
   scheme (``postgres://`` in a compose file or workflow), through the scheme table.
 
-The project's own modules and the target's stdlib are never configured distributions.
+The strings come from the project (:func:`depsize.imports.said.names_said`, which leaves out the
+project's own modules and the target's stdlib); here they meet the env's files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from packaging.utils import NormalizedName, canonicalize_name
 
-from depsize.imports.links import ConfigFile
-from depsize.imports.model import ConfiguredUse, FileScan
+from depsize.imports.model import NameSaid
 from depsize.imports.schemes import SCHEME_DRIVERS
-from depsize.imports.strings import Spelled
+from depsize.join.model import ConfiguredUse
 from depsize.mapping import ImportMapper
 from depsize.models import InstalledDist
 
@@ -58,54 +58,38 @@ def module_names(files: Iterable[tuple[str, int]]) -> Iterator[str]:
 
 
 def configured_uses(
-    scans: Mapping[Path, FileScan],
-    configs: Iterable[ConfigFile],
+    names: Iterable[NameSaid],
     dists: Mapping[NormalizedName, InstalledDist],
     mapper: ImportMapper,
-    excluded: Callable[[str], bool],
 ) -> list[ConfiguredUse]:
-    """Every configured use in the project's code and configuration files.
-
-    ``excluded(module)`` is true for the project's own modules and the target's stdlib.
-    """
-    finder = _Finder(dists, mapper, excluded)
+    """The distributions the project's named strings (:attr:`ProjectSays.names`) stand for."""
+    finder = _Finder(dists, mapper)
     uses: list[ConfiguredUse] = []
-    for path, scan in scans.items():
-        uses.extend(finder.spelled(scan.spelled, path))
-        for url in scan.urls:
-            uses.extend(finder.driver(url.scheme, path, url.line, url=True))
-    for config in configs:
-        uses.extend(finder.spelled(config.spelled, config.path))
+    for said in names:
+        if said.kind == "dotted":
+            text = f"names {said.value}"
+            uses.extend(
+                ConfiguredUse(d, text, said.file, said.line) for d in finder.dotted(said.value)
+            )
+        elif said.kind == "word":
+            text = f"names {said.value!r} in an app/plugin setting"
+            uses.extend(
+                ConfiguredUse(d, text, said.file, said.line) for d in finder.word(said.value)
+            )
+        else:
+            uses.extend(finder.driver(said.value, said.file, said.line, url=said.kind == "url"))
     return uses
 
 
 class _Finder:
-    def __init__(
-        self,
-        dists: Mapping[NormalizedName, InstalledDist],
-        mapper: ImportMapper,
-        excluded: Callable[[str], bool],
-    ) -> None:
+    def __init__(self, dists: Mapping[NormalizedName, InstalledDist], mapper: ImportMapper) -> None:
         self.dists = dists
         self.mapper = mapper
-        self.excluded = excluded
         self.modules = _Modules(dists)
-
-    def spelled(self, spelled: Spelled, path: Path) -> Iterator[ConfiguredUse]:
-        for value, line in spelled.dotted:
-            for dist in self.dotted(value):
-                yield ConfiguredUse(dist, f"names {value}", path, line)
-        for word, line in spelled.words:
-            for dist in self.word(word):
-                yield ConfiguredUse(dist, f"names {word!r} in an app/plugin setting", path, line)
-        for token, line in spelled.drivers:
-            yield from self.driver(token, path, line, url="://" in token)
 
     def dotted(self, value: str) -> tuple[NormalizedName, ...]:
         """Distributions in whose files the dotted name resolves to a module or package."""
         name = value.split(":", 1)[0]
-        if self.excluded(name):
-            return ()
         found = self.mapper.installed(name)
         if found is None:
             return ()
@@ -114,8 +98,6 @@ class _Finder:
         return tuple(d for d in found[1] if prefixes & self.modules.of(d))
 
     def word(self, word: str) -> tuple[NormalizedName, ...]:
-        if self.excluded(word):
-            return ()
         found = self.mapper.installed(word)
         return found[1] if found is not None and found[0] == word else ()
 

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from packaging.utils import NormalizedName
 
-from depsize.imports.model import ImportSite, StubUse, TypeCheckerUse
+from depsize.imports.model import ImportSite, TypeCheckerUse
+from depsize.join.model import StubUse
 from depsize.models import InstalledDist
 
 _STUBS = "-stubs"
