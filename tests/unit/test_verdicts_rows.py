@@ -148,7 +148,14 @@ def test_judge__pin_on_any_declaration__is_a_pin(tmp_path: Path) -> None:
     env = from_prefix(built.prefix, how="test")
     scan = scan_env(env)
     declared = (_req("web"), _req("legacy", line=2), _req("legacy", "pyproject.toml", 3, spec="<2"))
-    imports = ProjectImports(tmp_path, (), frozenset(), (), True, (_site("web"),), (), ())
+    imports = ProjectImports(
+        root=tmp_path,
+        files=(),
+        sites=(_site("web"),),
+        first_party=frozenset(),
+        entries=(),
+        entry_found=True,
+    )
     result = judge(
         JudgeInput(
             declared=declared,
@@ -159,7 +166,9 @@ def test_judge__pin_on_any_declaration__is_a_pin(tmp_path: Path) -> None:
             resolve=lambda s: (NormalizedName(s.module),),
         )
     )
+    web = next(v for v in result.verdicts if v.requirement.name == "web")
     legacy = next(v for v in result.verdicts if v.requirement.name == "legacy")
+    assert web.status == "used"
     assert (legacy.status, legacy.pin) == ("transitive-only", True)
 
 
