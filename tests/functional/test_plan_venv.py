@@ -12,9 +12,10 @@ import pytest
 from click.testing import CliRunner
 
 from depsize.cli import main
-from functional.conftest import run
 from support.plan_index import IndexServer, plan_wheels, serve_index
 from support.wheels import WheelSpec, write_wheels
+
+from .conftest import run
 
 pytestmark = pytest.mark.venv
 

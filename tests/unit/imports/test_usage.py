@@ -11,7 +11,8 @@ import pytest
 from depsize.imports import analyze_imports
 from depsize.imports.commands import read_commands, strip_wrappers
 from depsize.imports.entries import command_target
-from tests.unit.imports.helpers import dists_of, make_dist
+
+from .helpers import dists_of, make_dist
 
 Copy = Callable[[str], Path]
 
