@@ -186,7 +186,7 @@ def _analyze(root: Path, dists: dict[NormalizedName, InstalledDist]) -> ProjectI
 
 def _plugins(result: ProjectImports) -> dict[str, tuple[str, str | None, int | None]]:
     root = result.root
-    out = {}
+    out: dict[str, tuple[str, str | None, int | None]] = {}
     for use in result.plugins:
         where = (
             use.file.relative_to(root).as_posix()

@@ -251,7 +251,7 @@ def test_load_declared__local_txt_of_dev_tools_without_include__dev_file(
         "{%- endif %}\n\n# Testing\nmypy==1.18.2\npytest==9.0.1\nruff==0.14.6\n",
     )
     declared = load_declared(tmp_path)
-    groups = {r.name: r.group for r in declared.requirements}
+    groups: dict[str, str] = {r.name: r.group for r in declared.requirements}
     assert groups["django"] == "main"
     assert groups["psycopg"] == groups["pytest"] == "dev"
     reasons = {s.path.name: s.group_reason for s in declared.sources}
