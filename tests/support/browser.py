@@ -57,6 +57,8 @@ class WebSocket:
 
     def __init__(self, url: str, timeout: float = 30) -> None:
         parsed = urlparse(url)
+        if parsed.port is None:
+            raise ValueError(f"no port in the DevTools WebSocket URL {url!r}")
         self.sock = socket.create_connection((parsed.hostname, parsed.port), timeout=timeout)
         key = base64.b64encode(os.urandom(16)).decode()
         request = (
@@ -201,7 +203,7 @@ class Browser:
             return seen[0]
         self.ws.sock.settimeout(timeout)
         while True:
-            message = json.loads(self.ws.recv())
+            message: dict[str, Any] = json.loads(self.ws.recv())
             self._record(message)
             if message.get("method") == method:
                 return message
