@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -16,11 +15,6 @@ TORCH_FAMILY: frozenset[str] = frozenset({"torch", "torchvision", "torchaudio"})
 REMOVABLE_STATUSES: tuple[str, ...] = tuple(s for s, i in STATUS_TABLE.items() if i.removable)
 """Statuses ``--remove`` accepts: removing any other kind of requirement can break the project."""
 DEFAULT_REMOVE: tuple[str, ...] = REMOVABLE
-
-_BOM = b"\xef\xbb\xbf"
-_HASH = re.compile(r"(--hash[= ]\w+:[0-9a-fA-F]{12})[0-9a-fA-F]+")
-_TOML_FORMATS = frozenset({"pyproject.toml", "Pipfile"})
-_RUNTIME_KINDS = ("runtime", "dynamic")
 
 ChangeKind = Literal["removed", "added", "option"]
 
