@@ -16,7 +16,7 @@ REMOVABLE_STATUSES: tuple[str, ...] = tuple(s for s, i in STATUS_TABLE.items() i
 """Statuses ``--remove`` accepts: removing any other kind of requirement can break the project."""
 DEFAULT_REMOVE: tuple[str, ...] = REMOVABLE
 
-ChangeKind = Literal["removed", "added", "option"]
+FileChangeKind = Literal["removed", "added", "option"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Change:
 
     line: int
     """The first line removed; for an added line, the original line it follows (0: the top)."""
-    kind: ChangeKind
+    kind: FileChangeKind
     name: str
     text: str
     """The requirement removed, or the line added (without its depsize comment)."""
