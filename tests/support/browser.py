@@ -148,6 +148,8 @@ class Browser:
         self.requests: list[dict[str, Any]] = []
         self.exceptions: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
+        self.url: str | None = None
+        """The page last opened."""
         self._id = 0
         try:
             self.ws = WebSocket(self._page_socket())
@@ -215,6 +217,7 @@ class Browser:
         self.exceptions.clear()
         self.call("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired")
+        self.url = url
 
     def evaluate(self, expression: str) -> Any:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
