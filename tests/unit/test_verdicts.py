@@ -10,7 +10,14 @@ from packaging.utils import NormalizedName, canonicalize_name
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
 from depsize.graph import build_graph
-from depsize.imports.model import CommandUse, ImportSite, PluginUse, ProjectImports
+from depsize.imports.model import (
+    CommandUse,
+    ImportKind,
+    ImportSite,
+    PluginUse,
+    ProjectImports,
+    Scope,
+)
 from depsize.requirements.model import DeclaredRequirement
 from depsize.verdicts import JudgeInput, Judgement, Verdict, judge, removal_recommendation
 from support.site_packages import BuiltEnv, DistSpec, make_site_packages
@@ -57,8 +64,8 @@ def _req(
     )
 
 
-def _site(module: str, scope: str = "live", kind: str = "runtime") -> ImportSite:
-    return ImportSite(module, Path("app.py"), 1, kind, False, scope)  # type: ignore[arg-type]
+def _site(module: str, scope: Scope = "live", kind: ImportKind = "runtime") -> ImportSite:
+    return ImportSite(module, Path("app.py"), 1, kind, False, scope)
 
 
 @pytest.fixture
