@@ -6,19 +6,23 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
-from depsize.commands.options import F
 from depsize.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, DepsizeError, InputError
 
 if TYPE_CHECKING:
     from depsize.analyze import Analysis
     from depsize.check.policy import CheckOptions
     from depsize.config import Settings
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def settings_for(
@@ -50,11 +54,11 @@ def settings_for(
     return resolve_settings(flags)
 
 
-def handle_errors(func: F) -> F:
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """The one place library errors become exit codes."""
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         debug = click.get_current_context().find_root().params.get("debug", False)
         try:
             return func(*args, **kwargs)
@@ -78,7 +82,7 @@ def handle_errors(func: F) -> F:
             )
             sys.exit(EXIT_INTERNAL)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def shown(text: str) -> str:
