@@ -4,6 +4,8 @@ pyproject, notebooks and command files."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 from corpus.model import Case, Ctx, skip_as_root
 
@@ -79,6 +81,10 @@ def _unreadable_subfolder(ctx: Ctx) -> None:
     (ctx.project / "private").chmod(0)
 
 
+def _fifo_at(rel: str) -> Callable[[Ctx], Path]:
+    return lambda ctx: ctx.fifo(f"project/{rel}")
+
+
 def _unreadable_project(ctx: Ctx) -> None:
     ctx.project.chmod(0)
 
@@ -91,7 +97,7 @@ CASES = [
             "hang",
             "project",
             f"a FIFO where `{rel}` is expected",
-            build=lambda ctx, rel=rel: ctx.fifo(f"project/{rel}"),
+            build=_fifo_at(rel),
             commands=("trim-o", "trim-inplace") if key == "requirements" else (),
         )
         for key, rel in FIFO_FILES.items()

@@ -114,7 +114,8 @@ class Case:
     """Where the bad input lives: env, project, config, cli, output."""
     summary: str
     """The bad input, in a few words (the first column of docs/hostile-input.md)."""
-    build: Callable[[Ctx], None] = lambda ctx: None
+    build: Callable[[Ctx], object] = lambda ctx: None
+    """Writes the bad input into the case folder (what it returns, a path, is not used)."""
     dists: Callable[[Path], list[DistSpec]] = lambda root: []
     """Extra distributions for the environment (given the case folder, for absolute paths)."""
     commands: tuple[str, ...] = ()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from depsize.analyze import Analysis, Settings, analyze
 from depsize.imports.extract import scan_bytes
+from depsize.verdicts import Verdict
 from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
 
@@ -160,7 +161,7 @@ def test_django_site__configured_evidence__names_the_setting_line(tmp_path: Path
     analysis = _run(tmp_path, DJANGO_FILES, DJANGO_DISTS)
 
     assert analysis.judgement is not None
-    verdicts = {v.requirement.name: v for v in analysis.judgement.verdicts}
+    verdicts: dict[str, Verdict] = {v.requirement.name: v for v in analysis.judgement.verdicts}
     storage = verdicts["django-storages"].evidence[0]
     assert storage.file is not None
     assert (storage.file.name, storage.line) == ("base.py", 12)
@@ -358,7 +359,7 @@ def test_computed_import__open_graph__nothing_dead_and_removals_likely(tmp_path:
     assert (site.file.name, site.line) == ("main.py", 5)
     assert "with a computed name" in site.what
     assert analysis.judgement is not None
-    verdicts = {v.requirement.name: v for v in analysis.judgement.verdicts}
+    verdicts: dict[str, Verdict] = {v.requirement.name: v for v in analysis.judgement.verdicts}
     assert (verdicts["boto3"].status, verdicts["boto3"].confidence) == ("dead-code-only", "likely")
     assert verdicts["boto3"].confidence_reason is not None
     assert "svc/main.py:5" in verdicts["boto3"].confidence_reason
@@ -461,7 +462,7 @@ def test_open_sites__suffix_one_then_any__unused_likely_but_stubs_certain(tmp_pa
     analysis = _run(tmp_path, files, dists)
 
     assert analysis.judgement is not None
-    verdicts = {v.requirement.name: v for v in analysis.judgement.verdicts}
+    verdicts: dict[str, Verdict] = {v.requirement.name: v for v in analysis.judgement.verdicts}
     unused = verdicts["unusedpkg"]
     assert (unused.status, unused.confidence) == ("unused", "likely")
     assert unused.confidence_reason is not None
@@ -508,7 +509,7 @@ def test_library_optional_imports__reraised_needed__fallback_only_likely(tmp_pat
     analysis = _run(tmp_path, files, dists)
 
     assert analysis.judgement is not None
-    verdicts = {v.requirement.name: v for v in analysis.judgement.verdicts}
+    verdicts: dict[str, Verdict] = {v.requirement.name: v for v in analysis.judgement.verdicts}
     assert verdicts["httpish"].status == "used-by-dependency"  # webfw fails to import without it
     codec = verdicts["fastcodec"]
     assert (codec.status, codec.confidence) == ("unused", "likely")  # webfw copes without it
@@ -575,7 +576,7 @@ def test_named_without_import__drivers_and_logging_handlers__configured(tmp_path
     analysis = _run(tmp_path, files, dists)
 
     assert analysis.judgement is not None
-    verdicts = {v.requirement.name: v for v in analysis.judgement.verdicts}
+    verdicts: dict[str, Verdict] = {v.requirement.name: v for v in analysis.judgement.verdicts}
     assert {n: (v.status, v.confidence) for n, v in verdicts.items()} == {
         "sqlalchemy": ("used", None),
         "psycopg": ("configured", None),

@@ -95,7 +95,7 @@ def _selected(items: list[pytest.Item]) -> list[str]:
     """The case of each (case, command) test of this module the session runs."""
     here = Path(__file__)
     return [
-        item.callspec.params["name"]
+        str(item.callspec.params["name"])
         for item in items
         if isinstance(item, pytest.Function) and item.path == here and hasattr(item, "callspec")
     ]

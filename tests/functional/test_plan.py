@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from depsize.cli import main
 from support.plan_index import IndexServer, plan_wheels, serve_index
+from support.plan_json import PlanDocument, known_sizes, load_plan
 from support.wheels import WheelSpec, write_wheel, write_wheels
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "plan"
@@ -51,14 +52,14 @@ def plan(*args: str) -> Result:
     return CliRunner().invoke(main, ["plan", *args], catch_exceptions=False)
 
 
-def plan_json(*args: str) -> dict[str, object]:
+def plan_json(*args: str) -> PlanDocument:
     result = plan(*args, "--format", "json")
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return load_plan(result.stdout)
 
 
-def sizes(document: dict[str, object]) -> dict[str, int | None]:
-    return {d["name"]: d["installed_bytes"] for d in document["distributions"]}  # type: ignore[attr-defined,index]
+def sizes(document: PlanDocument) -> dict[str, int | None]:
+    return {d["name"]: d["installed_bytes"] for d in document["distributions"]}
 
 
 def test_fixture_wheels__same_bytes_as_when_locked__hashes_match(wheels: Path) -> None:
@@ -78,17 +79,17 @@ def test_plan__each_lock_kind_against_the_index__same_set_and_sizes(
     every_line = plan_json(
         str(FIXTURES / "app/requirements.txt"), "--find-links", str(wheels), "--no-cache"
     )
-    expected = sizes(every_line)
+    expected = known_sizes(every_line)
     if document["roots_from"] == "declared":
         # pip writes REQUESTED (and its RECORD row) only for what it is asked for by name:
         # the declared alpha and gamma, not beta, which alpha pulls in
         row = (
             "beta-2.0.dist-info/REQUESTED,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\r\n"
         )
-        expected["beta"] -= len(row)  # type: ignore[operator]
-    assert sizes(document) == expected
+        expected["beta"] -= len(row)
+    assert known_sizes(document) == expected
     assert document["partial"] is False
-    assert document["total_bytes"] == sum(sizes(document).values())  # type: ignore[arg-type]
+    assert document["total_bytes"] == sum(known_sizes(document).values())
 
 
 @pytest.mark.parametrize("lock", ["app/uv.lock", "app/pylock.toml", "app/poetry/poetry.lock"])
@@ -99,12 +100,12 @@ def test_plan__windows_target__marker_brings_delta(lock: str, index: IndexServer
 
 def test_plan__uv_lock__roots_are_the_declared_requirements(index: IndexServer) -> None:
     document = plan_json(str(FIXTURES / "app-new/uv.lock"), "--index-url", index.url)
-    rows = {r["name"]: r for r in document["requirements"]}  # type: ignore[attr-defined]
+    rows = {r["name"]: r for r in document["requirements"]}
     assert document["roots_from"] == "declared"
     assert set(rows) == {"alpha", "gamma", "heavy"}
-    dist = sizes(document)
-    assert rows["heavy"]["exclusive_bytes"] == dist["heavy"] + dist["heavy-core"]  # type: ignore[operator]
-    assert rows["heavy"]["closure_bytes"] == dist["heavy"] + dist["heavy-core"] + dist["beta"]  # type: ignore[operator]
+    dist = known_sizes(document)
+    assert rows["heavy"]["exclusive_bytes"] == dist["heavy"] + dist["heavy-core"]
+    assert rows["heavy"]["closure_bytes"] == dist["heavy"] + dist["heavy-core"] + dist["beta"]
     shares = sum(r["share_bytes"] for r in rows.values())
     assert shares == document["total_bytes"]
 
@@ -354,7 +355,7 @@ def test_plan__only_a_wheel_for_another_platform__no_wheel_for_target(tmp_path: 
     (tmp_path / "req.txt").write_text("native==1.0\n")
     args = (str(tmp_path / "req.txt"), "--find-links", str(folder))
     document = plan_json(*args, "--platform", "linux_x86_64")
-    (row,) = document["distributions"]  # type: ignore[misc]
+    (row,) = document["distributions"]
     assert (row["installed_bytes"], row["unknown"]) == (None, "no-wheel-for-target")
     windows = plan_json(*args, "--platform", "win_amd64", "--python-version", "3.11")
     assert sizes(windows)["native"] is not None

@@ -12,9 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from depsize.cli import main
-from functional.conftest import run
+from depsize.report.document import parse
 from support.plan_index import IndexServer, plan_wheels, serve_index
+from support.plan_json import load_plan, load_plan_diff
 from support.wheels import WheelSpec, write_wheels
+
+from .conftest import run
 
 pytestmark = pytest.mark.venv
 
@@ -35,10 +38,10 @@ def _install(prefix: Path, wheels: Path, *requirements: str) -> Path:
     return python
 
 
-def _json(*args: str) -> dict[str, object]:
+def _json(*args: str) -> str:
     result = CliRunner().invoke(main, [*args, "--format", "json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+    return result.stdout
 
 
 @pytest.fixture
@@ -76,13 +79,12 @@ def test_plan__predicted_bytes_equal_what_pip_installs(
     lock = tmp_path / "requirements.txt"
     lock.write_text("\n".join(names) + "\n")
     prefix = tmp_path / "venv"
-    planned = _json(
-        "plan", str(lock), "--index-url", index.url, "--interpreter", str(prefix / "bin" / "python")
-    )
+    python = str(prefix / "bin" / "python")
+    planned = load_plan(_json("plan", str(lock), "--index-url", index.url, "--interpreter", python))
     _install(prefix, wheels, *names)
-    scanned = _json("scan", "--env", str(prefix), "--no-cache", str(tmp_path))
-    measured = {d["name"]: d["own_bytes"] for d in scanned["distributions"]}  # type: ignore[attr-defined]
-    predicted = {d["name"]: d["installed_bytes"] for d in planned["distributions"]}  # type: ignore[attr-defined]
+    scanned = parse(json.loads(_json("scan", "--env", str(prefix), "--no-cache", str(tmp_path))))
+    measured = scanned.own_bytes()
+    predicted = {d["name"]: d["installed_bytes"] for d in planned["distributions"]}
     assert predicted == {name: measured[name] for name in predicted}
     assert set(measured) - set(predicted) <= {"pip", "setuptools"}
 
@@ -94,15 +96,15 @@ def test_plan_diff__added_bytes_equal_the_exclusive_size_scan_reports(
     prefix = tmp_path / "venv"
     interpreter = str(prefix / "bin" / "python")
     old, new = FIXTURES / "app" / "uv.lock", FIXTURES / "app-new" / "uv.lock"
-    diff = _json("plan", "--diff", str(old), str(new), "--index-url", index.url,
-                 "--interpreter", interpreter)  # fmt: skip
+    diff = load_plan_diff(_json("plan", "--diff", str(old), str(new), "--index-url", index.url,
+                                "--interpreter", interpreter))  # fmt: skip
     _install(prefix, wheels, "alpha==1.0", "gamma==0.5", "heavy==1.2")
     project = tmp_path / "project"
     project.mkdir()
     (project / "requirements.txt").write_text("alpha\ngamma\nheavy\n")
-    scanned = _json("scan", str(project), "--env", str(prefix), "--no-cache")
-    rows = {r["name"]: r for r in scanned["requirements"]}  # type: ignore[attr-defined]
-    added = {c["name"]: c for c in diff["changes"] if c["kind"] == "added"}  # type: ignore[attr-defined]
+    scanned = parse(json.loads(_json("scan", str(project), "--env", str(prefix), "--no-cache")))
+    rows = scanned.rows()
+    added = {c["name"]: c for c in diff["changes"] if c["kind"] == "added"}
     assert set(added) == {"heavy", "heavy-core"}
-    assert diff["added_by_requirement"] == {"heavy": rows["heavy"]["exclusive_bytes"]}
-    assert sum(c["new_bytes"] for c in added.values()) == rows["heavy"]["exclusive_bytes"]
+    assert diff["added_by_requirement"] == {"heavy": rows["heavy"].exclusive_bytes}
+    assert sum(c["new_bytes"] or 0 for c in added.values()) == rows["heavy"].exclusive_bytes

@@ -136,8 +136,8 @@ def test_planned_verdicts__agree_with_the_installed_ones__and_the_trimmed_file_r
         " ".join(kept.stderr.split())
     )
     assert trimmed_planned.read_text() == trimmed_installed.read_text()
-    kept = [line for line in trimmed_planned.read_text().splitlines() if not line.startswith("#")]
-    assert kept == ["webkit==1.0", "clikit==2.0", "formparse==0.3"]
+    lines = [line for line in trimmed_planned.read_text().splitlines() if not line.startswith("#")]
+    assert lines == ["webkit==1.0", "clikit==2.0", "formparse==0.3"]
 
     fresh = tmp_path / "fresh"
     python = _install(fresh, wheels, trimmed_planned)

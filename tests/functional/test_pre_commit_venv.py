@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.functional.conftest import build_venv, clean_environ
+from .conftest import build_venv, clean_environ
 
 pytestmark = pytest.mark.venv
 

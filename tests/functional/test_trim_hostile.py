@@ -34,7 +34,7 @@ def _run(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args], env={"DEPSIZE_PROGRESS": "0"})
 
 
-def _trim(tmp_path: Path, files: dict[str, str | bytes], *extra: str) -> tuple[Path, Result]:
+def _trim(tmp_path: Path, files: dict[str, str], *extra: str) -> tuple[Path, Result]:
     project = write_files(tmp_path / "project", {"main.py": MAIN, **files})
     env = make_site_packages(tmp_path / "env", DISTS).prefix
     result = _run("trim", project, "--env", env, "--no-cache", *extra)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.functional.conftest import build_venv, clean_environ
+from .conftest import build_venv, clean_environ
 
 pytestmark = pytest.mark.venv
 

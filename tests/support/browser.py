@@ -57,6 +57,8 @@ class WebSocket:
 
     def __init__(self, url: str, timeout: float = 30) -> None:
         parsed = urlparse(url)
+        if parsed.port is None:
+            raise ValueError(f"no port in the DevTools WebSocket URL {url!r}")
         self.sock = socket.create_connection((parsed.hostname, parsed.port), timeout=timeout)
         key = base64.b64encode(os.urandom(16)).decode()
         request = (
@@ -146,6 +148,8 @@ class Browser:
         self.requests: list[dict[str, Any]] = []
         self.exceptions: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
+        self.url: str | None = None
+        """The page last opened."""
         self._id = 0
         try:
             self.ws = WebSocket(self._page_socket())
@@ -201,7 +205,7 @@ class Browser:
             return seen[0]
         self.ws.sock.settimeout(timeout)
         while True:
-            message = json.loads(self.ws.recv())
+            message: dict[str, Any] = json.loads(self.ws.recv())
             self._record(message)
             if message.get("method") == method:
                 return message
@@ -213,6 +217,7 @@ class Browser:
         self.exceptions.clear()
         self.call("Page.navigate", url=url)
         self.wait_for("Page.loadEventFired")
+        self.url = url
 
     def evaluate(self, expression: str) -> Any:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)

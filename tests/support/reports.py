@@ -81,9 +81,12 @@ def reach(dists: Mapping[str, tuple[int, tuple[str, ...]]], names: Iterable[str]
     return seen
 
 
-def spec(name: str, size: int, requires: tuple[str, ...], **more: object) -> DistSpec:
+def spec(
+    name: str, size: int, requires: tuple[str, ...], *, extras: tuple[str, ...] = ()
+) -> DistSpec:
     module = IMPORT_NAMES.get(name, name.replace("-", "_"))
-    return DistSpec(name, requires=requires, files={f"{module}/__init__.py": size}, **more)  # type: ignore[arg-type]
+    files = {f"{module}/__init__.py": size}
+    return DistSpec(name, requires=requires, extras=extras, files=files)
 
 
 def write_project(project: Path, files: Mapping[str, str]) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from depsize.attribute import Root, attribute, default_roots, freed, why
 from depsize.env.discover import from_prefix
@@ -35,6 +36,13 @@ SPECS = [
     DistSpec("cyc2", files={"cyc2.py": 500}, requires=("cyc1",)),
     DistSpec("tool", files={"tool.py": 50}, requires=("libc",)),
 ]
+APP = canonicalize_name("app")
+TOOL = canonicalize_name("tool")
+LIBB = canonicalize_name("libb")
+LIBC = canonicalize_name("libc")
+LIBD = canonicalize_name("libd")
+CYC1 = canonicalize_name("cyc1")
+CYC2 = canonicalize_name("cyc2")
 
 
 def _env(tmp_path: Path, python: str) -> tuple[BuiltEnv, EnvScan, DepGraph]:
@@ -53,21 +61,21 @@ def test_graph__extra_asked_by_requirer__pulls_its_dependency(
     env311: tuple[BuiltEnv, EnvScan, DepGraph],
 ) -> None:
     _, _, graph = env311
-    assert graph.requires("libd") == ()  # without extras libd needs nothing
-    assert graph.reach([("libc", "")]) == {"libc", "libd", "speedup"}  # libd[fast]
-    assert "slowdown" not in graph.reach([("app", "")])
+    assert graph.requires(LIBD) == ()  # without extras libd needs nothing
+    assert graph.reach([(LIBC, "")]) == {"libc", "libd", "speedup"}  # libd[fast]
+    assert "slowdown" not in graph.reach([(APP, "")])
 
 
 def test_graph__marker_false_for_target_python__no_edge(
     env311: tuple[BuiltEnv, EnvScan, DepGraph],
 ) -> None:
     _, _, graph = env311
-    assert graph.requires("libb") == ("libc",)
+    assert graph.requires(LIBB) == ("libc",)
 
 
 def test_graph__marker_true_for_target_python__edge(tmp_path: Path) -> None:
     _, _, graph = _env(tmp_path, "3.7.9")
-    assert graph.requires("libb") == ("libc", "oldpy")
+    assert graph.requires(LIBB) == ("libc", "oldpy")
 
 
 def test_default_roots__unrequired_and_one_per_cycle(
@@ -83,22 +91,22 @@ def test_attribute__diamond__closure_exclusive_share(
 ) -> None:
     built, scan, graph = env311
     own = built.own
-    roots = [Root("app"), Root("tool")]
+    roots = [Root(APP), Root(TOOL)]
     result = attribute(scan, graph, roots).by_name()
     shared = ["libc", "libd", "speedup"]
-    assert result["app"].closure == sum(own(n) for n in ["app", "liba", "libb", *shared])
-    assert result["app"].exclusive == own("app") + own("liba") + own("libb")
-    assert result["tool"].closure == own("tool") + sum(own(n) for n in shared)
-    assert result["tool"].exclusive == own("tool")
+    assert result[APP].closure == sum(own(n) for n in ["app", "liba", "libb", *shared])
+    assert result[APP].exclusive == own("app") + own("liba") + own("libb")
+    assert result[TOOL].closure == own("tool") + sum(own(n) for n in shared)
+    assert result[TOOL].exclusive == own("tool")
     # shared bytes split evenly; an odd byte goes to the first root (app)
     half = {n: divmod(own(n), 2) for n in shared}
-    assert result["app"].share == result["app"].exclusive + sum(q + r for q, r in half.values())
-    assert result["tool"].share == own("tool") + sum(q for q, _ in half.values())
+    assert result[APP].share == result[APP].exclusive + sum(q + r for q, r in half.values())
+    assert result[TOOL].share == own("tool") + sum(q for q, _ in half.values())
 
 
 def test_attribute__columns__add_up_to_total(env311: tuple[BuiltEnv, EnvScan, DepGraph]) -> None:
     built, scan, graph = env311
-    result = attribute(scan, graph, [Root("app"), Root("tool")])
+    result = attribute(scan, graph, [Root(APP), Root(TOOL)])
     assert result.extraneous == ("cyc1", "cyc2", "oldpy", "slowdown")
     assert result.extraneous_bytes == sum(built.own(n) for n in result.extraneous)
     shares = sum(r.share for r in result.roots)
@@ -110,38 +118,38 @@ def test_freed__set_with_shared_private_deps__more_than_sum_of_exclusive(
     env311: tuple[BuiltEnv, EnvScan, DepGraph],
 ) -> None:
     built, scan, graph = env311
-    roots = [Root("app"), Root("tool"), Root("cyc1")]
+    roots = [Root(APP), Root(TOOL), Root(CYC1)]
     sizes = attribute(scan, graph, roots).by_name()
-    freed_bytes, names = freed(scan, graph, roots, {"app", "tool"})
+    freed_bytes, names = freed(scan, graph, roots, {APP, TOOL})
     expected = ["app", "liba", "libb", "libc", "libd", "speedup", "tool"]
     assert names == frozenset(expected)
     assert freed_bytes == sum(built.own(n) for n in expected)
-    assert freed_bytes > sizes["app"].exclusive + sizes["tool"].exclusive
+    assert freed_bytes > sizes[APP].exclusive + sizes[TOOL].exclusive
 
 
 def test_attribute__cycle__closure_is_both_members(
     env311: tuple[BuiltEnv, EnvScan, DepGraph],
 ) -> None:
     built, scan, graph = env311
-    result = attribute(scan, graph, [Root("cyc1")]).by_name()
-    assert result["cyc1"].closure == built.own("cyc1") + built.own("cyc2")
-    assert result["cyc1"].exclusive == result["cyc1"].closure
+    result = attribute(scan, graph, [Root(CYC1)]).by_name()
+    assert result[CYC1].closure == built.own("cyc1") + built.own("cyc2")
+    assert result[CYC1].exclusive == result[CYC1].closure
 
 
 def test_attribute__root_with_extra__reaches_extra_dependency(
     env311: tuple[BuiltEnv, EnvScan, DepGraph],
 ) -> None:
     built, scan, graph = env311
-    result = attribute(scan, graph, [Root("libd", frozenset({"slow"}))]).by_name()
-    assert result["libd"].closure == built.own("libd") + built.own("slowdown")
+    result = attribute(scan, graph, [Root(LIBD, frozenset({"slow"}))]).by_name()
+    assert result[LIBD].closure == built.own("libd") + built.own("slowdown")
 
 
 def test_why__diamond__every_shortest_path(env311: tuple[BuiltEnv, EnvScan, DepGraph]) -> None:
     _, _, graph = env311
-    roots = [Root("app"), Root("tool")]
-    assert why(graph, roots, "libd").paths == (("tool", "libc", "libd"),)
-    both = why(graph, [Root("app")], "libc")
+    roots = [Root(APP), Root(TOOL)]
+    assert why(graph, roots, LIBD).paths == (("tool", "libc", "libd"),)
+    both = why(graph, [Root(APP)], LIBC)
     assert both.paths == (("app", "liba", "libc"), ("app", "libb", "libc"))
     assert both.total == 2
-    assert why(graph, [Root("app")], "libc", limit=1).paths == (("app", "liba", "libc"),)
-    assert why(graph, roots, "cyc2").paths == ()
+    assert why(graph, [Root(APP)], LIBC, limit=1).paths == (("app", "liba", "libc"),)
+    assert why(graph, roots, CYC2).paths == ()

@@ -57,6 +57,7 @@ LAYERS: dict[str, int] = {
     "depsize.plan": 6,
     # 7: the command line
     "depsize.cli": 7,
+    "depsize.commands": 7,
     "depsize.__main__": 7,
 }
 

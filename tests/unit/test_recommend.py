@@ -5,6 +5,8 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from depsize.elf import debug_bytes
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
@@ -180,7 +182,7 @@ def test_recommend__cuda_wheels_sharing_a_namespace__not_duplicate_variants(
         ],
     )
     scan = scan_env(from_prefix(built.prefix, how="test"))
-    assert scan.dists["nvidia-cublas"].import_names == ()
+    assert scan.dists[canonicalize_name("nvidia-cublas")].import_names == ()
     kinds = [r.kind for r in recommend(scan, build_graph(scan.dists, {}))]
     assert "duplicate-variant" not in kinds
     assert "gpu-payload" in kinds

@@ -10,10 +10,10 @@ from packaging.utils import NormalizedName, canonicalize_name
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
 from depsize.graph import build_graph
-from depsize.imports.model import ImportSite, ProjectImports
+from depsize.imports.model import ImportKind, ImportSite, ProjectImports, Scope
 from depsize.join.model import CommandUse, EnvUses, PluginUse
 from depsize.requirements.model import DeclaredRequirement
-from depsize.verdicts import JudgeInput, Judgement, judge, removal_recommendation
+from depsize.verdicts import JudgeInput, Judgement, Verdict, judge, removal_recommendation
 from support.site_packages import BuiltEnv, DistSpec, make_site_packages
 
 SPECS = [
@@ -58,8 +58,8 @@ def _req(
     )
 
 
-def _site(module: str, scope: str = "live", kind: str = "runtime") -> ImportSite:
-    return ImportSite(module, Path("app.py"), 1, kind, False, scope)  # type: ignore[arg-type]
+def _site(module: str, scope: Scope = "live", kind: ImportKind = "runtime") -> ImportSite:
+    return ImportSite(module, Path("app.py"), 1, kind, False, scope)
 
 
 @pytest.fixture
@@ -187,7 +187,7 @@ def test_judge__evidence__points_at_the_import_or_command(
     judged: tuple[BuiltEnv, Judgement],
 ) -> None:
     _, result = judged
-    by_name = {v.requirement.name: v for v in result.verdicts}
+    by_name: dict[str, Verdict] = {v.requirement.name: v for v in result.verdicts}
     assert by_name["server"].evidence[0].file == Path("Procfile")
     assert by_name["legacy"].evidence[0].scope == "dead"
     assert by_name["driver"].evidence[0].line == 3

@@ -10,8 +10,8 @@ from packaging.utils import NormalizedName, canonicalize_name
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
 from depsize.graph import build_graph
-from depsize.imports.model import ImportSite, ProjectImports
-from depsize.requirements.model import DeclaredRequirement, DeclaredSet
+from depsize.imports.model import ImportSite, ProjectImports, Scope
+from depsize.requirements.model import DeclaredRequirement, DeclaredSet, GroupKind
 from depsize.verdicts import JudgeInput, Judgement, judge
 from support.site_packages import DistSpec, make_site_packages
 
@@ -30,7 +30,7 @@ def _req(
     *,
     spec: str = "",
     marker: str | None = None,
-    kind: str | None = None,
+    kind: GroupKind | None = None,
 ) -> DeclaredRequirement:
     return DeclaredRequirement(
         name=canonicalize_name(name),
@@ -46,19 +46,21 @@ def _req(
         end_line=line,
         raw=f"{name}{spec}",
         group=group,
-        group_kind=kind or ("main" if group == "main" else "group"),  # type: ignore[arg-type]
+        group_kind=kind or ("main" if group == "main" else "group"),
     )
 
 
-def _site(module: str, scope: str = "live") -> ImportSite:
-    return ImportSite(module, Path("app.py"), 1, "runtime", False, scope)  # type: ignore[arg-type]
+def _site(module: str, scope: Scope = "live") -> ImportSite:
+    return ImportSite(module, Path("app.py"), 1, "runtime", False, scope)
 
 
 def _judge(
     tmp_path: Path,
     declared: tuple[DeclaredRequirement, ...],
     sites: tuple[ImportSite, ...],
-    **extra: tuple[DeclaredRequirement, ...],
+    *,
+    locked: tuple[DeclaredRequirement, ...] = (),
+    elsewhere: tuple[DeclaredRequirement, ...] = (),
 ) -> Judgement:
     built = make_site_packages(tmp_path, SPECS)
     env = from_prefix(built.prefix, how="test")
@@ -86,7 +88,8 @@ def _judge(
             marker_env=env.marker_environment(),
             imports=imports,
             resolve=resolve,
-            **extra,  # type: ignore[arg-type]
+            locked=locked,
+            elsewhere=elsewhere,
         )
     )
 
@@ -164,7 +167,9 @@ def test_judge__pin_on_any_declaration__is_a_pin(tmp_path: Path) -> None:
             resolve=lambda s: (NormalizedName(s.module),),
         )
     )
+    web = next(v for v in result.verdicts if v.requirement.name == "web")
     legacy = next(v for v in result.verdicts if v.requirement.name == "legacy")
+    assert web.status == "used"
     assert (legacy.status, legacy.pin) == ("transitive-only", True)
 
 

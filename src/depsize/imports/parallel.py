@@ -4,7 +4,7 @@ A pool pays only for a big batch (:func:`pool_context` decides): starting the wo
 milliseconds with ``fork`` and about a tenth of a second with ``spawn``. The files are dealt into
 a few chunks per worker, balanced by size, so that each task carries many files; results come
 back in the order of the input. Any failure of the pool (no semaphores in a sandbox, a worker
-killed, ...) makes :func:`scan_files` return ``None``, and the caller scans in its own process.
+killed, ...) makes :func:`scan_on_pool` return ``None``, and the caller scans in its own process.
 
 The caller says how many processes to use (``DEPSIZE_JOBS``, read once with the other settings
 by :func:`depsize.config.resolve_settings`; ``1``: never start a pool); the default is the
@@ -92,7 +92,7 @@ def _thread_count() -> int:
         return threading.active_count()
 
 
-def scan_files(
+def scan_on_pool(
     paths: Sequence[str],
     sizes: Sequence[int],
     processes: int,

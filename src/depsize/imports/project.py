@@ -177,14 +177,14 @@ def _cached_scans(
     jobs: int | None = None,
 ) -> dict[Path, FileScan]:
     if cache is None:
-        return scan_files(files, None, warnings, fast=fast, jobs=jobs)
+        return scan_with_cache(files, None, warnings, fast=fast, jobs=jobs)
     cache.load()
-    scans = scan_files(files, cache, warnings, fast=fast, jobs=jobs)
+    scans = scan_with_cache(files, cache, warnings, fast=fast, jobs=jobs)
     cache.save()
     return scans
 
 
-def scan_files(
+def scan_with_cache(
     files: Iterable[Path],
     cache: ScanCache | None,
     warnings: list[ScanWarning],
@@ -239,7 +239,7 @@ def _scan_misses(
     processes = parallel.jobs() if jobs is None else jobs
     context = parallel.pool_context(sizes, processes)
     if context is not None:
-        results = parallel.scan_files(names, sizes, processes, context, fast=fast)
+        results = parallel.scan_on_pool(names, sizes, processes, context, fast=fast)
         if results is not None:
             return results
     return [scan_file(name, fast=fast) for name in names]

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING
 
 from depsize.errors import InputError
 from depsize.trim.lines import select_removals
-from depsize.trim.model import _RUNTIME_KINDS, DEFAULT_REMOVE, Addition, CpuTorch, TrimPlan
+from depsize.trim.model import DEFAULT_REMOVE, Addition, CpuTorch, TrimPlan
 from depsize.trim.plan import plan_trim
-from depsize.trim.show import _relative
+from depsize.trim.show import shown_path
 
 if TYPE_CHECKING:
     from depsize.analyze import Analysis
+
+_RUNTIME_KINDS = ("runtime", "dynamic")
 
 
 def additions_from(analysis: Analysis) -> tuple[list[Addition], list[str]]:
@@ -34,7 +36,7 @@ def additions_from(analysis: Analysis) -> tuple[list[Addition], list[str]]:
             notes.append(f"--add-missing: {missing.module} not added ({reason})")
             continue
         site = live[0]
-        where = _relative(site.file, analysis.settings.project) if site.file else "?"
+        where = shown_path(site.file, analysis.settings.project) if site.file else "?"
         additions.append(
             Addition(
                 dists[0].display_name, dists[0].version, missing.module, f"{where}:{site.line}"
@@ -86,7 +88,7 @@ def _kept_notes(analysis: Analysis, removed: Collection[str]) -> list[str]:
     judgement = analysis.judgement
     project = analysis.settings.project
     return [
-        f"{_relative(req.source, project)}:{req.line}: {req.display_name} kept in group "
+        f"{shown_path(req.source, project)}:{req.line}: {req.display_name} kept in group "
         f"{req.group}: tests import it"
         for verdict in (judgement.verdicts if judgement else ())
         if verdict.requirement.name in removed

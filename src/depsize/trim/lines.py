@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -11,12 +13,14 @@ from packaging.utils import canonicalize_name
 
 from depsize.errors import InputError
 from depsize.requirements.roundtrip import PhysicalLine
-from depsize.trim.model import _BOM, _HASH, DEFAULT_REMOVE, REMOVABLE_STATUSES, Removal
+from depsize.trim.model import DEFAULT_REMOVE, REMOVABLE_STATUSES, Removal
 from depsize.trim.verify import TrimRefusedError
 from depsize.units import human
 
 if TYPE_CHECKING:
     from depsize.verdicts import Judgement
+
+_HASH = re.compile(r"(--hash[= ]\w+:[0-9a-fA-F]{12})[0-9a-fA-F]+")
 
 
 def parse_statuses(text: str) -> tuple[str, ...]:
@@ -68,7 +72,7 @@ def select_removals(
 
 
 @dataclass
-class _LineEditor:
+class LineEditor:
     """Replacements, insertions and appended lines over a file's physical lines."""
 
     data: bytes
@@ -94,14 +98,14 @@ class _LineEditor:
                     rows.append([self._encode(text), self.lines[last - 1].ending])
                 continue
             content = line.content
-            if line.number == 1 and content.startswith(_BOM):
-                content = content[len(_BOM) :]
+            if line.number == 1 and content.startswith(codecs.BOM_UTF8):
+                content = content[len(codecs.BOM_UTF8) :]
             rows.append([content, line.ending])
         tail = [*self.inserted.get(len(self.lines) + 1, ()), *self.appended]
         if tail and rows and not rows[-1][1]:
             rows[-1][1] = eol
         rows.extend([self._encode(t), eol] for t in tail)
-        bom = _BOM if self.data.startswith(_BOM) else b""
+        bom = codecs.BOM_UTF8 if self.data.startswith(codecs.BOM_UTF8) else b""
         return bom + b"".join(content + ending for content, ending in rows)
 
     def _encode(self, text: str) -> bytes:
@@ -140,7 +144,3 @@ def removal_comment(removal: Removal, text: str | None = None) -> str:
     shown = f'"{readable(removal.requirement.raw)}"' if text is None else text
     note = f"depsize: removed {shown} ({removal.status}, frees {human(removal.freed_bytes)})"
     return one_line(note)
-
-
-def _comment_on(removal: Removal) -> Callable[[str], str]:
-    return lambda text: removal_comment(removal, text)

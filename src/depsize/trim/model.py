@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -17,12 +16,7 @@ REMOVABLE_STATUSES: tuple[str, ...] = tuple(s for s, i in STATUS_TABLE.items() i
 """Statuses ``--remove`` accepts: removing any other kind of requirement can break the project."""
 DEFAULT_REMOVE: tuple[str, ...] = REMOVABLE
 
-_BOM = b"\xef\xbb\xbf"
-_HASH = re.compile(r"(--hash[= ]\w+:[0-9a-fA-F]{12})[0-9a-fA-F]+")
-_TOML_FORMATS = frozenset({"pyproject.toml", "Pipfile"})
-_RUNTIME_KINDS = ("runtime", "dynamic")
-
-ChangeKind = Literal["removed", "added", "option"]
+FileChangeKind = Literal["removed", "added", "option"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +52,7 @@ class Change:
 
     line: int
     """The first line removed; for an added line, the original line it follows (0: the top)."""
-    kind: ChangeKind
+    kind: FileChangeKind
     name: str
     text: str
     """The requirement removed, or the line added (without its depsize comment)."""

@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from packaging.utils import NormalizedName, canonicalize_name
@@ -18,7 +19,7 @@ from depsize.recommend import CPU_TORCH_INDEX
 from depsize.requirements.model import DeclaredRequirement, DeclaredSet
 from depsize.requirements.paths import read_input
 from depsize.requirements.roundtrip import Entry
-from depsize.trim.lines import _comment_on, _LineEditor, one_line, readable, removal_comment
+from depsize.trim.lines import LineEditor, one_line, readable, removal_comment
 from depsize.trim.manifests import (
     LineRemoval,
     TomlRemoval,
@@ -26,7 +27,6 @@ from depsize.trim.manifests import (
     remove_setup_cfg_lines,
 )
 from depsize.trim.model import (
-    _TOML_FORMATS,
     TORCH_FAMILY,
     Addition,
     Change,
@@ -40,6 +40,7 @@ from depsize.trim.model import (
 from depsize.trim.verify import verify_edit
 from depsize.units import human
 
+_TOML_FORMATS = frozenset({"pyproject.toml", "Pipfile"})
 _LOCK_KEEPS = (
     "a generated lock keeps every distribution the env needs, and others need this one; "
     "regenerate the lock from its source"
@@ -103,7 +104,7 @@ class _Planner:
         for req in declared.requirements:
             self.by_line.setdefault((req.source, req.line), []).append(req)
         self.formats = {s.path: s.format for s in declared.sources}
-        self.editors: dict[Path, tuple[str, _LineEditor]] = {}
+        self.editors: dict[Path, tuple[str, LineEditor]] = {}
         self.manifests: dict[Path, list[Removal]] = {}
         self.changes: dict[Path, list[Change]] = {}
         self.skipped: list[Skipped] = []
@@ -117,12 +118,12 @@ class _Planner:
     def skip_requirement(self, req: DeclaredRequirement, reason: str) -> None:
         self.skip(req.display_name, req.source, req.line, reason)
 
-    def editor(self, path: Path) -> _LineEditor | None:
+    def editor(self, path: Path) -> LineEditor | None:
         if path not in self.editors:
             rfile = self.declared.requirements_file(path)
             if rfile is None:
                 return None
-            editor = _LineEditor(rfile.data, rfile.lines, rfile.encoding)
+            editor = LineEditor(rfile.data, rfile.lines, rfile.encoding)
             self.editors[path] = (rfile.sha256, editor)
         return self.editors[path][1]
 
@@ -150,7 +151,7 @@ class _Planner:
         else:
             self.skip_requirement(req, f"declared in {req.source.name}, which trim does not edit")
 
-    def remove_line(self, editor: _LineEditor, removal: Removal) -> None:
+    def remove_line(self, editor: LineEditor, removal: Removal) -> None:
         req = removal.requirement
         if req.source not in self.entries:
             rfile = self.declared.requirements_file(req.source)
@@ -223,7 +224,7 @@ class _Planner:
             if editor is not None:
                 self.add_index(path, editor, cpu, bool(self.cpu_files))
 
-    def add_index(self, path: Path, editor: _LineEditor, cpu: CpuTorch, again: bool) -> None:
+    def add_index(self, path: Path, editor: LineEditor, cpu: CpuTorch, again: bool) -> None:
         position = next(
             (ln.number for ln in editor.lines if not ln.text.strip().startswith("#")),
             len(editor.lines) + 1,
@@ -311,7 +312,7 @@ def _edit_toml(data: bytes, removals: Sequence[Removal], comments: bool) -> _Edi
         if span is None or span == (0, 0):
             skipped.append((removal, "its position in the file is not known"))
             continue
-        comment = _comment_on(removal) if comments else None
+        comment = partial(removal_comment, removal) if comments else None
         pairs.append((TomlRemoval(span, comment), removal))
     edit = remove_items(data.decode("utf-8"), [t for t, _ in pairs])
     done = {id(t) for t in edit.removed}

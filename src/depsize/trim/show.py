@@ -10,7 +10,9 @@ from depsize.trim.model import Change, TrimPlan
 from depsize.units import human
 
 
-def _relative(path: Path, project: Path) -> str:
+def shown_path(path: Path, project: Path) -> str:
+    """``path`` as trim shows it (diff headers, messages): relative to the project, ``/``
+    separated, ``../`` above it."""
     try:
         return Path(os.path.relpath(path, project)).as_posix()
     except ValueError:  # pragma: no cover - another drive on Windows
@@ -24,7 +26,7 @@ def unified_diff(plan: TrimPlan) -> str:
     for edit in plan.files:
         if edit.old == edit.new:
             continue
-        name = _relative(edit.path, plan.project)
+        name = shown_path(edit.path, plan.project)
         old, new = _text_lines(edit.old, edit.encoding), _text_lines(edit.new, edit.encoding)
         out.extend(
             line if line.endswith(("\n", "\r")) else f"{line}\n\\ No newline at end of file\n"
@@ -50,14 +52,14 @@ def describe(plan: TrimPlan) -> list[str]:
     if summary.cpu_torch_saving:
         lines.append(f"CPU torch wheels: projected saving {human(summary.cpu_torch_saving)}")
     for path, change in plan.changes:
-        name = _relative(path, plan.project)
+        name = shown_path(path, plan.project)
         if change.kind == "removed":
             lines.append(f"{name}:{change.line}: {_change_text(change)}")
         else:
             where = f"after line {change.line}" if change.line else "at the top"
             lines.append(f"{name} ({where}): {_change_text(change)}")
     for skip in plan.skipped:
-        where = _relative(skip.path, plan.project) if skip.path else ""
+        where = shown_path(skip.path, plan.project) if skip.path else ""
         where += f":{skip.line} " if skip.path and skip.line else " " if where else ""
         lines.append(f"not changed: {where}{skip.name}: {skip.reason}")
     lines.extend(f"note: {note}" for note in plan.notes)

@@ -34,6 +34,13 @@ from support.reports import KB, Built, analyze_project, spec, write_project
 from support.site_packages import make_site_packages
 
 
+def _group(pattern: str, line: str) -> str:
+    """The first group of ``pattern`` in ``line`` (the test fails if it is not there)."""
+    found = re.search(pattern, line)
+    assert found is not None, (pattern, line)
+    return found.group(1)
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """torch (used, line 4) and colorama (unused, line 7), analysed for real."""
@@ -113,10 +120,10 @@ def test_annotations__15_findings__10_errors_in_priority_order_then_one_summary(
 
     errors = [line for line in lines if line.startswith("::error ")]
     assert len(errors) == github.MAX_ERRORS
-    titles = [re.search(r"title=([^:]*)::", line).group(1) for line in errors]  # type: ignore[union-attr]
+    titles = [_group(r"title=([^:]*)::", line) for line in errors]
     assert titles[:2] == ["depsize check%3A max-total", "depsize check%3A max-requirement%3Atorch"]
     assert set(titles[2:]) == {"depsize check%3A max-unused"}
-    named = [re.search(r"::(pkg\d\d) \[unused", line).group(1) for line in errors[2:]]  # type: ignore[union-attr]
+    named = [_group(r"::(pkg\d\d) \[unused", line) for line in errors[2:]]
     by_size = sorted((n for n in many.env.meta_bytes if n != "torch"), key=many.own, reverse=True)
     assert named == by_size[:8]
     assert lines[-1] == (

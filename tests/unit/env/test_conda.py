@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from click.testing import CliRunner
+from packaging.utils import canonicalize_name
 
 from depsize.cli import main
 from depsize.env.discover import discover
@@ -69,19 +70,19 @@ def _regular_bytes(root: Path) -> int:
 def test_scan_env__conda_prefix__native_library_counted_for_its_package(tmp_path: Path) -> None:
     built = _conda_prefix(tmp_path)
     scan = scan_env(discover(tmp_path, env_dir=built.prefix))
-    cudart = scan.dists["cuda-cudart"]
+    cudart = scan.dists[canonicalize_name("cuda-cudart")]
     assert cudart.own_bytes == NATIVE
     assert cudart.files == (("../../libcudart.so.12", NATIVE),)
-    assert scan.dists["openssl"].own_bytes == 5000
-    assert scan.dists["python"].own_bytes == 7000 + 1200
-    assert scan.dists["python"].requires == ("openssl",)
+    assert scan.dists[canonicalize_name("openssl")].own_bytes == 5000
+    assert scan.dists[canonicalize_name("python")].own_bytes == 7000 + 1200
+    assert scan.dists[canonicalize_name("python")].requires == ("openssl",)
     assert cudart.installer == "conda"
 
 
 def test_scan_env__conda_and_pip_list_one_file__counted_once(tmp_path: Path) -> None:
     built = _conda_prefix(tmp_path)
     scan = scan_env(discover(tmp_path, env_dir=built.prefix))
-    numpy = scan.dists["numpy"]
+    numpy = scan.dists[canonicalize_name("numpy")]
     rels = [rel for rel, _ in numpy.files]
     assert rels.count("numpy/core.py") == 1
     assert ("../../libnumpy_helper.so", 2500) in numpy.files

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
@@ -147,7 +148,7 @@ def test_record__path_through_symlink_outside__reported_not_counted(tmp_path: Pa
     assert "leads outside the environment" in warning.message
     assert warning.line == len(record.read_text().splitlines())
     assert scanned.total_bytes == bytes_on_disk(built.site)
-    assert all("big.bin" not in rel for rel, _ in scanned.dists["alpha"].files)
+    assert all("big.bin" not in rel for rel, _ in scanned.dists[canonicalize_name("alpha")].files)
 
 
 def test_record__dotdot_outside__reported_not_counted(tmp_path: Path) -> None:
@@ -173,7 +174,7 @@ def test_record__other_files_through_lib64__counted_once(tmp_path: Path) -> None
     record.write_text(record.read_text() + aliases)
     scanned = _scan(built)
     assert scanned.total_bytes == bytes_on_disk(built.site)
-    assert scanned.dists["beta"].own_bytes == built.own("beta")
+    assert scanned.dists[canonicalize_name("beta")].own_bytes == built.own("beta")
     assert sum(d.own_bytes for d in scanned.dists.values()) + scanned.unowned_bytes == (
         bytes_on_disk(built.site)
     )
@@ -211,7 +212,7 @@ def test_conda_meta__wrong_types__warned_and_scanned(tmp_path: Path) -> None:
     assert "outside the prefix" in warnings_for(scanned, meta / "d.json")[0].message
     assert "nested deeper" in warnings_for(scanned, meta / "e.json")[0].message
     assert "FIFO" in warnings_for(scanned, meta / "f.json")[0].message
-    assert scanned.dists["d"].own_bytes == 321
+    assert scanned.dists[canonicalize_name("d")].own_bytes == 321
 
 
 def test_record__lists_a_fifo__reported_zero_bytes_not_read(tmp_path: Path) -> None:
@@ -223,7 +224,7 @@ def test_record__lists_a_fifo__reported_zero_bytes_not_read(tmp_path: Path) -> N
     (warning,) = warnings_for(scanned, record)
     assert "a FIFO, not a file" in warning.message
     assert warning.line == len(record.read_text().splitlines())
-    assert ("alpha/pipe.py", 0) in scanned.dists["alpha"].files
+    assert ("alpha/pipe.py", 0) in scanned.dists[canonicalize_name("alpha")].files
     assert scanned.total_bytes == bytes_on_disk(built.site)
 
 
@@ -259,4 +260,4 @@ def test_top_level__name_too_long_for_the_file_system__no_error(tmp_path: Path) 
     )
     (built.site / "norec.py").write_bytes(b"x = 1\n")
     scanned = _scan(built)
-    assert scanned.dists["norec"].import_names == ("norec",)
+    assert scanned.dists[canonicalize_name("norec")].import_names == ("norec",)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
@@ -83,8 +84,9 @@ def test_record__size_not_a_byte_count__measured_on_disk(tmp_path: Path, size: s
     (warning,) = warnings_for(scanned, record)
     assert warning.line == 2
     assert "not a byte count" in warning.message
-    assert ("alpha/core.py", 700) in scanned.dists["alpha"].files
-    assert scanned.dists["alpha"].own_bytes == bytes_on_disk(built.site) - built.own("beta")
+    alpha = scanned.dists[canonicalize_name("alpha")]
+    assert ("alpha/core.py", 700) in alpha.files
+    assert alpha.own_bytes == bytes_on_disk(built.site) - built.own("beta")
 
 
 def test_record__many_bad_rows__warnings_capped(tmp_path: Path) -> None:
@@ -107,9 +109,9 @@ def test_metadata__version_of_5000_digits__warned_cut_and_graph_builds(tmp_path:
     (warning,) = warnings_for(scanned, metadata)
     assert warning.line == 3
     assert "too large" in warning.message
-    assert len(scanned.dists["alpha"].version) <= 65
+    assert len(scanned.dists[canonicalize_name("alpha")].version) <= 65
     graph = build_graph(scanned.dists, scanned.env.marker_environment())
-    assert [e.target for e in graph.edges[("beta", "")]] == ["alpha"]
+    assert [e.target for e in graph.edges[(canonicalize_name("beta"), "")]] == ["alpha"]
 
 
 def test_entry_points__line_without_equals__warned_with_line_rest_kept(tmp_path: Path) -> None:
@@ -121,7 +123,7 @@ def test_entry_points__line_without_equals__warned_with_line_rest_kept(tmp_path:
         (2, True),
         (5, True),
     ]
-    assert scanned.dists["alpha"].console_scripts == ("alpha-cli",)
+    assert scanned.dists[canonicalize_name("alpha")].console_scripts == ("alpha-cli",)
 
 
 @pytest.mark.parametrize(
@@ -146,7 +148,7 @@ def test_direct_url__hostile__warned_and_not_editable(
     scanned = _scan(built)
     (warning,) = warnings_for(scanned, path)
     assert expected in warning.message
-    assert scanned.dists["alpha"].editable_location is None
+    assert scanned.dists[canonicalize_name("alpha")].editable_location is None
 
 
 def test_metadata__escape_sequence_in_name__escaped_and_warned(tmp_path: Path) -> None:
@@ -203,8 +205,8 @@ def test_editable_pth__fifo__not_read(tmp_path: Path) -> None:
     pth.unlink()
     os.mkfifo(pth)
     scanned = _scan(built)
-    assert scanned.dists["edit"].editable
-    assert scanned.dists["edit"].import_names == ()
+    assert scanned.dists[canonicalize_name("edit")].editable
+    assert scanned.dists[canonicalize_name("edit")].import_names == ()
 
 
 def test_record__over_the_read_limit__reported_not_read(
@@ -226,5 +228,5 @@ def test_record__size_claim_over_the_trusted_limit__measured_on_disk(tmp_path: P
         record.read_text().replace("alpha/core.py,,700", "alpha/core.py,,10" + "0" * 14)
     )
     scanned = _scan(built)
-    assert ("alpha/core.py", 700) in scanned.dists["alpha"].files
+    assert ("alpha/core.py", 700) in scanned.dists[canonicalize_name("alpha")].files
     assert scanned.total_bytes == bytes_on_disk(built.site)

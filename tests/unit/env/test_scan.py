@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
@@ -103,20 +104,20 @@ def test_scan__synthetic_env__total_equals_hand_sum(built: BuiltEnv, scanned: En
 
 
 def test_scan__record_dist__own_is_files_plus_metadata(built: BuiltEnv, scanned: EnvScan) -> None:
-    assert scanned.dists["tool"].own_bytes == built.own("tool")
-    assert ("../../../bin/tool-cli", 200) in scanned.dists["tool"].files
-    assert scanned.dists["tool"].console_scripts == ("tool-cli",)
+    assert scanned.dists[canonicalize_name("tool")].own_bytes == built.own("tool")
+    assert ("../../../bin/tool-cli", 200) in scanned.dists[canonicalize_name("tool")].files
+    assert scanned.dists[canonicalize_name("tool")].console_scripts == ("tool-cli",)
 
 
 def test_scan__late_bytecode__belongs_to_source_owner(built: BuiltEnv, scanned: EnvScan) -> None:
-    assert scanned.dists["liba"].own_bytes == built.own("liba") + LATE_PYC
+    assert scanned.dists[canonicalize_name("liba")].own_bytes == built.own("liba") + LATE_PYC
 
 
 def test_scan__file_in_two_records__counted_once_as_conflict(
     built: BuiltEnv, scanned: EnvScan
 ) -> None:
-    assert scanned.dists["clash-a"].own_bytes == built.own("clash-a")
-    assert scanned.dists["clash-b"].own_bytes == built.own("clash-b")
+    assert scanned.dists[canonicalize_name("clash-a")].own_bytes == built.own("clash-a")
+    assert scanned.dists[canonicalize_name("clash-b")].own_bytes == built.own("clash-b")
     (conflict,) = scanned.conflicts
     assert conflict.owners == ("clash-a", "clash-b")
     assert conflict.size == 700
@@ -124,14 +125,14 @@ def test_scan__file_in_two_records__counted_once_as_conflict(
 
 
 def test_scan__namespace_folder__each_dist_owns_its_part(built: BuiltEnv, scanned: EnvScan) -> None:
-    assert scanned.dists["ns-one"].own_bytes == built.own("ns-one")
-    assert scanned.dists["ns-two"].own_bytes == built.own("ns-two")
-    assert scanned.dists["ns-one"].import_names == ("ns.one",)
-    assert scanned.dists["ns-two"].import_names == ("ns.two",)
+    assert scanned.dists[canonicalize_name("ns-one")].own_bytes == built.own("ns-one")
+    assert scanned.dists[canonicalize_name("ns-two")].own_bytes == built.own("ns-two")
+    assert scanned.dists[canonicalize_name("ns-one")].import_names == ("ns.one",)
+    assert scanned.dists[canonicalize_name("ns-two")].import_names == ("ns.two",)
 
 
 def test_scan__egg_info__installed_files_and_requires(built: BuiltEnv, scanned: EnvScan) -> None:
-    eggy = scanned.dists["eggy"]
+    eggy = scanned.dists[canonicalize_name("eggy")]
     assert eggy.metadata_format == "egg-info"
     assert eggy.files_source == "installed-files.txt"
     assert eggy.own_bytes == built.own("eggy")
@@ -140,7 +141,7 @@ def test_scan__egg_info__installed_files_and_requires(built: BuiltEnv, scanned: 
 
 
 def test_scan__no_record__top_level_folders_claimed(built: BuiltEnv, scanned: EnvScan) -> None:
-    norec = scanned.dists["norec"]
+    norec = scanned.dists[canonicalize_name("norec")]
     assert norec.files_source == "none"
     assert norec.own_bytes == built.own("norec")
     assert any("no RECORD" in w.message for w in scanned.warnings)
@@ -149,14 +150,14 @@ def test_scan__no_record__top_level_folders_claimed(built: BuiltEnv, scanned: En
 def test_scan__record_path_escaping_env__warned_not_counted(
     built: BuiltEnv, scanned: EnvScan
 ) -> None:
-    assert scanned.dists["escaper"].own_bytes == built.own("escaper")
+    assert scanned.dists[canonicalize_name("escaper")].own_bytes == built.own("escaper")
     assert any(
         "outside the environment" in w.message and "escaper" in w.message for w in scanned.warnings
     )
 
 
 def test_scan__editable__pth_counted_and_names_read(built: BuiltEnv, scanned: EnvScan) -> None:
-    edit = scanned.dists["edit"]
+    edit = scanned.dists[canonicalize_name("edit")]
     assert edit.editable
     assert edit.editable_location == built.prefix.parent / "proj"
     assert edit.own_bytes == built.own("edit")
@@ -166,7 +167,7 @@ def test_scan__editable__pth_counted_and_names_read(built: BuiltEnv, scanned: En
 def test_scan__path_listed_twice_in_one_record__counted_once(
     built: BuiltEnv, scanned: EnvScan
 ) -> None:
-    assert scanned.dists["twice"].own_bytes == built.own("twice")
+    assert scanned.dists[canonicalize_name("twice")].own_bytes == built.own("twice")
     assert not [c for c in scanned.conflicts if "twice" in c.owners]
 
 
@@ -185,7 +186,7 @@ def test_scan__corrupt_metadata_and_record__warned_and_scanned(tmp_path: Path) -
     (meta / "METADATA").write_bytes(b"\xff\xfe garbage without headers\n")
     (meta / "RECORD").write_text('bad.py,,20\n"unterminated,\n')
     scan = scan_env(from_prefix(built.prefix, how="test"))
-    assert scan.dists["good"].own_bytes == built.own("good")
+    assert scan.dists[canonicalize_name("good")].own_bytes == built.own("good")
     assert "bad" in scan.dists
     messages = [str(w) for w in scan.warnings]
     assert any("METADATA" in m and "UTF-8" in m for m in messages)
@@ -202,7 +203,7 @@ def test_scan__entry_points_not_utf8__warned_and_scanned(tmp_path: Path) -> None
         b"[console_scripts]\n\xff\n"
     )
     scan = scan_env(from_prefix(built.prefix, how="test"))
-    assert scan.dists["tool"].entry_points == ()
+    assert scan.dists[canonicalize_name("tool")].entry_points == ()
     assert any("entry_points.txt" in str(w) for w in scan.warnings)
 
 
@@ -211,4 +212,4 @@ def test_scan__binary_in_bin__counts_as_a_command(tmp_path: Path) -> None:
         tmp_path, [DistSpec("rufflike", files={"../../../bin/rufflike": 70})]
     )
     scan = scan_env(from_prefix(built.prefix, how="test"))
-    assert scan.dists["rufflike"].console_scripts == ("rufflike",)
+    assert scan.dists[canonicalize_name("rufflike")].console_scripts == ("rufflike",)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.imports.helpers import FIXTURES
+from .helpers import FIXTURES
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from depsize.join.model import EnvUses
 from depsize.models import InstalledDist
 from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
-from tests.unit.imports.helpers import uses_of
+
+from .helpers import uses_of
 
 
 def _tool(name: str, script: str | None = None) -> DistSpec:

@@ -10,7 +10,8 @@ import pytest
 from depsize.imports.extract import decode_source, scan_bytes, scan_text_ast
 from depsize.imports.fastscan import scan_text
 from depsize.imports.model import FileScan, RawImport
-from tests.unit.imports.helpers import FIXTURES
+
+from .helpers import FIXTURES
 
 KINDS_MAIN = FIXTURES / "kinds" / "app" / "main.py"
 BAD = FIXTURES / "badfiles"

@@ -12,7 +12,8 @@ from depsize.imports.astscan import scan_text_ast
 from depsize.imports.extract import decode_source
 from depsize.imports.fastscan import scan_text
 from depsize.imports.model import RawImport
-from tests.unit.imports.helpers import FIXTURES
+
+from .helpers import FIXTURES
 
 FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*.py") if p.name != "conftest.py")
 

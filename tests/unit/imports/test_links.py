@@ -12,7 +12,8 @@ from depsize.imports.roots import source_roots
 from depsize.imports.strings import spelled_in_code, spelled_in_config
 from depsize.models import ScanWarning
 from support.projects import write_files
-from tests.unit.imports.helpers import dists_of, make_dist, uses_of
+
+from .helpers import dists_of, make_dist, uses_of
 
 PY = (3, 11)
 

@@ -6,7 +6,8 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from depsize.mapping import ImportMapper, hint
-from tests.unit.imports.helpers import dists_of, make_dist
+
+from .helpers import dists_of, make_dist
 
 ENV = dists_of(
     make_dist("requests", ["requests"]),

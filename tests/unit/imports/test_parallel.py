@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Sequence
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 import pytest
 
 from depsize.imports import parallel
 from depsize.imports.model import FileScan
-from depsize.imports.project import scan_files
+from depsize.imports.project import scan_with_cache
 from depsize.models import ScanWarning
 
 SOURCES = [
@@ -47,7 +48,7 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _scan(paths: list[Path], jobs: int) -> tuple[list[tuple[Path, FileScan]], list[ScanWarning]]:
     warnings: list[ScanWarning] = []
-    scans = scan_files(paths, None, warnings, jobs=jobs)
+    scans = scan_with_cache(paths, None, warnings, jobs=jobs)
     return list(scans.items()), warnings
 
 
@@ -56,14 +57,21 @@ def test_parallel__pool__same_scans_in_same_order(
     tree: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pooled: list[int] = []
-    original = parallel.scan_files
+    original = parallel.scan_on_pool
 
-    def counting(*args: object, **kwargs: bool) -> list[parallel.Result] | None:
-        result = original(*args, **kwargs)  # type: ignore[arg-type]
+    def counting(
+        paths: Sequence[str],
+        sizes: Sequence[int],
+        processes: int,
+        context: BaseContext,
+        *,
+        fast: bool = True,
+    ) -> list[parallel.Result] | None:
+        result = original(paths, sizes, processes, context, fast=fast)
         pooled.append(0 if result is None else len(result))
         return result
 
-    monkeypatch.setattr(parallel, "scan_files", counting)
+    monkeypatch.setattr(parallel, "scan_on_pool", counting)
     assert _scan(tree, jobs=2) == _scan(tree, jobs=1)
     assert pooled == [len(tree)]
     assert multiprocessing.active_children() == []
@@ -73,7 +81,7 @@ def test_parallel__pool__same_scans_in_same_order(
 def test_parallel__spawned_workers__same_scans(tree: list[Path]) -> None:
     names = [str(p) for p in tree[:6]]
     sizes = [p.stat().st_size for p in tree[:6]]
-    spawned = parallel.scan_files(names, sizes, 2, multiprocessing.get_context("spawn"))
+    spawned = parallel.scan_on_pool(names, sizes, 2, multiprocessing.get_context("spawn"))
     assert spawned == parallel.scan_chunk(names, True)
     assert multiprocessing.active_children() == []
 
@@ -111,8 +119,8 @@ def test_parallel__jobs_1__no_pool(tree: list[Path], monkeypatch: pytest.MonkeyP
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a pool was started")
 
-    monkeypatch.setattr(parallel, "scan_files", no_pool)
-    scans = scan_files(tree, None, [], jobs=1)
+    monkeypatch.setattr(parallel, "scan_on_pool", no_pool)
+    scans = scan_with_cache(tree, None, [], jobs=1)
     assert len(scans) == len(tree)
 
 

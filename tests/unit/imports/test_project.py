@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from depsize.imports import ImportSite, ProjectImports, analyze_imports
-from tests.unit.imports.helpers import FIXTURES
+
+from .helpers import FIXTURES
 
 PY = (3, 12)
 

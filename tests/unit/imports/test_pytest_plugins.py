@@ -18,7 +18,8 @@ from depsize.join.pytestapi import read_pytest_api
 from depsize.models import InstalledDist
 from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
-from tests.unit.imports.helpers import uses_of
+
+from .helpers import uses_of
 
 FAKEFS = b'''"""A fake file system."""
 import pytest
@@ -187,7 +188,7 @@ def _analyze(root: Path, dists: dict[NormalizedName, InstalledDist]) -> tuple[Pa
 
 def _plugins(found: tuple[Path, EnvUses]) -> dict[str, tuple[str, str | None, int | None]]:
     root, result = found
-    out = {}
+    out: dict[str, tuple[str, str | None, int | None]] = {}
     for use in result.plugins:
         where = (
             use.file.relative_to(root).as_posix()

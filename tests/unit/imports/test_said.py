@@ -8,7 +8,8 @@ from pathlib import Path
 from depsize.imports import NameSaid, analyze_imports
 from depsize.join import join_env
 from support.projects import write_files
-from tests.unit.imports.helpers import dists_of, make_dist
+
+from .helpers import dists_of, make_dist
 
 Copy = Callable[[str], Path]
 

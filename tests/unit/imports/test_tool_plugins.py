@@ -14,9 +14,11 @@ from depsize.env.scan import scan_env
 from depsize.imports.toolplugins import mkdocs_names, sphinx_names
 from depsize.join.model import EnvUses
 from depsize.models import InstalledDist
+from depsize.verdicts import Verdict
 from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
-from tests.unit.imports.helpers import uses_of
+
+from .helpers import uses_of
 
 
 def _dist(name: str, module: str, entry_points: str = "", script: str = "") -> DistSpec:
@@ -61,7 +63,7 @@ def dists(env: Path) -> dict[NormalizedName, InstalledDist]:
 
 
 def _plugins(result: EnvUses, root: Path) -> dict[str, tuple[str, str | None, int | None]]:
-    out = {}
+    out: dict[str, tuple[str, str | None, int | None]] = {}
     for use in result.plugins:
         where = use.file.relative_to(root).as_posix() if use.file else None
         out.setdefault(use.dist, (use.reason, where, use.line))
@@ -232,7 +234,7 @@ def test_verdict__unproven_plugin__unused_but_only_likely(tmp_path: Path, env: P
     analysis = analyze(Settings(project=root, env_dir=env, use_cache=False))
 
     assert analysis.judgement is not None
-    verdicts = {v.requirement.name: v for v in analysis.judgement.verdicts}
+    verdicts: dict[str, Verdict] = {v.requirement.name: v for v in analysis.judgement.verdicts}
     snow = verdicts["snowdialect"]
     assert (snow.status, snow.confidence) == ("unused", "likely")
     assert snow.confidence_reason is not None

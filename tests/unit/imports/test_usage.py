@@ -10,7 +10,8 @@ import pytest
 
 from depsize.imports.commands import read_commands, strip_wrappers
 from depsize.imports.entries import command_target
-from tests.unit.imports.helpers import dists_of, make_dist, uses_of
+
+from .helpers import dists_of, make_dist, uses_of
 
 Copy = Callable[[str], Path]
 

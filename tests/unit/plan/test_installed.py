@@ -15,19 +15,22 @@ RECORD = (
 )
 
 
-def _listing(**changes: object) -> WheelListing:
-    base = {
-        "filename": "x-1-py3-none-any.whl",
-        "members": (
-            ("x/__init__.py", 10),
-            ("x-1.dist-info/METADATA", 20),
-            ("x-1.dist-info/RECORD", len(RECORD)),
-        ),
-        "metadata": "Name: x\nVersion: 1\n\n",
-        "record": RECORD,
-    }
-    base.update(changes)
-    return WheelListing(**base)  # type: ignore[arg-type]
+def _listing(
+    members: tuple[tuple[str, int], ...] = (
+        ("x/__init__.py", 10),
+        ("x-1.dist-info/METADATA", 20),
+        ("x-1.dist-info/RECORD", len(RECORD)),
+    ),
+    record: str = RECORD,
+    python_shebangs: tuple[tuple[str, int], ...] = (),
+) -> WheelListing:
+    return WheelListing(
+        filename="x-1-py3-none-any.whl",
+        members=members,
+        metadata="Name: x\nVersion: 1\n\n",
+        record=record,
+        python_shebangs=python_shebangs,
+    )
 
 
 def test_installed_files__plain_wheel__installer_files_and_crlf_record() -> None:

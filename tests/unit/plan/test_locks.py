@@ -6,6 +6,7 @@ import pytest
 
 from depsize.errors import InputError
 from depsize.plan.build import read_lock
+from depsize.plan.model import LockedDist
 from depsize.plan.target import Target
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "plan"
@@ -48,14 +49,18 @@ def test_read_lock__windows_target__delta_comes_in(lock: str) -> None:
 
 
 def test_read_lock__files_and_hashes__as_the_lock_names_them() -> None:
-    uv = {d.name: d for d in read_lock(FIXTURES / "app" / "uv.lock", LINUX).dists}
+    uv: dict[str, LockedDist] = {
+        d.name: d for d in read_lock(FIXTURES / "app" / "uv.lock", LINUX).dists
+    }
     (wheel,) = uv["alpha"].files
     assert wheel.filename == "alpha-1.0-py3-none-any.whl"
     assert wheel.url is not None
     assert wheel.url.endswith("/files/alpha-1.0-py3-none-any.whl")
     assert wheel.sha256 is not None
     assert len(wheel.sha256) == 64
-    pinned = {d.name: d for d in read_lock(FIXTURES / "app" / "requirements.txt", LINUX).dists}
+    pinned: dict[str, LockedDist] = {
+        d.name: d for d in read_lock(FIXTURES / "app" / "requirements.txt", LINUX).dists
+    }
     assert pinned["alpha"].hashes == (wheel.sha256,)
     assert pinned["alpha"].files == ()
 
@@ -172,7 +177,7 @@ def test_read_pylock__directory_and_vcs__built_from_a_source_tree(tmp_path: Path
         '[[packages]]\nname = "direct"\nversion = "1"\n'
         'archive = { url = "https://x/direct-1-py3-none-any.whl", hashes = { sha256 = "ab" } }\n'
     )
-    found = {d.name: d for d in read_lock(path, LINUX).dists}
+    found: dict[str, LockedDist] = {d.name: d for d in read_lock(path, LINUX).dists}
     assert (found["local"].built_from, found["fromgit"].built_from) == ("directory", "vcs")
     assert found["direct"].built_from is None
     assert [f.filename for f in found["direct"].files] == ["direct-1-py3-none-any.whl"]

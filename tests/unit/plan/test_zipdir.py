@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import random
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -61,10 +62,10 @@ def test_read_local__stored_members_and_a_folder_entry__folder_left_out(tmp_path
     ],
 )
 def test_read_local__damaged_wheel__error_names_the_file(
-    tmp_path: Path, damage: object, message: str
+    tmp_path: Path, damage: Callable[[bytes], bytes], message: str
 ) -> None:
     wheel = write_wheel(SPEC, tmp_path)
-    wheel.write_bytes(damage(wheel.read_bytes()))  # type: ignore[operator]
+    wheel.write_bytes(damage(wheel.read_bytes()))
     with pytest.raises(WheelFormatError, match=message) as caught:
         read_local(wheel)
     assert caught.value.path == wheel

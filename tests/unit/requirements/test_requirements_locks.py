@@ -8,13 +8,14 @@ written by ``uv export --no-dev -o requirements.txt`` (uv 0.13.9, after ``uv loc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 
 from depsize.requirements import load_declared
 from depsize.requirements.locks import Requirement, detect_lock
+from depsize.requirements.model import DeclaredRequirement
 
 Write = Callable[[str, str | bytes], Path]
 Project = Callable[[str], Path]
@@ -22,8 +23,8 @@ Project = Callable[[str], Path]
 HASH = "--hash=sha256:" + "ab" * 32
 
 
-def _names(reqs: object) -> list[str]:
-    return [r.name for r in reqs]  # type: ignore[attr-defined]
+def _names(reqs: Iterable[DeclaredRequirement]) -> list[str]:
+    return [r.name for r in reqs]
 
 
 def test_load_declared__uv_export_beside_pyproject__pyproject_judged_lock_for_versions(
@@ -251,7 +252,7 @@ def test_load_declared__local_txt_of_dev_tools_without_include__dev_file(
         "{%- endif %}\n\n# Testing\nmypy==1.18.2\npytest==9.0.1\nruff==0.14.6\n",
     )
     declared = load_declared(tmp_path)
-    groups = {r.name: r.group for r in declared.requirements}
+    groups: dict[str, str] = {r.name: r.group for r in declared.requirements}
     assert groups["django"] == "main"
     assert groups["psycopg"] == groups["pytest"] == "dev"
     reasons = {s.path.name: s.group_reason for s in declared.sources}

@@ -8,14 +8,9 @@ from pathlib import Path
 import pytest
 
 from depsize.requirements.model import DeclaredRequirement
+from depsize.requirements.pipsyntax import expand_variables, parse_options, split_arguments
 from depsize.requirements.targets import TargetError
-from depsize.requirements.txt import (
-    RequirementsReader,
-    expand_variables,
-    group_for_file,
-    parse_options,
-    split_arguments,
-)
+from depsize.requirements.txt import RequirementsReader, group_for_file
 
 Write = Callable[[str, str | bytes], Path]
 
