@@ -14,9 +14,14 @@ from packaging.utils import NormalizedName
 
 from depsize.imports import entries as entry_rules
 from depsize.imports.cache import Key, ScanCache, default_cache_dir
-from depsize.imports.commands import Command, command_files, read_commands
+from depsize.imports.commands import (
+    Command,
+    command_files,
+    is_project_command_file,
+    read_commands,
+)
 from depsize.imports.configured import configured_uses
-from depsize.imports.files import iter_source_files
+from depsize.imports.files import SideFiles, iter_source_files
 from depsize.imports.layout import ModuleFile, ProjectLayout
 from depsize.imports.links import Links, config_files, link, read_config
 from depsize.imports.model import (
@@ -110,7 +115,8 @@ def _analyze(
 ) -> ProjectImports:
     root = project.absolute()
     warnings: list[ScanWarning] = []
-    files = list(iter_source_files(root, exclude, warnings))
+    side = SideFiles(is_project_command_file)  # one walk: the command files come with it
+    files = list(iter_source_files(root, exclude, warnings, side=side))
     cache = None
     if use_cache:
         variant = "fast" if fast_scan else "ast"
@@ -126,7 +132,9 @@ def _analyze(
     layout = ProjectLayout(root, files, source_roots(root, warnings))
     folders = config_folders(root)
     commands = [
-        c for path in command_files(root, folders[1:]) for c in read_commands(path, warnings)
+        c
+        for path in command_files(root, folders[1:], side.found)
+        for c in read_commands(path, warnings)
     ]
     local = [c for c in commands if c.file.is_relative_to(root)]
     configs = [c for c in map(read_config, config_files(root)) if c is not None]
