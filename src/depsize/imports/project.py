@@ -316,6 +316,7 @@ def _resolve(
     """Module graph edges, and each import with its module made absolute."""
     edges: dict[str, list[str]] = {m: list(t) for m, t in links.edges.items()}
     resolved: list[_Resolved] = []
+    loaded: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # the same imports recur
     for path, scan in scans.items():
         info = layout.by_path[path]
         targets = edges.setdefault(info.module, [])
@@ -330,7 +331,11 @@ def _resolve(
                 continue
             resolved.append((info, module, raw, index >= len(scan.imports)))
             if raw.kind != "type-checking" and layout.is_first_party(module):
-                targets.extend(loaded_modules(layout, module, raw.names))
+                key = (module, raw.names)
+                found = loaded.get(key)
+                if found is None:
+                    found = loaded[key] = loaded_modules(layout, module, raw.names)
+                targets.extend(found)
     return edges, resolved
 
 
