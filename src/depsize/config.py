@@ -27,11 +27,6 @@ from depsize.errors import InputError
 from depsize.models import STATUS_TABLE
 from depsize.safeio import UnreadableFileError, read_bytes
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 IGNORE_KEYS = (*sorted(STATUS_TABLE), "undeclared")
 """What ``ignore = {status = [...]}`` may name: a status, or undeclared imports."""
 KNOWN_KEYS = (
@@ -94,6 +89,10 @@ def _ignore(value: object, path: Path) -> dict[str, frozenset[NormalizedName]]:
 
 
 def _read_table(path: Path, explicit: bool) -> dict[str, object]:
+    if sys.version_info >= (3, 11):
+        import tomllib  # lazy: only a project with a config file needs the parser
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         data = tomllib.loads(read_bytes(path).decode("utf-8"))
     except UnreadableFileError as exc:

@@ -57,27 +57,62 @@ def byte_count(text: str) -> int | None:
     return None
 
 
-def _rows(text: str) -> Iterator[list[str]]:
+def _plain_lines(text: str) -> list[str] | None:
+    """The lines of a RECORD without a quote, a NUL or a line longer than the csv module's
+    field limit (which it reports as an error): CSV splitting is then ``str.split``, a path
+    with a comma being quoted. ``None`` for any other RECORD."""
+    if '"' in text or "\0" in text:
+        return None
     lines = text.splitlines()
-    # Without a quote (or a NUL, or a line longer than the csv module's field limit, which it
-    # reports as an error) CSV splitting is str.split: a path with a comma is quoted.
-    plain = '"' not in text and "\0" not in text
-    if plain and max(map(len, lines), default=0) > csv.field_size_limit():
-        plain = False
-    return (line.split(",") if line else [] for line in lines) if plain else csv.reader(lines)
+    if max(map(len, lines), default=0) > csv.field_size_limit():
+        return None
+    return lines
+
+
+def _rows(text: str) -> Iterator[list[str]]:
+    lines = _plain_lines(text)
+    if lines is not None:
+        return (line.split(",") if line else [] for line in lines)
+    return csv.reader(text.splitlines())
 
 
 def parse_record(text: str, path: Path) -> FileList:
     """The rows of a RECORD file's text; ``path`` names it in warnings."""
+    lines = _plain_lines(text)
+    if lines is not None:
+        return _parse_plain(lines, path).finish(path)
     out = FileList()
     lineno = 0
     try:
-        for lineno, row in enumerate(_rows(text), start=1):
+        for lineno, row in enumerate(csv.reader(text.splitlines()), start=1):
             if row:
                 _add_row(out, row, path, lineno)
     except csv.Error as exc:
         out.warn(f"RECORD is not valid CSV ({exc}); rest of it skipped", path, lineno + 1)
     return out.finish(path)
+
+
+def _parse_plain(lines: list[str], path: Path) -> FileList:
+    """:func:`_add_row` of every line, the common rows handled inline: the hot loop of
+    reading an environment (one pass over every RECORD row), kept flat on purpose."""
+    out = FileList()
+    paths, sizes = out.paths, out.sizes
+    for lineno, line in enumerate(lines, start=1):
+        row = line.split(",")
+        if len(row) == 3 and row[0]:  # no NUL: the text has none
+            name, _hash, size = row
+            paths.append(name)
+            if not size or name.endswith(".pyc"):
+                continue
+            if len(size) <= MAX_SIZE_DIGITS and size.isascii() and size.isdigit():
+                count = int(size)
+                if count <= TRUSTED_SIZE_LIMIT:
+                    sizes[name] = count
+                continue
+            paths.pop()  # the row's warning is _add_row's to give
+        if line:
+            _add_row(out, row, path, lineno)
+    return out
 
 
 def _add_row(out: FileList, row: list[str], path: Path, lineno: int) -> None:

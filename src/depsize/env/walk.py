@@ -100,35 +100,33 @@ class SiteWalk:
         """One folder's entries; the hot loop of the scan, kept flat on purpose."""
         sizes, inodes, device = self.sizes, self.inodes, self.device
         stat_now = self.stat_all or self.disk_usage
-        for entry in entries:
-            path = entry.path
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((path, head or path))
-                continue
-            if not entry.is_file(follow_symlinks=False) or path in sizes:
-                continue
-            if stat_now:
-                st = entry.stat(follow_symlinks=False)
-                key = (st.st_dev, st.st_ino)
-                if key in inodes:
-                    sizes[path] = 0
+        files: list[str] = []  # the folder's files, grouped under ``head`` once at the end
+        try:
+            for entry in entries:
+                path = entry.path
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((path, head or path))
+                    continue
+                if not entry.is_file(follow_symlinks=False) or path in sizes:
+                    continue
+                if stat_now:
+                    sizes[path] = self.size_of(entry.stat(follow_symlinks=False))
                 else:
-                    inodes.add(key)
-                    sizes[path] = st.st_blocks * 512 if self.disk_usage else st.st_size
-            else:
-                key = (device, entry.inode())
-                if key in inodes:
-                    sizes[path] = 0  # another link to an inode already counted
-                else:
-                    inodes.add(key)
-                    sizes[path] = None
-            bucket = self.by_top.get(head or path)
-            if bucket is None:
-                self.by_top[head or path] = [path]
-            else:
-                bucket.append(path)
-            if path.endswith(".pyc"):
-                self.bytecode.append(path)
+                    key = (device, entry.inode())
+                    if key in inodes:
+                        sizes[path] = 0  # another link to an inode already counted
+                    else:
+                        inodes.add(key)
+                        sizes[path] = None
+                if head:
+                    files.append(path)
+                else:  # a file directly in site-packages is a group of its own
+                    self.by_top[path] = [path]
+                if path.endswith(".pyc"):
+                    self.bytecode.append(path)
+        finally:
+            if files:
+                self.by_top.setdefault(head, []).extend(files)
 
     def _visit_one(self, entry: os.DirEntry[str], head: str, stack: list[tuple[str, str]]) -> None:
         try:

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from depsize.imports.files import SKIP_DIRS
+from depsize.imports.files import SideFiles, side_files
 from depsize.imports.repo import read_text
 from depsize.models import ScanWarning
 
@@ -54,14 +54,18 @@ _STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'")
 PRE_COMMIT_CONFIGS = (".pre-commit-config.yaml", ".pre-commit-config.yml")
 
 
-def command_files(root: Path, above: Sequence[Path] = ()) -> Iterator[Path]:
+def command_files(
+    root: Path, above: Sequence[Path] = (), walked: Sequence[Path] | None = None
+) -> Iterator[Path]:
     """Files that may start the project: in the root, two folder levels down, CI workflows.
 
     ``above`` are the folders over the project up to the repository root
     (:func:`depsize.imports.repo.config_folders`): the command files directly in each, and its
     ``.github/workflows``, count too (a workflow at the repository root that lints the project).
+    ``walked``: the project's own command files when the source walk already gathered them
+    (a :class:`~depsize.imports.files.SideFiles` of :func:`is_project_command_file`).
     """
-    yield from _walk_command_files(root)
+    yield from _walk_command_files(root) if walked is None else walked
     for folder in above:
         for sub in (folder, folder / ".github" / "workflows"):
             rel = sub.relative_to(folder)
@@ -72,25 +76,20 @@ def command_files(root: Path, above: Sequence[Path] = ()) -> Iterator[Path]:
             yield from (sub / name for name in names if _is_command_file(rel, name))
 
 
-def _walk_command_files(root: Path) -> Iterator[Path]:
-    """Command files in the root, two folder levels down, CI workflows, and shell scripts at any
-    depth (``wallets/grpc/update.sh`` runs a code generator). Below the top levels only names
-    ending in ``.sh`` are looked at (string work: this walks the whole project)."""
-    top = os.fspath(root)
-    for folder, dirs, names in os.walk(top):
-        rel_text = folder[len(top) + 1 :]
-        parts = tuple(rel_text.split(os.sep)) if rel_text else ()  # noqa: PTH206 - hot walk: str ops
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in SKIP_DIRS and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))  # noqa: PTH110, PTH118 - hot walk
-        )
-        depth = len(parts)
-        shallow = depth <= _MAX_DEPTH or (depth < 2 + _MAX_DEPTH and parts[0] == ".github")
-        rel = Path(*parts)
-        for name in sorted(names):
-            if (shallow or name[-3:].lower() == ".sh") and _is_command_file(rel, name):
-                yield Path(folder, name)
+def _walk_command_files(root: Path) -> list[Path]:
+    side = SideFiles(is_project_command_file)
+    side_files(root, side)
+    return side.found
+
+
+def is_project_command_file(parts: tuple[str, ...], name: str) -> bool:
+    """Whether ``name`` in the project folder ``parts`` is a command file: in the root, two
+    folder levels down, CI workflows, and shell scripts at any depth (``wallets/grpc/update.sh``
+    runs a code generator). Below the top levels only names ending in ``.sh`` are looked at
+    (string work: this is asked of every file of the project)."""
+    depth = len(parts)
+    shallow = depth <= _MAX_DEPTH or (depth < 2 + _MAX_DEPTH and parts[0] == ".github")
+    return (shallow or name[-3:].lower() == ".sh") and _is_command_file(Path(*parts), name)
 
 
 def _is_command_file(rel: Path, name: str) -> bool:

@@ -8,6 +8,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from depsize.errors import InputError
@@ -84,8 +85,27 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+@dataclass
+class SideFiles:
+    """Other files gathered by the same walk as the sources (the project's command files).
+
+    ``wanted(parts, name)`` says whether a non-folder entry ``name`` of the folder ``parts``
+    (its names relative to the root) is one; ``found`` receives them in ``os.walk`` order. This
+    side of the walk keeps ``os.walk``'s rules, not the sources': it does not follow symlinked
+    folders, skips :data:`SKIP_DIRS` and folders holding a ``pyvenv.cfg``, and ignores
+    ``exclude``, ``.gitignore`` and unlistable folders.
+    """
+
+    wanted: Callable[[tuple[str, ...], str], bool]
+    found: list[Path] = field(default_factory=list)
+
+
 def iter_source_files(
-    root: Path, exclude: Iterable[str] = (), warnings: list[ScanWarning] | None = None
+    root: Path,
+    exclude: Iterable[str] = (),
+    warnings: list[ScanWarning] | None = None,
+    *,
+    side: SideFiles | None = None,
 ) -> Iterator[Path]:
     """Yield ``.py`` and ``.ipynb`` files under ``root`` in a stable order.
 
@@ -94,36 +114,94 @@ def iter_source_files(
     the project's ``.gitignore`` ignores (:func:`gitignore_patterns`).
     Symlinks are followed only while their target stays inside ``root``; each real folder is
     visited once, so symlink loops end. A subfolder that cannot be listed is a warning; the
-    root itself raises :class:`~depsize.errors.InputError`.
+    root itself raises :class:`~depsize.errors.InputError`. ``side`` gathers other files in
+    the same walk (see :class:`SideFiles`), once the files have all been yielded.
     """
     excluded = _exclude_matcher([*exclude, *gitignore_patterns(root, warnings)])
-    real_root = os.path.realpath(root)
     try:
         root_stat = root.stat()
     except OSError as exc:
         raise InputError(f"cannot list the project folder: {exc.strerror}", root) from None
-    seen = {(root_stat.st_dev, root_stat.st_ino)}
-    stack: list[tuple[str, str]] = [(str(root), "")]
-    while stack:
-        folder, rel = stack.pop()
-        entries = _listing(folder, rel, warnings)
-        if entries is None:
-            continue
-        if rel and any(e.name == "pyvenv.cfg" for e in entries):
-            continue
-        subdirs: list[tuple[str, str]] = []
-        for entry in entries:
-            kind = _classify(entry, real_root, seen)
-            if kind == "skip":
+    walk = _Walk(os.path.realpath(root), excluded, warnings, side)
+    walk.seen.add((root_stat.st_dev, root_stat.st_ino))
+    yield from walk.run(str(root), sources=True)
+
+
+def side_files(root: Path, side: SideFiles) -> None:
+    """Gather ``side`` files under ``root`` alone (no sources), by the same walk's rules."""
+    walk = _Walk(os.path.realpath(root), lambda name, rel: False, None, side)
+    list(walk.run(str(root), sources=False))  # yields nothing: the side is all it gathers
+
+
+class _Walk:
+    """One walk of the project: its sources (yielded) and, beside them, its side files.
+
+    A folder is listed once for both; each keeps its own rules about what to enter.
+    """
+
+    def __init__(
+        self,
+        real_root: str,
+        excluded: Callable[[str, str], bool],
+        warnings: list[ScanWarning] | None,
+        side: SideFiles | None,
+    ) -> None:
+        self.real_root, self.excluded, self.warnings = real_root, excluded, warnings
+        self.side = side or SideFiles(lambda parts, name: False)
+        self.gathers = side is not None
+        self.seen: set[tuple[int, int]] = set()
+
+    def run(self, top: str, *, sources: bool) -> Iterator[Path]:
+        stack: list[tuple[str, str, bool, bool]] = [(top, "", sources, self.gathers)]
+        while stack:
+            folder, rel, sources, side = stack.pop()
+            entries = _listing(folder, rel, self.warnings) if sources else _quiet_listing(folder)
+            if entries is None:
                 continue
-            child_rel = f"{rel}/{entry.name}" if rel else entry.name
-            if excluded(entry.name, child_rel):
+            if rel and any(e.name == "pyvenv.cfg" for e in entries):
+                sources = False
+                side = side and not any(
+                    e.name == "pyvenv.cfg" and os.path.exists(e.path)  # noqa: PTH110 - as os.walk
+                    for e in entries
+                )
+            if not (sources or side):
                 continue
-            if kind == "dir":
-                subdirs.append((entry.path, child_rel))
-            elif kind == "file":
-                yield Path(entry.path)
-        stack.extend(reversed(subdirs))
+            parts = tuple(rel.split("/")) if rel else ()
+            subdirs: list[tuple[str, str, bool, bool]] = []
+            for entry in entries:
+                child_rel = f"{rel}/{entry.name}" if rel else entry.name
+                child_sources = False
+                if sources:
+                    kind = _classify(entry, self.real_root, self.seen)
+                    if kind != "skip" and not self.excluded(entry.name, child_rel):
+                        if kind == "file":
+                            yield Path(entry.path)
+                        else:
+                            child_sources = True
+                child_side = side and self._side_entry(entry, parts)
+                if child_sources or child_side:
+                    subdirs.append((entry.path, child_rel, child_sources, child_side))
+            stack.extend(reversed(subdirs))
+
+    def _side_entry(self, entry: os.DirEntry[str], parts: tuple[str, ...]) -> bool:
+        """Gather ``entry`` if it is a side file; whether it is a folder the side enters."""
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            return entry.name not in SKIP_DIRS and not entry.is_symlink()
+        if self.side.wanted(parts, entry.name):
+            self.side.found.append(Path(entry.path))
+        return False
+
+
+def _quiet_listing(folder: str) -> list[os.DirEntry[str]] | None:
+    """A folder's entries by name, or ``None`` (what ``os.walk`` skips silently)."""
+    try:
+        return sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return None
 
 
 def _listing(

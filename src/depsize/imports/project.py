@@ -12,8 +12,13 @@ from pathlib import Path
 
 from depsize.imports import entries as entry_rules
 from depsize.imports.cache import Key, ScanCache, default_cache_dir
-from depsize.imports.commands import Command, command_files, read_commands
-from depsize.imports.files import iter_source_files
+from depsize.imports.commands import (
+    Command,
+    command_files,
+    is_project_command_file,
+    read_commands,
+)
+from depsize.imports.files import SideFiles, iter_source_files
 from depsize.imports.layout import ModuleFile, ProjectLayout
 from depsize.imports.links import Links, config_files, link, read_config
 from depsize.imports.model import (
@@ -110,7 +115,8 @@ def _analyze(
 ) -> ProjectImports:
     root = project.absolute()
     warnings: list[ScanWarning] = []
-    files = list(iter_source_files(root, exclude, warnings))
+    side = SideFiles(is_project_command_file)  # one walk: the command files come with it
+    files = list(iter_source_files(root, exclude, warnings, side=side))
     cache = None
     if use_cache:
         variant = "fast" if fast_scan else "ast"
@@ -126,7 +132,9 @@ def _analyze(
     layout = ProjectLayout(root, files, source_roots(root, warnings))
     folders = config_folders(root)
     commands = [
-        c for path in command_files(root, folders[1:]) for c in read_commands(path, warnings)
+        c
+        for path in command_files(root, folders[1:], side.found)
+        for c in read_commands(path, warnings)
     ]
     local = [c for c in commands if c.file.is_relative_to(root)]
     configs = [c for c in map(read_config, config_files(root)) if c is not None]
@@ -291,6 +299,7 @@ def _resolve(
     """Module graph edges, and each import with its module made absolute."""
     edges: dict[str, list[str]] = {m: list(t) for m, t in links.edges.items()}
     resolved: list[_Resolved] = []
+    loaded: dict[tuple[str, tuple[str, ...]], list[str]] = {}  # the same imports recur
     for path, scan in scans.items():
         info = layout.by_path[path]
         targets = edges.setdefault(info.module, [])
@@ -305,7 +314,11 @@ def _resolve(
                 continue
             resolved.append((info, module, raw, index >= len(scan.imports)))
             if raw.kind != "type-checking" and layout.is_first_party(module):
-                targets.extend(loaded_modules(layout, module, raw.names))
+                key = (module, raw.names)
+                found = loaded.get(key)
+                if found is None:
+                    found = loaded[key] = loaded_modules(layout, module, raw.names)
+                targets.extend(found)
     return edges, resolved
 
 

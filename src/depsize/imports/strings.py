@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import accumulate
@@ -29,9 +29,11 @@ from depsize.imports.findfast import WORD_CHAR, after_boundary, at_literals, fin
 from depsize.imports.schemes import SCHEME_DRIVERS, URL_VALUE
 
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_][\w.]*)?"
-_QUOTED_DOTTED = re.compile(rf"""(['"])({_DOTTED})\1""")
-"""A quoted dotted name; :func:`_quoted_dotted` checks what stands before the quote (a string
-prefix, no word, no other quote): a leading look-behind would make ``re`` try every position."""
+_QUOTED_DOTTED = re.compile(rf"'({_DOTTED})'|\"({_DOTTED})\"")
+"""A quoted dotted name (group 1 or 2); :func:`_quoted_dotted` checks what stands before the
+quote (a string prefix, no word, no other quote): a leading look-behind would make ``re`` try
+every position. Two alternatives that each start with a literal quote are searched faster than
+one that starts with a group and refers back to it."""
 _IMPORT_STRING = re.compile(
     r"""['"](?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+[\w, \t*]+"""
     r"""|import[ \t]+([A-Za-z_][\w.]*))['"]"""
@@ -192,7 +194,7 @@ class _Lines:
 def spelled_in_code(text: str) -> Spelled:
     """Names a Python file spells in string literals."""
     lines = _Lines(text)
-    dotted = tuple((m[2], lines.at(m.start())) for m in _quoted_dotted(text))
+    dotted = tuple((m[1] or m[2], lines.at(m.start())) for m in _quoted_dotted(text))
     if "import" in text:
         found = at_literals(_IMPORT_STRING, text, ("'from", '"from', "'import", '"import'))
         dotted += tuple((m[1] or m[2], lines.at(m.start())) for m in found)
@@ -303,21 +305,23 @@ def _driver_tokens(text: str) -> Iterator[re.Match[str]]:
 
 def _loading_settings(text: str) -> Iterator[re.Match[str]]:
     """Lines assigning a setting whose name ends with one of :data:`_LOADING_NAMES` (any
-    case), up to their bracket. Only the lines that hold such a name are tried."""
-    if not text.isascii():  # ``lower()`` keeps positions only for ASCII text
-        yield from _LOADING_SETTING.finditer(text)
-        return
-    lower = text.lower()
-    ends = _NAME_END.match
-    lines = sorted(
-        {
-            text.rfind("\n", 0, i) + 1
-            for name in _LOADING_LOWER
-            for i in find_all(lower, name)
-            if ends(text, i + len(name))
-        }
-    )
-    for start in lines:
+    case), up to their bracket. Only the lines that hold such a name are tried (in text that is
+    not ASCII, where ``lower()`` may move positions: the lines that hold a ``=``, which every
+    match does; ``re`` would try the pattern's ``^`` at every position)."""
+    if text.isascii():
+        lower = text.lower()
+        ends = _NAME_END.match
+        starts: Iterable[int] = sorted(
+            {
+                text.rfind("\n", 0, i) + 1
+                for name in _LOADING_LOWER
+                for i in find_all(lower, name)
+                if ends(text, i + len(name))
+            }
+        )
+    else:
+        starts = dict.fromkeys(text.rfind("\n", 0, i) + 1 for i in find_all(text, "="))
+    for start in starts:
         match = _LOADING_SETTING.match(text, start)
         if match is not None:
             yield match

@@ -25,11 +25,6 @@ from depsize.errors import InputError
 from depsize.requirements.paths import read_input
 from depsize.safeio import read_text, read_text_or_none
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR = re.compile(r"[^,\]}#\r\n]*")
 _POSITION = re.compile(r"line (\d+), column (\d+)")
@@ -270,6 +265,10 @@ def parse_toml(path: Path, raw: bytes) -> TomlDocument:
 def loads_toml(text: str, path: Path) -> dict[str, Any]:
     """``tomllib.loads``; :class:`InputError` naming ``path`` for invalid or too deeply nested
     TOML (the parser recurses once per level of nesting)."""
+    if sys.version_info >= (3, 11):
+        import tomllib  # lazy: only projects with a TOML manifest need the parser
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -20,7 +20,6 @@ from packaging.utils import NormalizedName
 
 from depsize.graph import DepGraph, State
 from depsize.models import EnvScan
-from depsize.usedby.code import CodeSearch, is_library_code
 from depsize.usedby.metadata import extra_uses, requirement_uses
 from depsize.usedby.model import DependencyUse, DependencyUses, UseHow
 
@@ -49,6 +48,8 @@ def find_dependency_uses(
     start_states = [s for s in starts if s[0] in scan.dists]
     if not wanted or not start_states:
         return DependencyUses()
+    from depsize.usedby.code import CodeSearch  # lazy: the code scanners, only when needed
+
     reached = graph.reach_states(start_states)
     direct = {name for name, _ in start_states}
     found: dict[NormalizedName, list[DependencyUse]] = {}
@@ -78,6 +79,8 @@ def _unread(
 ) -> dict[NormalizedName, str]:
     """The candidates (with an import name) that the unread library code of a reached
     distribution other than themselves could import."""
+    from depsize.usedby.code import is_library_code  # lazy: the code scanners, only when needed
+
     with_code = {
         name for name in reached if any(is_library_code(rel) for rel, _ in scan.dists[name].files)
     }

@@ -270,16 +270,19 @@ def import_lines(data: bytes) -> bytes:
     continuation brings the line before it (``from x \\`` above ``import y``).
     """
     parts: list[bytes] = []
-    pos = data.find(b"import")
+    size = len(data)
+    find, rfind = data.find, data.rfind
+    pos = find(b"import")
     while pos != -1:
-        start = data.rfind(b"\n", 0, pos) + 1
-        end = _line_end(data, pos)
+        start = rfind(b"\n", 0, pos) + 1
+        end = find(b"\n", pos)
+        end = size if end == -1 else end
         if start >= 2 and data[max(start - 3, 0) : start - 1].rstrip(b"\r").endswith(b"\\"):
-            start = data.rfind(b"\n", 0, start - 1) + 1
-        if b"(" in data[pos:end] or data[start:end].rstrip().endswith(b"\\"):
+            start = rfind(b"\n", 0, start - 1) + 1
+        if find(b"(", pos, end) != -1 or data[start:end].rstrip().endswith(b"\\"):
             end = _line_end(data, _line_end(data, end + 1) + 1)
         parts.append(data[start:end])
-        pos = data.find(b"import", end)
+        pos = find(b"import", end)
     return b"\n".join(parts)
 
 

@@ -71,6 +71,14 @@ def test_loading_settings_in_text_that_is_not_ascii() -> None:
     assert spelled_in_code(text).words == (("corsheaders", 2),)
 
 
+def test_loading_settings__name_upper_cased_to_ascii__found_in_text_that_is_not_ascii() -> None:
+    # dotless i and long s upper-case to ASCII letters: "PLUGINS", "CLASSES"
+    text = (
+        "plug\u0131ns = [\n  'first',\n]\nx = 1 # ==\nclas\u017fes = ('second',)\nother = ['no']\n"
+    )
+    assert spelled_in_code(text).words == (("first", 2), ("second", 5))
+
+
 def test_engine_words_package_scans_and_upper_case_settings() -> None:
     text = (
         'df = read_excel(p, engine="openpyxl")\n'
