@@ -57,6 +57,7 @@ LAYERS: dict[str, int] = {
     # 7: the command line
     "depsize.cli": 7,
     "depsize.__main__": 7,
+    "depsize.runcache": 7,
 }
 
 
