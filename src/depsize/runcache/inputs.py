@@ -36,9 +36,9 @@ def input_stamps(recording: _Recording) -> list[Stamp] | None:
         stamps[folder] = stamp(folder)
         for entry in _entries(folder):
             stamps.setdefault(entry, stamp(entry, whole=entry in listed))
-    for raw in sorted(recording.opened | recording.stated):
-        path = os.path.abspath(raw)
-        if path not in stamps and wanted(path):
+    stated = {os.path.abspath(os.fsdecode(raw)) for raw in recording.stated}
+    for path in sorted(recording.opened | stated):
+        if "\0" not in path and path not in stamps and wanted(path):
             stamps[path] = stamp(path, whole=False)
     for where in _code():
         path = os.path.abspath(where)

@@ -51,7 +51,8 @@ class _Recording:
         self.cache = os.path.abspath(cache_dir())
         self.opened: set[str] = set()
         self.listed: set[str] = set()
-        self.stated: set[str] = set()
+        self.stated: set[str | bytes | os.PathLike[str]] = set()
+        """As given to ``os.stat``: made absolute once the run is over."""
         self.names: set[str] = set()
         self.all_names = False
         self.spoiled = False
@@ -115,9 +116,10 @@ def _path(value: object) -> str | None:
     if isinstance(value, int):
         return None
     try:
-        return os.path.abspath(os.fsdecode(value))  # type: ignore[arg-type]
+        path = os.path.abspath(os.fsdecode(value))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
+    return None if "\0" in path else path  # no such file can exist, nor be stored
 
 
 class _Environ(MutableMapping[str, str]):
@@ -229,7 +231,7 @@ def _wrap(stream: Any, number: int, recording: _Recording) -> io.TextIOWrapper:
 def _noting(real: Callable[..., os.stat_result], recording: _Recording) -> Callable[..., Any]:
     def noted(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
         if kwargs.get("dir_fd") is None and not isinstance(path, int):
-            recording.stated.add(os.fspath(path) if not isinstance(path, str) else path)
+            recording.stated.add(path)
         return real(path, *args, **kwargs)
 
     return noted
