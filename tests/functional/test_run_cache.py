@@ -22,6 +22,9 @@ import pytest
 from depsize.runcache.key import SETTLE_NS
 from support.projects import write_files
 from support.site_packages import BuiltEnv, DistSpec, make_site_packages
+from support.wheels import WheelSpec, write_wheels
+
+from .conftest import build_venv, run
 
 _MARK = "\n@@clicked="
 _CHILD = (
@@ -43,6 +46,33 @@ class Ran:
     replayed: bool
 
 
+def _child(args: list[str], cwd: Path, environ: dict[str, str]) -> Ran:
+    """``depsize ARGS`` in a child process, and whether it was replayed."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environ,
+        timeout=300,
+        check=False,
+    )
+    stderr, _, clicked = done.stderr.rpartition(_MARK)
+    assert clicked in {"True", "False"}, done.stderr
+    return Ran(done.returncode, done.stdout, stderr, replayed=clicked == "False")
+
+
+def _environ(root: Path) -> dict[str, str]:
+    """This process's environment without depsize's variables, caching under ``root``."""
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DEPSIZE_") and k not in {"PYTHONPATH", "NO_COLOR", "FORCE_COLOR"}
+    }
+    environ["XDG_CACHE_HOME"] = str(root / "xdg")
+    return environ
+
+
 @dataclass(frozen=True)
 class Setup:
     root: Path
@@ -51,19 +81,7 @@ class Setup:
     environ: dict[str, str]
 
     def run(self, *args: str, **extra_env: str) -> Ran:
-        environ = {**self.environ, **extra_env}
-        done = subprocess.run(
-            [sys.executable, "-c", _CHILD, *args],
-            capture_output=True,
-            text=True,
-            cwd=self.root,
-            env=environ,
-            timeout=300,
-            check=False,
-        )
-        stderr, _, clicked = done.stderr.rpartition(_MARK)
-        assert clicked in {"True", "False"}, done.stderr
-        return Ran(done.returncode, done.stdout, stderr, replayed=clicked == "False")
+        return _child(list(args), self.root, {**self.environ, **extra_env})
 
     def scan(self, *extra: str, **extra_env: str) -> Ran:
         args = ["scan", str(self.project), "--env", str(self.env.prefix), "--format", "json"]
@@ -115,14 +133,8 @@ def setup(tmp_path: Path) -> Setup:
         },
     )
     (project / "main.py").write_text("import alpha\nimport pkg.util\n")
-    environ = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("DEPSIZE_") and k not in {"PYTHONPATH", "NO_COLOR", "FORCE_COLOR"}
-    }
-    environ["XDG_CACHE_HOME"] = str(tmp_path / "xdg")
     _settle()
-    return Setup(tmp_path, env, project, environ)
+    return Setup(tmp_path, env, project, _environ(tmp_path))
 
 
 def test_run_cache__unchanged_inputs__second_run_replays_output_and_exit_code(
@@ -300,3 +312,45 @@ def test_run_cache__check_with_a_baseline__replays_until_the_baseline_changes(
     after = setup.run(*args)
     assert not after.replayed
     assert after.code == 1
+
+
+WHEELS = (
+    WheelSpec("replay-one", files={"replay_one/__init__.py": 1200}),
+    WheelSpec("replay-two", files={"replay_two.py": 700}, requires=("replay-one",)),
+)
+
+
+@pytest.mark.venv
+def test_run_cache__pip_install_then_uninstall__runs_again_each_time(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    write_wheels(WHEELS, wheels)
+    local = ("--no-index", "--find-links", str(wheels))
+    venv = build_venv(Path(sys.executable), tmp_path / "venv", (*local, "replay-one"))
+    pip = [str(venv.python), "-m", "pip", "--disable-pip-version-check", "--no-input", "-q"]
+    project = write_files(tmp_path / "project", {"main.py": "import replay_one\n"})
+    args = ["scan", str(project), "--env", str(venv.prefix), "--format", "json", "-q"]
+    environ = _environ(tmp_path)
+
+    def names(ran: Ran) -> set[str]:
+        assert ran.code == 0, ran.stderr
+        return _dists(ran)
+
+    def stored_then_replayed() -> Ran:
+        _settle()
+        first = _child(args, tmp_path, environ)  # stored now, unless the last run was
+        second = _child(args, tmp_path, environ)
+        assert second.replayed
+        assert second.stdout == first.stdout
+        return first
+
+    assert "replay-two" not in names(stored_then_replayed())
+    run([*pip, "install", *local, "replay-two"])
+    installed = _child(args, tmp_path, environ)
+    assert not installed.replayed
+    assert "replay-two" in names(installed)
+
+    assert names(stored_then_replayed()) == names(installed)
+    run([*pip, "uninstall", "-y", "replay-one"])
+    uninstalled = _child(args, tmp_path, environ)
+    assert not uninstalled.replayed
+    assert "replay-one" not in names(uninstalled)
