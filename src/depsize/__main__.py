@@ -30,16 +30,18 @@ def run() -> None:
     from depsize.runcache import record
 
     recording = record.start(argv)
-    from depsize.cli import main
-
+    code: object = None  # an exception other than SystemExit: never stored
     try:
+        from depsize.cli import main
+
         main()
+        code = 0  # pragma: no cover - click's main always ends with SystemExit
     except SystemExit as done:
-        if recording:
-            record.finish(done.code)
+        code = 0 if done.code is None else done.code
         raise
-    if recording:  # pragma: no cover - click's main always ends with SystemExit
-        record.finish(0)
+    finally:
+        if recording:
+            record.finish(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -333,3 +333,29 @@ def test_recording__no_run_recorded__events_are_ignored(monkeypatch: pytest.Monk
     assert record._path(object()) is None
     assert record._path("a\0b") is None
     assert record._path(b"/a") == "/a"
+
+
+def test_finish__run_ended_by_an_exception__streams_given_back_and_nothing_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", out)
+    real_stat = os.stat
+    assert record.start(["scan"])
+    assert not record.start(["scan"])  # one recording at a time
+    assert sys.stdout is not out
+    print("partial")
+    record.note_run("no-such-token")
+    record.finish(None)
+    record.finish(0)  # nothing left to finish
+    assert sys.stdout is out
+    assert os.stat is real_stat
+    assert out.buffer.getvalue() == b"partial\n"
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_invocation__names_this_boot_when_the_system_tells_it() -> None:
+    boot = Path("/proc/sys/kernel/random/boot_id")
+    expected = boot.read_text().strip() if boot.is_file() else None
+    assert key.invocation(["scan"])[2] == expected

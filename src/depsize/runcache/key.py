@@ -9,7 +9,7 @@ import sys
 import zlib
 from array import array
 
-from depsize import __version__
+from depsize import __version__, safeio
 
 FORMAT = 2
 MAGIC = b"depsize-run-cache %d\n" % FORMAT
@@ -18,6 +18,10 @@ MAX_FILE_BYTES = 1 << 30
 SETTLE_NS = 2_000_000_000
 """A run is not stored while an input changed less than this before the run started: a change
 within the same clock tick as its stamp could leave the stamp equal."""
+
+INODE_BITS = (1 << 63) - 1
+"""Inodes are stored in signed 64-bit numbers: the lower 63 bits of each."""
+_BOOT_ID = "/proc/sys/kernel/random/boot_id"
 
 COMMANDS = frozenset({"scan", "why", "check"})
 _NEVER = frozenset(
@@ -70,6 +74,7 @@ def invocation(argv: list[str]) -> list[object]:
     return [
         FORMAT,
         __version__,
+        _boot_id(),
         sys.executable,
         sys.version,
         argv,
@@ -84,6 +89,15 @@ def invocation(argv: list[str]) -> list[object]:
 def cache_file(folder: str, key: bytes) -> str:
     """One file per invocation; the key is stored inside too, so a name clash is a miss."""
     return os.path.join(folder, f"run-{zlib.crc32(key):08x}.bin")
+
+
+def _boot_id() -> str | None:
+    """This boot of this machine (Linux): a run cache restored from another job, machine or
+    fork never replays, so a planted file cannot pass off its output as this run's."""
+    try:
+        return safeio.read_bytes(_BOOT_ID, limit=64).decode("ascii", "replace").strip()
+    except safeio.UnreadableFileError:
+        return None
 
 
 def _isatty(fd: int) -> bool:
@@ -109,8 +123,8 @@ def stamp(path: str, *, whole: bool = True) -> Stamp:
     except (OSError, ValueError):
         return [path]
     if not whole and stat_module.S_ISDIR(st.st_mode):
-        return [path, st.st_ino]
-    return [path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
+        return [path, st.st_ino & INODE_BITS]
+    return [path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino & INODE_BITS]
 
 
 def unchanged(paths: list[bytes], numbers: array[int]) -> bool:
@@ -137,10 +151,14 @@ def unchanged(paths: list[bytes], numbers: array[int]) -> bool:
                 st.st_mtime_ns != numbers[at + 1]
                 or st.st_ctime_ns != numbers[at + 2]
                 or st.st_size != numbers[at + 3]
-                or st.st_ino != numbers[at + 4]
+                or st.st_ino & INODE_BITS != numbers[at + 4]
             ):
                 return False
-        elif kind != 2 or st.st_ino != numbers[at + 1] or not stat_module.S_ISDIR(st.st_mode):
+        elif (
+            kind != 2
+            or st.st_ino & INODE_BITS != numbers[at + 1]
+            or not stat_module.S_ISDIR(st.st_mode)
+        ):
             return False
         at += 5
     return True

@@ -15,6 +15,7 @@ While a run is recorded:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -253,19 +254,27 @@ def unrecorded_stderr() -> IO[str]:
 
 
 def finish(exit_code: object) -> None:
-    """Stop recording; store the run when it read nothing it cannot stamp and ended 0 or 1."""
+    """Stop recording; store the run when it read nothing it cannot stamp and ended 0 or 1
+    (``exit_code``: ``SystemExit``'s code, ``None`` for a run ended by another exception)."""
     if not _CURRENT:
         return
     recording = _CURRENT.pop()
     saved = _SAVED.pop()
     for stream in (sys.stdout, sys.stderr):
-        stream.flush()
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to keep
+            stream.flush()
     sys.stdout, sys.stderr = saved.stdout, saved.stderr
     os.environ = saved.environ  # noqa: B003 - the same object back
     os.stat, os.lstat = saved.stat, saved.lstat
-    code = 0 if exit_code is None else exit_code
-    if recording.spoiled or not recording.noted or code not in (0, 1):
+    if recording.spoiled or not recording.noted or exit_code not in (0, 1):
         return
+    try:
+        _store(recording, 0 if exit_code == 0 else 1)
+    except (OSError, ValueError, OverflowError):  # the output is out: a run not stored, no more
+        return
+
+
+def _store(recording: _Recording, code: int) -> None:
     from depsize.runcache.inputs import input_stamps
 
     stamps = input_stamps(recording)
@@ -276,7 +285,7 @@ def finish(exit_code: object) -> None:
         environ=_environ(recording),
         all_environ=recording.all_names,
         stamps=stamps,
-        exit_code=0 if code == 0 else 1,
+        exit_code=code,
         chunks=[(number, bytes(data)) for number, data in recording.chunks],
     )
     write_atomically(cache_file(recording.cache, key_bytes(recording.key)), data)
