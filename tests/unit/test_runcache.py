@@ -73,6 +73,7 @@ def test_store__encoded_run__decodes_to_the_same_parts() -> None:
     assert decoded.key == store.key_bytes(["scan", 1, None, True, "caf\udce9"])
     assert decoded.environ == [("HOME", "/home/me"), ("NO_COLOR", None)]
     assert decoded.all_environ is False
+    assert decoded.base == b""
     assert decoded.paths == [b"/a", b"/b", b"/c", b"/d"]
     assert list(decoded.stamps) == [1, 0, 0, 0, 0, 2, 7, 0, 0, 0, 3, 1, 2, 0, 0, 5, 1, 2, 3, 4]
     assert decoded.exit_code == 1
@@ -359,3 +360,27 @@ def test_invocation__names_this_boot_when_the_system_tells_it() -> None:
     boot = Path("/proc/sys/kernel/random/boot_id")
     expected = boot.read_text().strip() if boot.is_file() else None
     assert key.invocation(["scan"])[2] == expected
+
+
+def test_unchanged__paths_inside_the_base__stored_relative_and_checked_from_it(
+    tmp_path: Path,
+) -> None:
+    base = tmp_path / "site"
+    (base / "pkg").mkdir(parents=True)
+    (base / "pkg" / "mod.py").write_text("x\n")
+    outside = tmp_path / "other.txt"
+    outside.write_text("y\n")
+    stamps = [stamp(str(base)), stamp(str(base / "pkg")), stamp(str(base / "pkg" / "mod.py"))]
+    stamps.append(stamp(str(outside)))
+    data = encode(
+        key=[], base=str(base), environ=[], all_environ=False, stamps=stamps, exit_code=0, chunks=[]
+    )
+    decoded = decode(data)
+    assert decoded is not None
+    assert decoded.base == os.fsencode(base)
+    assert decoded.paths == [os.fsencode(base), b"pkg", b"pkg/mod.py", os.fsencode(outside)]
+    assert unchanged(decoded.paths, decoded.stamps, decoded.base)
+    (base / "pkg" / "mod.py").write_text("xx\n")
+    assert not unchanged(decoded.paths, decoded.stamps, decoded.base)
+    base.rename(tmp_path / "gone")
+    assert not unchanged(decoded.paths[3:], decoded.stamps[15:], decoded.base)  # no base

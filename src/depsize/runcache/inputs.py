@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from depsize.runcache.record import _Recording
 
 
-def input_stamps(recording: _Recording) -> list[Stamp] | None:
-    """Every input's stamp, or ``None`` when the environment's cannot be had.
+def input_stamps(recording: _Recording) -> tuple[list[Stamp], str] | None:
+    """Every input's stamp and the folder most of them share (the env's site-packages, when
+    one), or ``None`` when the environment's stamps cannot be had.
 
     The environment is stamped as the env scan cache stamps it (its folders and metadata files,
     taken before it was scanned), and what the run read there beyond that is trusted as the env
@@ -43,7 +44,15 @@ def input_stamps(recording: _Recording) -> list[Stamp] | None:
     for where in _code():
         path = os.path.abspath(where)
         stamps[path] = stamp(path)
-    return list(stamps.values())
+    return list(stamps.values()), _shared(env_paths)
+
+
+def _shared(paths: set[str]) -> str:
+    """The deepest folder holding every path (``""`` for none)."""
+    try:
+        return os.path.commonpath(paths) if paths else ""
+    except ValueError:  # on Windows, paths on two drives
+        return ""
 
 
 def _env_stamps(token: str | None) -> list[Stamp] | None:

@@ -127,38 +127,54 @@ def stamp(path: str, *, whole: bool = True) -> Stamp:
     return [path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino & INODE_BITS]
 
 
-def unchanged(paths: list[bytes], numbers: array[int]) -> bool:
+def unchanged(paths: list[bytes], numbers: array[int], base: bytes = b"") -> bool:
     """Whether every stamp still holds (five numbers per path: the stamp's length as a list,
-    then its values); anything malformed is a change."""
-    lstat = os.lstat
+    then its values); anything malformed is a change. A relative path is relative to ``base``
+    (looked up from an open descriptor of it: the kernel walks the shared part once)."""
     if len(numbers) != 5 * len(paths):
         return False
-    at = 0
-    for path in paths:
-        kind = numbers[at]
+    folder = None
+    if base:
         try:
-            st = lstat(path)
+            folder = os.open(base, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+        except (OSError, ValueError):
+            return False
+    try:
+        return _hold(paths, numbers, folder)
+    finally:
+        if folder is not None:
+            os.close(folder)
+
+
+def _hold(paths: list[bytes], numbers: array[int], folder: int | None) -> bool:
+    lstat = os.lstat
+    fields = zip(
+        paths,
+        numbers[0::5],
+        numbers[1::5],
+        numbers[2::5],
+        numbers[3::5],
+        numbers[4::5],
+        strict=True,
+    )
+    for path, kind, first, second, third, fourth in fields:
+        try:
+            st = lstat(path, dir_fd=folder)  # an absolute path ignores the descriptor
         except (OSError, ValueError):
             if kind != 1:
                 return False
-            at += 5
             continue
         if kind == 3:
-            if st.st_mtime_ns != numbers[at + 1] or st.st_size != numbers[at + 2]:
+            if st.st_mtime_ns != first or st.st_size != second:
                 return False
         elif kind == 5:
             if (
-                st.st_mtime_ns != numbers[at + 1]
-                or st.st_ctime_ns != numbers[at + 2]
-                or st.st_size != numbers[at + 3]
-                or st.st_ino & INODE_BITS != numbers[at + 4]
+                st.st_mtime_ns != first
+                or st.st_ctime_ns != second
+                or st.st_size != third
+                or st.st_ino & INODE_BITS != fourth
             ):
                 return False
-        elif (
-            kind != 2
-            or st.st_ino & INODE_BITS != numbers[at + 1]
-            or not stat_module.S_ISDIR(st.st_mode)
-        ):
+        elif kind != 2 or st.st_ino & INODE_BITS != first or not stat_module.S_ISDIR(st.st_mode):
             return False
-        at += 5
     return True

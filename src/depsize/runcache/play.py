@@ -35,7 +35,7 @@ def replay(argv: list[str]) -> int | None:
         run is None
         or run.key != key
         or not _same_environ(run)
-        or not unchanged(run.paths, run.stamps)
+        or not unchanged(run.paths, run.stamps, run.base)
     ):
         return None
     _write(run)

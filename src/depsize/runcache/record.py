@@ -277,11 +277,13 @@ def finish(exit_code: object) -> None:
 def _store(recording: _Recording, code: int) -> None:
     from depsize.runcache.inputs import input_stamps
 
-    stamps = input_stamps(recording)
-    if stamps is None or _unsettled(stamps, recording.started_ns):
+    found = input_stamps(recording)
+    if found is None or _unsettled(found[0], recording.started_ns):
         return
+    stamps, base = found
     data = encode(
         key=recording.key,
+        base=base,
         environ=_environ(recording),
         all_environ=recording.all_names,
         stamps=stamps,

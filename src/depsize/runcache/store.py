@@ -1,10 +1,11 @@
 """A stored run, as one binary file read without parsing text.
 
-Layout: a magic line; seven little-endian 64-bit counts (key length, environment length,
-paths length, stamps, chunks, whether the whole environment counts, exit code); the key (the
-``repr`` of the invocation, compared as bytes); the environment variables the run looked up
-(``name NUL =value`` or ``name NUL -`` for an unset one, NUL-separated); the stamped paths
-(NUL-separated); five signed 64-bit numbers per stamp (kind, then up to four values); two per
+Layout: a magic line; eight little-endian 64-bit counts (key length, base length, environment
+length, paths length, stamps, chunks, whether the whole environment counts, exit code); the key
+(the ``repr`` of the invocation, compared as bytes); the base folder of the relative paths; the
+environment variables the run looked up (``name NUL =value`` or ``name NUL -`` for an unset
+one, NUL-separated); the stamped paths (NUL-separated; those inside the base relative to it);
+five signed 64-bit numbers per stamp (kind, then up to four values); two per
 output chunk (stream 1 or 2, length); then the output bytes. A file is used only when every
 length adds up exactly: anything else (truncated, padded, another format, a planted file) is a
 miss. Nothing in it is executed, unpickled or even parsed beyond splitting and counting.
@@ -18,7 +19,7 @@ from array import array
 
 from depsize.runcache.key import MAGIC, Stamp
 
-_COUNTS = struct.Struct("<7q")
+_COUNTS = struct.Struct("<8q")
 _SLOTS = 5
 """Numbers per stamp: its kind (its length as a list, 1, 2, 3 or 5), then its values."""
 _ITEM = array("q").itemsize
@@ -27,7 +28,7 @@ _ITEM = array("q").itemsize
 class StoredRun:
     """One run: what it is keyed on, what it read, and what it wrote."""
 
-    __slots__ = ("all_environ", "chunks", "environ", "exit_code", "key", "paths", "stamps")
+    __slots__ = ("all_environ", "base", "chunks", "environ", "exit_code", "key", "paths", "stamps")
 
     def __init__(
         self,
@@ -35,6 +36,7 @@ class StoredRun:
         key: bytes,
         environ: list[tuple[str, str | None]],
         all_environ: bool,
+        base: bytes,
         paths: list[bytes],
         stamps: array[int],
         exit_code: int,
@@ -45,6 +47,8 @@ class StoredRun:
         """``(name, value)`` pairs; ``value`` is ``None`` for a variable that was unset."""
         self.all_environ = all_environ
         """The run listed the whole environment: any variable set or unset is a change."""
+        self.base = base
+        """The folder relative paths start from (empty: every path is absolute)."""
         self.paths = paths
         self.stamps = stamps
         """:data:`_SLOTS` numbers per path, see :func:`depsize.runcache.key.unchanged`."""
@@ -59,6 +63,7 @@ def key_bytes(key: list[object]) -> bytes:
 def encode(
     *,
     key: list[object],
+    base: str = "",
     environ: list[tuple[str, str | None]],
     all_environ: bool,
     stamps: list[Stamp],
@@ -70,15 +75,17 @@ def encode(
         os.fsencode(name) + b"\0" + (b"-" if value is None else b"=" + os.fsencode(value))
         for name, value in environ
     )
-    paths = b"\0".join(os.fsencode(str(s[0])) for s in stamps)
+    inside = os.path.join(base, "") if base and os.stat in os.supports_dir_fd else ""
+    paths = b"\0".join(os.fsencode(_relative(str(s[0]), inside)) for s in stamps)
     numbers = array("q")
     for entry in stamps:
         values = [int(v) for v in entry[1:]]  # type: ignore[call-overload]
         numbers.extend([len(entry), *values, *[0] * (_SLOTS - 1 - len(values))])
     table = array("q", [n for stream, data in chunks for n in (stream, len(data))])
-    counts = (len(key_data), len(env_data), len(paths), len(stamps), len(chunks))
+    base_data = os.fsencode(inside.rstrip(os.sep) if inside else "")
+    counts = (len(key_data), len(base_data), len(env_data), len(paths), len(stamps), len(chunks))
     head = _COUNTS.pack(*counts, int(all_environ), exit_code)
-    body = [key_data, env_data, paths, numbers.tobytes(), table.tobytes()]
+    body = [key_data, base_data, env_data, paths, numbers.tobytes(), table.tobytes()]
     return b"".join([MAGIC, head, *body, *(data for _, data in chunks)])
 
 
@@ -87,10 +94,11 @@ def decode(data: bytes) -> StoredRun | None:
     start = len(MAGIC) + _COUNTS.size
     if not data.startswith(MAGIC) or len(data) < start:
         return None
-    key_len, env_len, paths_len, count, chunk_count, everything, code = _COUNTS.unpack_from(
-        data, len(MAGIC)
+    key_len, base_len, env_len, paths_len, count, chunk_count, everything, code = (
+        _COUNTS.unpack_from(data, len(MAGIC))
     )
-    sizes = (key_len, env_len, paths_len, count * _SLOTS * _ITEM, chunk_count * 2 * _ITEM)
+    numbers_len, table_len = count * _SLOTS * _ITEM, chunk_count * 2 * _ITEM
+    sizes = (key_len, base_len, env_len, paths_len, numbers_len, table_len)
     if min(sizes) < 0 or start + sum(sizes) > len(data) or everything not in (0, 1):
         return None
     parts = []
@@ -98,7 +106,7 @@ def decode(data: bytes) -> StoredRun | None:
     for size in sizes:
         parts.append(data[at : at + size])
         at += size
-    key, env_data, path_data, number_data, table_data = parts
+    key, base, env_data, path_data, number_data, table_data = parts
     paths = path_data.split(b"\0") if count else []
     environ = _environ(env_data)
     numbers, table = array("q"), array("q")
@@ -111,11 +119,17 @@ def decode(data: bytes) -> StoredRun | None:
         key=key,
         environ=environ,
         all_environ=bool(everything),
+        base=base,
         paths=paths,
         stamps=numbers,
         exit_code=code,
         chunks=chunks,
     )
+
+
+def _relative(path: str, inside: str) -> str:
+    """``path`` relative to the base when strictly inside it (``inside`` ends with a slash)."""
+    return path[len(inside) :] if inside and path.startswith(inside) else path
 
 
 def _environ(data: bytes) -> list[tuple[str, str | None]] | None:
