@@ -384,3 +384,18 @@ def test_unchanged__paths_inside_the_base__stored_relative_and_checked_from_it(
     assert not unchanged(decoded.paths, decoded.stamps, decoded.base)
     base.rename(tmp_path / "gone")
     assert not unchanged(decoded.paths[3:], decoded.stamps[15:], decoded.base)  # no base
+
+
+def test_prune__more_runs_than_kept__the_oldest_go(tmp_path: Path) -> None:
+    for number in range(5):
+        path = tmp_path / f"run-{number:08x}.bin"
+        path.write_bytes(b"")
+        os.utime(path, ns=(number * 10**9, number * 10**9))
+    (tmp_path / "env-00000000.pickle").write_bytes(b"")
+    record.prune(str(tmp_path), keep=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "env-00000000.pickle",
+        "run-00000003.bin",
+        "run-00000004.bin",
+    ]
+    record.prune(str(tmp_path / "missing"))  # no folder: nothing to do

@@ -290,7 +290,28 @@ def _store(recording: _Recording, code: int) -> None:
         exit_code=code,
         chunks=[(number, bytes(data)) for number, data in recording.chunks],
     )
-    write_atomically(cache_file(recording.cache, key_bytes(recording.key)), data)
+    if write_atomically(cache_file(recording.cache, key_bytes(recording.key)), data):
+        prune(recording.cache)
+
+
+KEEP = 32
+"""Stored runs kept per cache folder (one per invocation): the oldest go first."""
+
+
+def prune(folder: str, keep: int = KEEP) -> None:
+    """Remove all but the ``keep`` most recently written runs in ``folder``."""
+    try:
+        with os.scandir(folder) as entries:
+            runs = [
+                (entry.stat(follow_symlinks=False).st_mtime_ns, entry.path)
+                for entry in entries
+                if entry.name.startswith("run-") and entry.name.endswith(".bin")
+            ]
+    except OSError:
+        return
+    for _, path in sorted(runs, reverse=True)[keep:]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def _environ(recording: _Recording) -> list[tuple[str, str | None]]:
