@@ -399,3 +399,36 @@ def test_prune__more_runs_than_kept__the_oldest_go(tmp_path: Path) -> None:
         "run-00000004.bin",
     ]
     record.prune(str(tmp_path / "missing"))  # no folder: nothing to do
+
+
+def test_recording__listing_entry_stat__is_noted_like_os_stat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    (tmp_path / "mod.py").write_text("x\n")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+    real_scandir = os.scandir
+    assert record.start(["scan"])
+    try:
+        with os.scandir(tmp_path) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        names = [(e.name, e.is_dir(), e.is_file(), e.is_symlink()) for e in entries]
+        junction = entries[1].is_junction()  # type: ignore[attr-defined]
+        size = entries[0].stat().st_size
+        inode, shown, where = entries[1].inode(), repr(entries[1]), os.fspath(entries[1])
+        walked = [files for _, _, files in os.walk(tmp_path)]
+        listing = os.scandir(tmp_path)
+        listing.close()
+        recording = record._CURRENT[0]
+    finally:
+        record.finish(None)
+    assert names == [("mod.py", False, True, False), ("sub", True, False, False)]
+    assert size == 2
+    assert entries[0].path in recording.stated  # (and os.walk lstat-s "sub")
+    assert inode == (tmp_path / "sub").stat().st_ino
+    assert "sub" in shown
+    assert where == str(tmp_path / "sub")
+    assert walked == [["mod.py"], []]
+    assert os.scandir is real_scandir
+    assert not junction

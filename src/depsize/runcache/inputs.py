@@ -20,8 +20,9 @@ def input_stamps(recording: _Recording) -> tuple[list[Stamp], str] | None:
     The environment is stamped as the env scan cache stamps it (its folders and metadata files,
     taken before it was scanned), and what the run read there beyond that is trusted as the env
     scan cache trusts it (``--stat-all``, never cached, is the exact check). Everything else
-    the run listed, opened or stat-ed is stamped now: a listed folder with each of its entries
-    (a folder among them by its inode only, unless it was listed too)."""
+    the run listed, opened or stat-ed (``os.stat`` or a listing's ``stat()``) is stamped now: a
+    listed folder by its mtime (an entry added, removed or renamed changes it), a file by its
+    mtime, ctime, size and inode, a folder only looked at by its inode."""
     env = _env_stamps(recording.env_token)
     if env is None:
         return None
@@ -32,11 +33,10 @@ def input_stamps(recording: _Recording) -> tuple[list[Stamp], str] | None:
         inside = path in env_paths or os.path.dirname(path) in env_paths
         return not (inside or recording.mine(path))
 
-    listed = {p for p in recording.listed if wanted(p)}
-    for folder in sorted(listed):
-        stamps[folder] = stamp(folder)
-        for entry in _entries(folder):
-            stamps.setdefault(entry, stamp(entry, whole=entry in listed))
+    for listed in recording.listed:
+        folder = os.path.realpath(listed)  # a listing through a symlink lists its target
+        if wanted(folder) and wanted(listed):
+            stamps[folder] = stamp(folder)
     stated = {os.path.abspath(os.fsdecode(raw)) for raw in recording.stated}
     for path in sorted(recording.opened | stated):
         if "\0" not in path and path not in stamps and wanted(path):
@@ -85,11 +85,3 @@ def _is_env_stamp(value: object) -> bool:
         and type(value[1]) is int
         and type(value[2]) is int
     )
-
-
-def _entries(folder: str) -> list[str]:
-    try:
-        with os.scandir(folder) as entries:
-            return [entry.path for entry in entries]
-    except OSError:
-        return []

@@ -6,7 +6,8 @@ While a run is recorded:
   except by the import system loading code; any write outside depsize's cache folder, a child
   process, a network connection or a change of folder spoils the recording (nothing is stored);
 - ``os.stat`` and ``os.lstat`` note the paths they are asked about (an existence check is an
-  input too: a ``.git`` created above the project changes the repository root);
+  input too: a ``.git`` created above the project changes the repository root), and so does
+  ``stat()`` on an entry of ``os.scandir`` (a cache keyed on a listing's sizes and mtimes);
 - ``os.environ`` notes each name looked up (listing it notes them all);
 - ``sys.stdout`` and ``sys.stderr`` pass everything through and keep a copy, in order.
 
@@ -188,7 +189,7 @@ class _Saved:
     def __init__(self) -> None:
         self.stdout, self.stderr = sys.stdout, sys.stderr
         self.environ = os.environ
-        self.stat, self.lstat = os.stat, os.lstat
+        self.stat, self.lstat, self.scandir = os.stat, os.lstat, os.scandir
 
 
 _SAVED: list[_Saved] = []
@@ -214,6 +215,7 @@ def start(argv: list[str]) -> bool:
     os.environ = _Environ(saved.environ, recording)  # type: ignore[assignment]  # noqa: B003
     os.stat = _noting(saved.stat, recording)
     os.lstat = _noting(saved.lstat, recording)
+    os.scandir = _listing(saved.scandir, recording)  # type: ignore[assignment]
     sys.stdout = _wrap(saved.stdout, 1, recording)
     sys.stderr = _wrap(saved.stderr, 2, recording)
     return True
@@ -236,6 +238,80 @@ def _noting(real: Callable[..., os.stat_result], recording: _Recording) -> Calla
         return real(path, *args, **kwargs)
 
     return noted
+
+
+class _Entry:
+    """A ``DirEntry`` that notes the paths whose ``stat()`` is asked for (a size and mtime
+    read from a listing, never from ``os.stat``, is an input too)."""
+
+    __slots__ = ("entry", "recording")
+
+    def __init__(self, entry: os.DirEntry[Any], recording: _Recording) -> None:
+        self.entry = entry
+        self.recording = recording
+
+    @property
+    def name(self) -> Any:
+        return self.entry.name
+
+    @property
+    def path(self) -> Any:
+        return self.entry.path
+
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        self.recording.stated.add(self.entry.path)
+        return self.entry.stat(follow_symlinks=follow_symlinks)
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        return self.entry.is_dir(follow_symlinks=follow_symlinks)
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        return self.entry.is_file(follow_symlinks=follow_symlinks)
+
+    def is_symlink(self) -> bool:
+        return self.entry.is_symlink()
+
+    def is_junction(self) -> bool:  # os.walk asks from Python 3.12
+        return bool(getattr(self.entry, "is_junction", lambda: False)())
+
+    def inode(self) -> int:
+        return self.entry.inode()
+
+    def __fspath__(self) -> Any:
+        return self.entry.path
+
+    def __repr__(self) -> str:
+        return repr(self.entry)
+
+
+class _Listing:
+    """``os.scandir``'s iterator, giving :class:`_Entry` objects."""
+
+    def __init__(self, listing: Any, recording: _Recording) -> None:
+        self.listing = listing
+        self.recording = recording
+
+    def __iter__(self) -> Iterator[_Entry]:
+        return self
+
+    def __next__(self) -> _Entry:
+        return _Entry(next(self.listing), self.recording)
+
+    def __enter__(self) -> _Listing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.listing.close()
+
+    def close(self) -> None:
+        self.listing.close()
+
+
+def _listing(real: Callable[..., Any], recording: _Recording) -> Callable[..., _Listing]:
+    def listed(*args: Any, **kwargs: Any) -> _Listing:
+        return _Listing(real(*args, **kwargs), recording)
+
+    return listed
 
 
 def note_run(env_token: str | None) -> None:
@@ -265,7 +341,7 @@ def finish(exit_code: object) -> None:
             stream.flush()
     sys.stdout, sys.stderr = saved.stdout, saved.stderr
     os.environ = saved.environ  # noqa: B003 - the same object back
-    os.stat, os.lstat = saved.stat, saved.lstat
+    os.stat, os.lstat, os.scandir = saved.stat, saved.lstat, saved.scandir
     if recording.spoiled or not recording.noted or exit_code not in (0, 1):
         return
     try:
