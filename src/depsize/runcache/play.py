@@ -23,8 +23,8 @@ from depsize.runcache.store import StoredRun, decode, key_bytes
 def replay(argv: list[str]) -> int | None:
     """Write the stored output of ``depsize ARGV`` and return its exit code, when a stored run
     has the same invocation and every input is unchanged; ``None``: run the command."""
-    if not cacheable(argv):
-        return None
+    if not cacheable(argv) or not all(hasattr(s, "buffer") for s in (sys.stdout, sys.stderr)):
+        return None  # a run without byte streams (an embedding program) is not replayed
     try:
         key = key_bytes(invocation(argv))
         data = safeio.read_bytes(cache_file(cache_dir(), key), limit=MAX_FILE_BYTES)
