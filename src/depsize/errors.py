@@ -6,7 +6,9 @@ Nothing here imports click: the command-line layer translates these into exit co
 
 from __future__ import annotations
 
-from pathlib import Path
+TYPE_CHECKING = False  # typing itself is not imported: replayed runs start with this module
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXIT_OK = 0
 EXIT_POLICY = 1

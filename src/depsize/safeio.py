@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import BinaryIO
 
 from depsize.errors import InputError
+
+TYPE_CHECKING = False  # pathlib and typing are imported only when needed: replays are quick
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+    from typing import BinaryIO
 
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
 _ENV_VAR = "DEPSIZE_MAX_FILE_BYTES"
@@ -52,22 +55,21 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
     Raises :class:`UnreadableFileError` for anything else; never blocks.
     """
     cap = max_file_bytes() if limit is None else limit
-    shown = Path(os.fsdecode(path))
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise UnreadableFileError("no such file", shown, missing=True) from None
+        raise UnreadableFileError("no such file", _shown(path), missing=True) from None
     except (OSError, ValueError) as exc:  # ValueError: an embedded NUL byte in the name
-        raise UnreadableFileError(_reason(exc), shown) from None
+        raise UnreadableFileError(_reason(exc), _shown(path)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind = _kind(info.st_mode)
-            raise UnreadableFileError(f"not a regular file ({kind}); not read", shown)
+            raise UnreadableFileError(f"not a regular file ({kind}); not read", _shown(path))
         if info.st_size > cap:
             raise UnreadableFileError(
                 f"{info.st_size:,} bytes, over the {cap:,}-byte read limit ({_ENV_VAR}); not read",
-                shown,
+                _shown(path),
             )
         chunks: list[bytes] = []
         total = 0
@@ -79,11 +81,11 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
             total += len(chunk)
             if total > cap:
                 raise UnreadableFileError(
-                    f"over the {cap:,}-byte read limit ({_ENV_VAR}); not read", shown
+                    f"over the {cap:,}-byte read limit ({_ENV_VAR}); not read", _shown(path)
                 )
         return b"".join(chunks)
     except OSError as exc:
-        raise UnreadableFileError(_reason(exc), shown) from None
+        raise UnreadableFileError(_reason(exc), _shown(path)) from None
     finally:
         os.close(fd)
 
@@ -95,21 +97,20 @@ def open_regular(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
 
     Raises :class:`UnreadableFileError` for anything but a regular file; never blocks.
     """
-    shown = Path(os.fsdecode(path))
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise UnreadableFileError("no such file", shown, missing=True) from None
+        raise UnreadableFileError("no such file", _shown(path), missing=True) from None
     except (OSError, ValueError) as exc:
-        raise UnreadableFileError(_reason(exc), shown) from None
+        raise UnreadableFileError(_reason(exc), _shown(path)) from None
     try:
         mode = os.fstat(fd).st_mode
     except OSError as exc:
         os.close(fd)
-        raise UnreadableFileError(_reason(exc), shown) from None
+        raise UnreadableFileError(_reason(exc), _shown(path)) from None
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise UnreadableFileError(f"not a regular file ({_kind(mode)}); not read", shown)
+        raise UnreadableFileError(f"not a regular file ({_kind(mode)}); not read", _shown(path))
     with os.fdopen(fd, "rb") as handle:
         yield handle
 
@@ -126,7 +127,7 @@ def read_text(
         return data.decode("utf-8-sig", errors=errors)
     except UnicodeDecodeError as exc:
         raise UnreadableFileError(
-            f"not valid UTF-8 at byte {exc.start} ({exc.reason})", Path(os.fsdecode(path))
+            f"not valid UTF-8 at byte {exc.start} ({exc.reason})", _shown(path)
         ) from None
 
 
@@ -141,9 +142,16 @@ def read_text_or_none(path: str | os.PathLike[str], *, limit: int | None = None)
 def is_regular_file(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` (following symlinks) is a regular file; ``False`` on any error."""
     try:
-        return stat.S_ISREG(Path(path).stat().st_mode)
+        return stat.S_ISREG(os.stat(os.fspath(path) or ".").st_mode)  # noqa: PTH116 - no pathlib
     except (OSError, ValueError):
         return False
+
+
+def _shown(path: str | os.PathLike[str]) -> Path:
+    """The path as an error names it."""
+    from pathlib import Path
+
+    return Path(os.fsdecode(path))
 
 
 def _reason(exc: BaseException) -> str:

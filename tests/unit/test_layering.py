@@ -59,6 +59,7 @@ LAYERS: dict[str, int] = {
     "depsize.cli": 7,
     "depsize.commands": 7,
     "depsize.__main__": 7,
+    "depsize.runcache": 7,
 }
 
 

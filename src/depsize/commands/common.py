@@ -110,13 +110,18 @@ def show_progress() -> bool:
 
 def analyze_with_progress(settings: Settings) -> Analysis:
     from depsize.analyze import analyze
+    from depsize.runcache.record import note_run, unrecorded_stderr
 
     if not show_progress():
-        return analyze(settings)
-    from rich.console import Console
+        analysis = analyze(settings)
+    else:
+        from rich.console import Console
 
-    with Console(stderr=True).status(f"depsize: scanning {settings.project} …", spinner="dots"):
-        return analyze(settings)
+        status = f"depsize: scanning {settings.project} …"
+        with Console(file=unrecorded_stderr()).status(status, spinner="dots"):
+            analysis = analyze(settings)
+    note_run(analysis.env_token)  # the run cache stores a run only with its env's stamps
+    return analysis
 
 
 def emit_warnings(analysis: Analysis, quiet: bool, verbose: int) -> None:

@@ -166,3 +166,17 @@ def _save(path: Path, payload: tuple[str, list[Stamp], EnvScan, DepGraph]) -> st
     """Write atomically and return the written file's token; ``None`` when it was not written."""
     info = cachepickle.write(path, payload)
     return None if info is None else _token(path, info)
+
+
+def stored_stamps(token: str) -> list[Stamp] | None:
+    """The stamps the stored scan named by ``token`` was checked against: what a result derived
+    from that scan depends on in the environment. ``None`` when the file is no longer the one
+    the token names (replaced by a later scan, or gone) or is not a stored scan."""
+    where = token.rsplit(":", 4)[0]
+    found = cachepickle.read(Path(where))
+    if found is None or _token(Path(where), found[1]) != token:
+        return None
+    stored = found[0]
+    if not (isinstance(stored, tuple) and len(stored) == 4 and isinstance(stored[1], list)):
+        return None
+    return list(stored[1])
