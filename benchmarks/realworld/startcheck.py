@@ -28,6 +28,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -249,6 +250,7 @@ def start_check(
     before = tree_stats(venv)
     measured: dict[tuple[str, ...], dict[str, Any]] = {(): measure(scratch, [])}
     result["untrimmed"] = measured[()]
+    print(f"    untrimmed: {'starts' if measured[()]['starts'] else 'FAILS'}", file=sys.stderr)
     tools: dict[str, Any] = {}
     for tool, run in runs.items():
         if run.crashed or run.failed:
@@ -257,6 +259,8 @@ def start_check(
         lost = tuple(graph.lost(set(removed), venv_seeds(project.python)))
         if lost not in measured:
             measured[lost] = measure(scratch, list(lost))
+        outcome = "starts" if measured[lost]["starts"] else "STOPS"
+        print(f"    {tool}: without {len(lost)} distributions: {outcome}", file=sys.stderr)
         tools[tool] = {
             "removed": removed,
             "uninstalled": list(lost),
