@@ -136,10 +136,18 @@ class Scratch:
             check=False,
         )
 
-    def missing(self) -> set[str]:
-        """``pip check`` lines about a requirement that is not installed (own project aside)."""
+    def missing(self, own: set[str]) -> set[str]:
+        """``pip check`` lines about a requirement that is not installed.
+
+        Lines of the project's own distribution (``own``) are left out: its metadata was built
+        from the untrimmed declarations, so it names every removed requirement by design.
+        """
         done = self.pip_run("check")
-        return {line for line in done.stdout.splitlines() if "which is not installed" in line}
+        return {
+            line
+            for line in done.stdout.splitlines()
+            if "which is not installed" in line and canonical(line.split()[0]) not in own
+        }
 
     def resolve(self, command: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
         """``NAME=value`` prefixes into the env; ``python`` and the venv's scripts to the copy's.
@@ -198,12 +206,12 @@ class Scratch:
         return {"starts": True, "failed_command": None, "exit_code": 0, "stderr_tail": ""}
 
 
-def measure(scratch: Scratch, uninstall: list[str]) -> dict[str, Any]:
+def measure(scratch: Scratch, uninstall: list[str], own: set[str]) -> dict[str, Any]:
     """Uninstall ``uninstall`` from a fresh copy, ``pip check``, start the app; then clean up."""
     start = time.perf_counter()
     scratch.fresh()
     try:
-        before = scratch.missing() if uninstall else set()
+        before = scratch.missing(own) if uninstall else set()
         problem = None
         if uninstall:
             done = scratch.pip_run("uninstall", "-y", *uninstall)
@@ -211,7 +219,7 @@ def measure(scratch: Scratch, uninstall: list[str]) -> dict[str, Any]:
                 problem = (
                     f"pip uninstall failed ({done.returncode}): {_tail(done.stderr, scratch.work)}"
                 )
-        broken = sorted(scratch.missing() - before) if uninstall else []
+        broken = sorted(scratch.missing(own) - before) if uninstall else []
         outcome = scratch.start()
     finally:
         scratch.remove()
@@ -248,7 +256,7 @@ def start_check(
         return result
     scratch = Scratch(project, venv=venv, tree=tree, root=scratch_root, pip=pip, work=work)
     before = tree_stats(venv)
-    measured: dict[tuple[str, ...], dict[str, Any]] = {(): measure(scratch, [])}
+    measured: dict[tuple[str, ...], dict[str, Any]] = {(): measure(scratch, [], graph.project)}
     result["untrimmed"] = measured[()]
     print(f"    untrimmed: {'starts' if measured[()]['starts'] else 'FAILS'}", file=sys.stderr)
     tools: dict[str, Any] = {}
@@ -258,7 +266,7 @@ def start_check(
         removed = sorted(set(run.removal_claims))
         lost = tuple(graph.lost(set(removed), venv_seeds(project.python)))
         if lost not in measured:
-            measured[lost] = measure(scratch, list(lost))
+            measured[lost] = measure(scratch, list(lost), graph.project)
         outcome = "starts" if measured[lost]["starts"] else "STOPS"
         print(f"    {tool}: without {len(lost)} distributions: {outcome}", file=sys.stderr)
         tools[tool] = {
