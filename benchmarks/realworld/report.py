@@ -81,6 +81,12 @@ def _mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
+def _command(command: list[str], width: int) -> str:
+    """A start command on one line, cut to ``width`` characters (``python -c`` code included)."""
+    text = " ".join(" ".join(command).split()).replace("`", "'")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _trim_cell(trim: dict[str, Any] | None) -> str:
     if trim is None:
         return "not run"
@@ -90,7 +96,7 @@ def _trim_cell(trim: dict[str, Any] | None) -> str:
     size = f"{len(trim['uninstalled'])} dists, {_mb(trim['uninstalled_bytes'])}"
     if trim["starts"]:
         return f"starts (without {size})"
-    return f"**STOPS** at `{' '.join(trim['failed_command'])[:40]}` (without {size})"
+    return f"**STOPS** at `{_command(trim['failed_command'], 40)}` (without {size})"
 
 
 def start_check_section(results: dict[str, Any]) -> list[str]:
@@ -106,7 +112,7 @@ def start_check_section(results: dict[str, Any]) -> list[str]:
         if check.get("problem") or not untrimmed.get("starts"):
             why = (
                 check.get("problem")
-                or f"fails untrimmed at `{' '.join(untrimmed['failed_command'])}`"
+                or f"fails untrimmed at `{_command(untrimmed['failed_command'], 60)}`"
             )
             rows.append([name, f"**{why}**", *[""] * len(PRIMARY)])
             continue
@@ -117,7 +123,7 @@ def start_check_section(results: dict[str, Any]) -> list[str]:
             if trim and not trim["starts"]:
                 last = (trim["stderr_tail"].strip().splitlines() or [""])[-1]
                 failures.append(
-                    f"- {name} / {tool}: `{' '.join(trim['failed_command'])[:120]}` → {last[:200]}"
+                    f"- {name} / {tool}: `{_command(trim['failed_command'], 100)}` → {last[:200]}"
                 )
             if trim and trim["pip_check_new_missing"]:
                 failures.append(f"- {name} / {tool}: pip check: {trim['pip_check_new_missing']}")
