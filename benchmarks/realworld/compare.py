@@ -1,12 +1,14 @@
 """Compare a fresh run with the committed ``results/results.json``; exit 1 on any difference.
 
-    python benchmarks/realworld/compare.py [--fresh FILE] [--only NAME]
+    python benchmarks/realworld/compare.py [--fresh FILE] [--only NAME] [--start-check]
                                            [--sources DIR] [--work DIR] [--skip-install]
 
 Without ``--fresh`` it reruns ``run.py`` (same options) with its results written under
 ``<work>/compare-results/`` (the committed files are not touched), then compares. Timing drift is
-ignored (``seconds``, ``setup_seconds`` and the ``volatile`` block); everything else — claims,
-scores, statuses, sizes, the resolved ``pip freeze``, tool versions, crashes — must be equal.
+ignored (``seconds``, ``setup_seconds`` and the ``volatile`` block), and so are a failed start's
+stderr tail and the venv's byte count; everything else — claims, scores, statuses, sizes, the
+resolved ``pip freeze``, tool versions, crashes, which apps start after which tool's removals and
+what was uninstalled — must be equal.
 With ``--only NAME`` only that project's entry is compared.
 """
 
@@ -22,7 +24,8 @@ from typing import Any
 import run
 
 COMMITTED = run.DEFAULT_RESULTS / "results.json"
-VOLATILE = frozenset({"volatile", "seconds", "setup_seconds"})
+VOLATILE = frozenset({"volatile", "seconds", "setup_seconds", "stderr_tail", "venv_stats"})
+"""Timing, and what only explains a finding (a failed start's stderr, the venv's byte count)."""
 
 
 def strip(value: Any) -> Any:
@@ -58,6 +61,7 @@ def fresh_results(args: argparse.Namespace) -> Path:
     argv += ["--only", args.only] if args.only else []
     argv += ["--sources", str(args.sources)] if args.sources else []
     argv += ["--skip-install"] if args.skip_install else []
+    argv += ["--start-check"] if args.start_check else []
     (folder / "results.json").unlink(missing_ok=True)
     with contextlib.redirect_stdout(sys.stderr):  # the run's table is not the comparison
         run.main(argv)
@@ -72,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=run.DEFAULT_WORK)
     parser.add_argument("--skip-install", action="store_true")
     parser.add_argument("--committed", type=Path, default=COMMITTED)
+    parser.add_argument(
+        "--start-check",
+        action="store_true",
+        help="rerun with run.py --start-check (needed to compare committed start checks)",
+    )
     args = parser.parse_args(argv)
     fresh = args.fresh or fresh_results(args)
     try:

@@ -52,8 +52,12 @@ PROJECT_KEYS = {
     "install": list,
     "depsize_args": list,
     "notes": str,
+    "start": list,
+    "start_env": dict,
 }
-PROJECT_OPTIONAL = {"depsize_args", "notes", "peer_args"}
+PROJECT_OPTIONAL = {"depsize_args", "notes", "peer_args", "start", "start_env"}
+ENV_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+"""A leading ``NAME=value`` item of a ``start`` command sets that variable for that command."""
 PEER_TOOLS = ("deptry", "fawltydeps", "creosote", "chokkin")
 
 
@@ -83,6 +87,9 @@ class Project:
     depsize_args: tuple[str, ...] = ()
     peer_args: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notes: str = ""
+    start: tuple[tuple[str, ...], ...] = ()
+    """Commands that prove the app starts, run from the project folder (see startcheck.py)."""
+    start_env: dict[str, str] = field(default_factory=dict)
     path: Path = PROJECTS
 
 
@@ -138,6 +145,31 @@ def _check_peer_args(value: Any, where: str, problems: list[str]) -> dict[str, t
     return {k: _check_str_list(v, f"{where}.{k}", problems) for k, v in value.items()}
 
 
+def _check_start(
+    data: dict[str, Any], where: str, problems: list[str]
+) -> tuple[tuple[str, ...], ...]:
+    value = data.get("start", [])
+    if not isinstance(value, list):
+        problems.append(f"{where}: start must be a list of commands (lists of strings)")
+        return ()
+    commands = []
+    for i, entry in enumerate(value):
+        command = _check_str_list(entry, f"{where}: start[{i}]", problems)
+        if command and all(ENV_ASSIGNMENT.match(item) for item in command):
+            problems.append(f"{where}: start[{i}] sets variables but names no command")
+        elif command:
+            commands.append(command)
+    return tuple(commands)
+
+
+def _check_start_env(data: dict[str, Any], where: str, problems: list[str]) -> dict[str, str]:
+    value = data.get("start_env", {})
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        problems.append(f'{where}: start_env must be a table of NAME = "value" strings')
+        return {}
+    return dict(value)
+
+
 def _check_project_values(data: dict[str, Any], path: Path, problems: list[str]) -> None:
     for key, kind in PROJECT_KEYS.items():
         if key not in data:
@@ -167,6 +199,8 @@ def load_project(path: Path) -> Project:
     install = _check_install(data.get("install"), f"{path}: install", problems)
     depsize_args = _check_str_list(data.get("depsize_args", []), f"{path}: depsize_args", problems)
     peer_args = _check_peer_args(data.get("peer_args", {}), f"{path}: peer_args", problems)
+    start = _check_start(data, str(path), problems)
+    start_env = _check_start_env(data, str(path), problems)
     if problems:
         raise DefinitionError(problems)
     return Project(
@@ -181,6 +215,8 @@ def load_project(path: Path) -> Project:
         depsize_args=depsize_args,
         peer_args=peer_args,
         notes=data.get("notes", ""),
+        start=start,
+        start_env=start_env,
         path=path,
     )
 

@@ -51,6 +51,7 @@ def pooled_table(results: dict[str, Any]) -> list[str]:
                 str(p["unjudged"]),
                 f"{p['undeclared_fp']} of {p['undeclared_claims']}",
                 f"{right} ({_pct(statuses['share'])})" if statuses else "",
+                _starts_cell(results, variant),
             ]
         )
     header = [
@@ -62,8 +63,72 @@ def pooled_table(results: dict[str, Any]) -> list[str]:
         "unjudged",
         "undeclared FP",
         "statuses right",
+        "app starts after its removals",
     ]
     return _table(header, rows)
+
+
+def _starts_cell(results: dict[str, Any], variant: str) -> str:
+    """``N of M`` projects whose app still starts after the tool's removals (``--start-check``)."""
+    row = results.get("pooled_start_check", {}).get(variant)
+    if not row:
+        return ""
+    stopped = f" (stops {', '.join(row['stopped'])})" if row["stopped"] else ""
+    return f"{row['starts']} of {row['projects']}{stopped}"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def _command(command: list[str], width: int) -> str:
+    """A start command on one line, cut to ``width`` characters (``python -c`` code included)."""
+    text = " ".join(" ".join(command).split()).replace("`", "'")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _trim_cell(trim: dict[str, Any] | None) -> str:
+    if trim is None:
+        return "not run"
+    if not trim["uninstalled"]:
+        lines = len(trim["removed"])
+        return f"starts ({lines} lines, nothing uninstalled)" if lines else "starts (no removals)"
+    size = f"{len(trim['uninstalled'])} dists, {_mb(trim['uninstalled_bytes'])}"
+    if trim["starts"]:
+        return f"starts (without {size})"
+    return f"**STOPS** at `{_command(trim['failed_command'], 40)}` (without {size})"
+
+
+def start_check_section(results: dict[str, Any]) -> list[str]:
+    """Per project and tool: does the app start in a venv without what the removals drop?"""
+    checked = {
+        n: p["start_check"] for n, p in sorted(results["projects"].items()) if p.get("start_check")
+    }
+    if not checked:
+        return ["not measured (run with `--start-check`)", ""]
+    rows, failures = [], []
+    for name, check in checked.items():
+        untrimmed = check.get("untrimmed") or {}
+        if check.get("problem") or not untrimmed.get("starts"):
+            why = (
+                check.get("problem")
+                or f"fails untrimmed at `{_command(untrimmed['failed_command'], 60)}`"
+            )
+            rows.append([name, f"**{why}**", *[""] * len(PRIMARY)])
+            continue
+        tools = check.get("tools", {})
+        rows.append([name, "starts", *(_trim_cell(tools.get(t)) for t in PRIMARY)])
+        for tool in PRIMARY:
+            trim = tools.get(tool)
+            if trim and not trim["starts"]:
+                last = (trim["stderr_tail"].strip().splitlines() or [""])[-1]
+                failures.append(
+                    f"- {name} / {tool}: `{_command(trim['failed_command'], 100)}` → {last[:200]}"
+                )
+            if trim and trim["pip_check_new_missing"]:
+                failures.append(f"- {name} / {tool}: pip check: {trim['pip_check_new_missing']}")
+    header = ["project", "untrimmed", *PRIMARY]
+    return [*_table(header, rows), "Why each stop:", "", *(failures or ["none"]), ""]
 
 
 def _removal_cell(project: dict[str, Any], tool: str) -> str:
@@ -213,6 +278,13 @@ def render(results: dict[str, Any]) -> str:
         "## depsize statuses right",
         "",
         *statuses_table(results),
+        "## App starts after each tool's removals",
+        "",
+        "A venv without what a fresh install from the trimmed declarations would not install "
+        "(a hard-linked copy; see `startcheck.py`), then the project's `start` commands. "
+        "`N dists, X MB`: the distributions uninstalled and their size.",
+        "",
+        *start_check_section(results),
         "## Sizes (bytes)",
         "",
         *sizes_table(results),

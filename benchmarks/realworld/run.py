@@ -40,6 +40,7 @@ from definitions import (
 from report import render
 from scoring import pooled, score_project
 from sizes import compare_sizes
+from startcheck import pooled_starts, start_check
 from tools import PEER_VERSIONS, RUNNERS, Context, ToolRun
 from workspace import SetupError
 
@@ -59,6 +60,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-install", action="store_true", help="reuse venvs as they are")
     parser.add_argument("--results-dir", type=Path, default=DEFAULT_RESULTS)
     parser.add_argument("--check", action="store_true", help="validate the definitions only")
+    parser.add_argument(
+        "--start-check",
+        action="store_true",
+        help="after each tool's removals, start the app in a trimmed copy of its venv",
+    )
     return parser.parse_args(argv)
 
 
@@ -230,6 +236,18 @@ def run_project(path: Path, args: argparse.Namespace, box: ToolBox) -> dict[str,
     runs, result["sizes"] = run_tools(ctx, box)
     result["runs"] = {tool: _rounded(asdict(run)) for tool, run in runs.items()}
     result["scores"] = score_project(runs, truth) if truth else None
+    if args.start_check:
+        print("  start check", file=sys.stderr)
+        result["start_check"] = start_check(
+            project,
+            runs,
+            depsize_report=ctx.out / "depsize-1.stdout",
+            venv=ctx.venv,
+            tree=scratch / "tree",
+            scratch_root=scratch / "trim-check",
+            pip=ctx.depsize_python,
+            work=work,
+        )
     return result
 
 
@@ -265,6 +283,7 @@ def assemble(
         "tool_problems": problems,
         "projects": projects,
         "pooled": pooled({n: p.get("scores") for n, p in projects.items()}),
+        "pooled_start_check": pooled_starts(projects),
     }
 
 
