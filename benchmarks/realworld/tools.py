@@ -152,10 +152,12 @@ def _load_json(run: ToolRun, text: str, what: str) -> Any:
 
 
 def run_depsize(ctx: Context) -> ToolRun:
-    """``depsize scan PROJECT --env VENV --format json`` from this checkout's ``src/``."""
+    """``depsize scan PROJECT --env VENV --format json --no-cache`` from this checkout's
+    ``src/``: a cold run (as chokkin's ``--no-cache``) that writes no cache outside the scratch
+    folder."""
     run = ToolRun("depsize")
     args = [str(ctx.depsize_python), "-m", "depsize", "scan", str(ctx.project_dir)]
-    args += ["--env", str(ctx.venv), "--format", "json", *ctx.project.depsize_args]
+    args += ["--env", str(ctx.venv), "--format", "json", "--no-cache", *ctx.project.depsize_args]
     out = execute(run, ctx, args, env=clean_env(PYTHONPATH=str(ctx.repo_src)))
     if not judge_exit(run, out, ok={0, 1}, crash={3}):
         return run
