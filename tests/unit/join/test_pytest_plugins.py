@@ -19,7 +19,7 @@ from depsize.models import InstalledDist
 from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
 
-from .helpers import uses_of
+from ..imports.helpers import uses_of
 
 FAKEFS = b'''"""A fake file system."""
 import pytest

@@ -18,7 +18,7 @@ from depsize.verdicts import Verdict
 from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
 
-from .helpers import uses_of
+from ..imports.helpers import uses_of
 
 
 def _dist(name: str, module: str, entry_points: str = "", script: str = "") -> DistSpec:
