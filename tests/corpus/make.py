@@ -41,15 +41,21 @@ GROUPS = tuple(dict.fromkeys(case.group for case in CASES))
 FIRST_OF_GROUP = frozenset(next(c.name for c in CASES if c.group == g) for g in GROUPS)
 
 
+_DROP = {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "CONDA_PREFIX", "FORCE_COLOR"}
+_OUTER = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in _DROP and not k.startswith(("GITHUB_", "DEPSIZE_", "PYTEST_"))
+}
+"""The test process's environment, read once at import, in the main thread: the commands run on
+worker threads while pytest sets and unsets ``PYTEST_CURRENT_TEST``, and iterating
+``os.environ`` during such a change raises ``KeyError``."""
+
+
 def child_environ(root: Path) -> dict[str, str]:
     """The environment depsize runs in: CI, no colour, no terminal, its caches under ``root``,
     nothing from an outer virtual env, conda or GitHub Actions."""
-    drop = {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "CONDA_PREFIX", "FORCE_COLOR"}
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in drop and not k.startswith(("GITHUB_", "DEPSIZE_"))
-    }
+    env = dict(_OUTER)
     env.update(
         CI="true",
         NO_COLOR="1",
