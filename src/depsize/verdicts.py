@@ -33,6 +33,9 @@ from depsize.units import human
 from depsize.unreached import project_distributions
 from depsize.usedby import DependencyUse, DependencyUses
 
+ORPHAN = "orphan"
+"""The evidence kind of a requirement that only removable requirements need."""
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -55,6 +58,11 @@ class Verdict:
     kept: tuple[DeclaredRequirement, ...] = ()
     """Declarations a removal must keep: the dev-group lines of a name tests import, when its
     runtime lines are removable."""
+
+    @property
+    def goes_with_requirers(self) -> bool:
+        """``unused`` because only removable requirements need it: removed with them."""
+        return bool(self.evidence) and self.evidence[0].kind == ORPHAN
 
     @property
     def declarations(self) -> tuple[DeclaredRequirement, ...]:
@@ -272,15 +280,7 @@ def _with_dependency_uses(
     if not candidates:
         return usage
     extras = {root.name: root.extras for root in roots}
-    own = project_distributions(
-        data.scan.dists, data.imports.root, data.project_name, data.imports.first_party
-    )
-    starts = frozenset(
-        state
-        for name in usage.used_directly() - own
-        for state in Root(name, extras.get(name, frozenset())).states()
-    )
-    found = data.used_by(candidates, starts)
+    found = data.used_by(candidates, _used_states(data, usage, extras))
     doubts = {**found.doubts, **usage.doubts}
     for name, paths in found.unreadable.items():
         where = from_env_folder(paths[0]) or str(paths[0])
@@ -313,9 +313,9 @@ def _with_orphans(
     nothing (``atpublic==4.0`` next to an unused ``aiosmtpd`` that alone requires it).
 
     A requirement stays ``transitive-only`` while a kept declared requirement, or a
-    distribution the project uses without declaring it, reaches it; and it is
-    when a used distribution's code may need it. Its confidence is the weakest of the
-    removable requirements it goes with."""
+    distribution the project uses without declaring it, reaches it, and while a used
+    distribution's code may need it. Its confidence is the weakest of the removable
+    requirements it goes with."""
     going = {
         v.requirement.name: v
         for v in verdicts
@@ -333,43 +333,44 @@ def _with_orphans(
     used = usage.used_directly() - set(going) - maybe
     starts = [s for n in used for s in Root(n, extras.get(n, frozenset())).states()]
     kept |= data.graph.reach(starts)
-    orphans = {
-        v.requirement.name: v
+    orphans = frozenset(
+        v.requirement.name
         for v in candidates
         if v.requirement.name not in kept and any(r in going for r in v.required_by)
-    }
-    if not orphans:
-        return list(verdicts)
-    dependency = _orphans_used_by(frozenset(orphans), data, usage, extras)
+    )
+    if orphans:  # a used distribution's code may need one: its line stays
+        orphans -= _needed_by_used_code(orphans, data, usage, extras)
     return [
-        _orphan(v, going, data, usage, dependency) if v.requirement.name in orphans else v
-        for v in verdicts
+        _orphan(v, going, data, usage) if v.requirement.name in orphans else v for v in verdicts
     ]
 
 
-def _orphans_used_by(
-    names: frozenset[NormalizedName],
-    data: JudgeInput,
-    usage: Usage,
-    extras: Mapping[NormalizedName, frozenset[str]],
-) -> dict[NormalizedName, list[Evidence]]:
-    """The orphans a used distribution's code needs, with the uses."""
-    if data.used_by is None:
-        return {}
+def _used_states(
+    data: JudgeInput, usage: Usage, extras: Mapping[NormalizedName, frozenset[str]]
+) -> frozenset[State]:
+    """The states of the distributions the project uses (not its own), with the extras its
+    declarations ask of them: where the used-by-dependency pass starts."""
     own = project_distributions(
         data.scan.dists, data.imports.root, data.project_name, data.imports.first_party
     )
-    starts = frozenset(
+    return frozenset(
         state
         for name in usage.used_directly() - own
         for state in Root(name, extras.get(name, frozenset())).states()
     )
-    found = data.used_by(names, starts)
-    return {
-        name: dependency_evidence(uses)
-        for name, uses in found.uses.items()
-        if any(_needs(use) for use in uses)
-    }
+
+
+def _needed_by_used_code(
+    names: frozenset[NormalizedName],
+    data: JudgeInput,
+    usage: Usage,
+    extras: Mapping[NormalizedName, frozenset[str]],
+) -> frozenset[NormalizedName]:
+    """The ``names`` a used distribution's code needs."""
+    if data.used_by is None:
+        return frozenset()
+    found = data.used_by(names, _used_states(data, usage, extras))
+    return frozenset(n for n, uses in found.uses.items() if any(_needs(u) for u in uses))
 
 
 def _orphan(
@@ -377,18 +378,15 @@ def _orphan(
     going: Mapping[NormalizedName, Verdict],
     data: JudgeInput,
     usage: Usage,
-    dependency: Mapping[NormalizedName, list[Evidence]],
 ) -> Verdict:
     name = verdict.requirement.name
-    if name in dependency:  # a used distribution's code may need it: the line stays
-        return verdict
     parents = [going[r] for r in verdict.required_by if r in going]
     said = [f"{p.requirement.display_name} ({p.status})" for p in parents[:3]]
     said += [f"{len(parents) - 3} more"] if len(parents) > 3 else []
     needs = "needs" if len(said) == 1 else "need"
     names = ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else said[0]
     first = parents[0].requirement
-    evidence = (Evidence(first.source, first.line, f"only {names} {needs} it", "orphan"),)
+    evidence = (Evidence(first.source, first.line, f"only {names} {needs} it", ORPHAN),)
     confidence, reason = _confidence(name, "unused", evidence, data, usage.doubts)
     weak = next((p for p in parents if p.confidence != "certain"), None)
     if confidence == "certain" and weak is not None:

@@ -157,7 +157,7 @@ def _declared_at(v: Verdict, project: Path) -> str:
 
 def _verdict_line(v: Verdict, project: Path) -> str:
     head = f"{_declared_at(v, project)} ({v.status}): "
-    if v.evidence and v.evidence[0].kind == "orphan":
+    if v.goes_with_requirers:
         own = human(v.sizes.own if v.sizes else 0)
         text = f"{head}not imported, run or configured, and {v.evidence[0].text} "
         them = "it" if " needs " in v.evidence[0].text else "them"

@@ -58,7 +58,7 @@ def select_removals(
             continue
         freed = verdict.sizes.exclusive if verdict.sizes else 0
         freed = 0 if verdict.status == "transitive-only" else freed
-        if verdict.sizes and verdict.evidence and verdict.evidence[0].kind == "orphan":
+        if verdict.sizes and verdict.goes_with_requirers:
             freed = verdict.sizes.own  # no kept requirement reaches it: its own files go
         removals += [
             Removal(declaration, verdict.status, freed)
