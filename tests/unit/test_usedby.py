@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 from packaging.utils import NormalizedName
 
-from depsize.analyze import Analysis, Settings, analyze
 from depsize.cli import main
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
@@ -22,6 +21,7 @@ from depsize.graph import build_graph
 from depsize.report.view import project_relative
 from depsize.usedby import CODE_NOT_READ, DependencyUse, find_dependency_uses
 from depsize.verdicts import Verdict
+from support.projects import app_project, verdicts_of
 from support.site_packages import BuiltEnv, DistSpec, make_site_packages
 
 FORMS = b'''"""Form parsing."""
@@ -100,17 +100,11 @@ def built(tmp_path: Path) -> BuiltEnv:
 
 
 def _project(root: Path, requirements: str = REQUIREMENTS, app: str = APP) -> Path:
-    project = root / "project"
-    project.mkdir()
-    (project / "requirements.txt").write_text(requirements)
-    (project / "app.py").write_text(app)
-    return project
+    return app_project(root, requirements, app)
 
 
 def _verdicts(project: Path, built: BuiltEnv) -> dict[str, Verdict]:
-    analysis: Analysis = analyze(Settings(project=project, env_dir=built.prefix, use_cache=False))
-    assert analysis.judgement is not None
-    return {v.requirement.name: v for v in analysis.judgement.verdicts}
+    return verdicts_of(project, built.prefix)
 
 
 def _where(verdict: Verdict, site: Path) -> list[tuple[str, int | None]]:

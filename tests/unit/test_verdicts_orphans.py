@@ -16,10 +16,11 @@ import pytest
 from click.testing import CliRunner
 from packaging.utils import canonicalize_name
 
-from depsize.analyze import Analysis, Settings, analyze
+from depsize.analyze import Settings, analyze
 from depsize.cli import main
 from depsize.units import human
 from depsize.verdicts import Verdict
+from support.projects import app_project, verdicts_of
 from support.site_packages import BuiltEnv, DistSpec, make_site_packages
 
 DISTS = [
@@ -37,17 +38,11 @@ REQUIREMENTS = "web\nshared==1.0\ngone\nsolo==1.0\nmid==1.0\nleaf==1.0\n"
 
 
 def _project(root: Path, requirements: str = REQUIREMENTS, app: str = "import web\n") -> Path:
-    project = root / "project"
-    project.mkdir()
-    (project / "requirements.txt").write_text(requirements)
-    (project / "app.py").write_text(app)
-    return project
+    return app_project(root, requirements, app)
 
 
 def _verdicts(project: Path, built: BuiltEnv) -> dict[str, Verdict]:
-    analysis: Analysis = analyze(Settings(project=project, env_dir=built.prefix, use_cache=False))
-    assert analysis.judgement is not None
-    return {v.requirement.name: v for v in analysis.judgement.verdicts}
+    return verdicts_of(project, built.prefix)
 
 
 @pytest.fixture
