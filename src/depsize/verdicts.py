@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName
 
 from depsize.attribute import Attribution, Root, RootSizes, attribute, freed
@@ -28,6 +26,7 @@ from depsize.join.model import EnvUses
 from depsize.models import REMOVABLE, STATUS_TABLE, Confidence, EnvScan, Status, from_env_folder
 from depsize.recommend import Recommendation
 from depsize.requirements.model import DeclaredRequirement, is_applicable
+from depsize.transitive import Redundancy, redundancy
 from depsize.undeclared import DeclaredElsewhere, Undeclared, find_elsewhere, find_undeclared
 from depsize.units import human
 from depsize.unreached import project_distributions
@@ -45,7 +44,8 @@ class Verdict:
     sizes: RootSizes | None = None
     required_by: tuple[NormalizedName, ...] = ()
     pin: bool = False
-    """transitive-only with a narrower specifier than its requirers ask: keep it."""
+    """transitive-only with a narrower specifier than its requirers ask: removing the line
+    lets pip pick another version (so it is only ``likely``)."""
     ignored: bool = False
     version: str | None = None
     evidence_complete: bool = True
@@ -140,27 +140,6 @@ def _judge_one(
     if requirers:
         return "transitive-only", ()
     return "unused", ()
-
-
-def _is_pin(
-    req: DeclaredRequirement, graph: DepGraph, requirers: Collection[NormalizedName]
-) -> bool:
-    """Whether ``req`` pins more than the distributions that need it ask for."""
-    if not req.specifier:
-        return False
-    asked: set[str] = set()
-    for state, edges in graph.edges.items():
-        for edge in edges:
-            if edge.target == req.name and state[0] in requirers:
-                try:
-                    asked |= {str(s) for s in Requirement(edge.requirement).specifier}
-                except InvalidRequirement:
-                    continue
-    try:
-        mine = {str(s) for s in SpecifierSet(req.specifier)}
-    except InvalidSpecifier:
-        return True
-    return bool(mine - asked)
 
 
 def declared_roots(
@@ -434,20 +413,24 @@ def _verdict(
         return Verdict(req, "not-installed", evidence=evidence, also=also)
     requirers = _requirers(req.name, sizes)
     status, evidence = _judge_one(req, usage, requirers)
-    closure = _closure_of(requirers, sizes)
-    pin = status == "transitive-only" and any(_is_pin(r, data.graph, closure) for r in row)
+    beyond = Redundancy()
+    if status == "transitive-only":
+        applicable = [r for r in row if is_applicable(r, data.marker_env)]
+        beyond = redundancy(applicable, data.graph, [sizes[n].root for n in requirers])
     ignored = req.name in data.ignore.get(status, frozenset()) or req.name in data.ignore.get(
         "*", frozenset()
     )
     complete = not data.unreadable_files or STATUS_TABLE[status].proven
-    confidence, reason = _confidence(req.name, status, evidence, data, usage.doubts)
+    confidence, reason = _confidence(
+        req.name, status, evidence, data, usage.doubts, beyond=beyond.reason
+    )
     return Verdict(
         req,
         status,
         evidence,
         sizes.get(req.name),
         requirers,
-        pin,
+        beyond.pin,
         ignored,
         version,
         complete,
@@ -474,9 +457,12 @@ def _confidence(
     evidence: Sequence[Evidence],
     data: JudgeInput,
     doubts: Mapping[NormalizedName, str],
+    *,
+    beyond: str | None = None,
 ) -> tuple[Confidence | None, str | None]:
-    """``certain`` unless the evidence under a removable status is open."""
-    if status not in REMOVABLE:
+    """``certain`` unless the evidence under a removable status is open, or (``beyond``) a
+    ``transitive-only`` line asks for more than its requirers."""
+    if not STATUS_TABLE[status].removable:
         return None, None
     doubt = doubts.get(name)
     if doubt:
@@ -484,6 +470,8 @@ def _confidence(
     if data.unreadable_files:
         files = data.unreadable_files
         return "likely", f"{files} project file{'s' * (files != 1)} could not be read"
+    if beyond:
+        return "likely", beyond
     reason = _open_reason(name, status, evidence, data)
     return ("likely", reason) if reason else ("certain", None)
 
@@ -505,15 +493,6 @@ def _open_reason(
     if loaders:
         return f"a computed import may load it: {loaders[0].describe(data.imports.root)}"
     return None
-
-
-def _closure_of(
-    names: Iterable[NormalizedName], sizes: Mapping[NormalizedName, RootSizes]
-) -> set[NormalizedName]:
-    out: set[NormalizedName] = set()
-    for name in names:
-        out |= sizes[name].reach
-    return out
 
 
 def removal_recommendation(judgement: Judgement, total: int) -> Recommendation | None:

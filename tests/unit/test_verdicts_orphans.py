@@ -58,7 +58,7 @@ def test_judge__pins_only_an_unused_requirement_needs__unused_with_it(
     statuses = {name: (v.status, v.confidence, v.pin) for name, v in verdicts.items()}
     assert statuses == {
         "web": ("used", None, False),
-        "shared": ("transitive-only", None, True),  # web, which stays, needs it
+        "shared": ("transitive-only", "likely", True),  # web, which stays, needs it; a pin
         "gone": ("unused", "certain", False),
         "solo": ("unused", "certain", False),
         "mid": ("unused", "certain", False),

@@ -123,7 +123,7 @@ def _label(verdict: Verdict) -> str:
 def _row(v: Verdict, project: Path) -> Row:
     s = v.sizes
     status = v.status + (" (pin)" if v.pin else "") + (" (ignored)" if v.ignored else "")
-    status += " (likely)" if v.confidence == "likely" else ""
+    status += " (likely)" if v.confidence == "likely" and not v.pin else ""
     status += "" if v.evidence_complete or v.confidence == "likely" else " ?"
     return Row(
         _label(v),
@@ -182,12 +182,10 @@ def _verdict_line(v: Verdict, project: Path) -> str:
 def _transitive_line(v: Verdict, project: Path) -> str:
     head = _declared_at(v, project)
     by = ", ".join(v.required_by[:3]) + (" …" if len(v.required_by) > 3 else "")
-    if v.pin:
-        return (
-            f"{head}: needed by {by}; a version pin ({v.requirement.specifier}) "
-            "narrower than they ask for — keep it, removing it changes what pip resolves"
-        )
-    return f"{head}: not imported, needed by {by}; removing the line frees 0 B"
+    text = f"{head}: not imported, needed by {by}; removing the line frees 0 B"
+    if v.confidence == "likely":
+        return f"{text} [likely, not certain: {v.confidence_reason}]"
+    return f"{text} and changes nothing installed"
 
 
 def _sections(analysis: Analysis) -> list[Section]:

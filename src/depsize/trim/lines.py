@@ -43,14 +43,15 @@ def select_removals(
     *,
     include_likely: bool = False,
 ) -> list[Removal]:
-    """The verdicts to act on: not ignored, not a version pin, not kept with ``--keep``, and
-    ``certain`` unless ``include_likely``; one removal for each of their declarations (every
-    file and lock line that names it) but the ones the verdict keeps."""
+    """The verdicts to act on: not ignored, not kept with ``--keep``, and ``certain`` unless
+    ``include_likely`` (a ``transitive-only`` version pin is only ``likely``); one removal for
+    each of their declarations (every file and lock line that names it) but the ones the
+    verdict keeps."""
     kept = {canonicalize_name(name) for name in keep}
     removals = []
     for verdict in judgement.verdicts:
         req = verdict.requirement
-        if verdict.ignored or verdict.pin or req.name in kept:
+        if verdict.ignored or req.name in kept:
             continue
         if verdict.status not in remove_statuses:
             continue

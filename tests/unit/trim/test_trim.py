@@ -21,7 +21,7 @@ from packaging.utils import NormalizedName, canonicalize_name
 from depsize.analyze import Analysis, Settings, analyze
 from depsize.attribute import Attribution, Root, RootSizes
 from depsize.errors import InputError
-from depsize.models import Status
+from depsize.models import Confidence, Status
 from depsize.requirements import DeclaredRequirement, DeclaredSet, load_declared, render
 from depsize.trim import (
     Addition,
@@ -268,7 +268,8 @@ def _requirement(name: str) -> DeclaredRequirement:
 def _verdict(name: str, status: Status, *, ignored: bool = False, pin: bool = False) -> Verdict:
     req = _requirement(name)
     sizes = RootSizes(Root(req.name), frozenset(), 10, 10, 7, 10)
-    return Verdict(req, status, sizes=sizes, ignored=ignored, pin=pin)
+    confidence: Confidence = "likely" if pin else "certain"
+    return Verdict(req, status, sizes=sizes, ignored=ignored, pin=pin, confidence=confidence)
 
 
 def _judgement(*verdicts: Verdict) -> Judgement:
@@ -289,7 +290,7 @@ def test_select_removals__defaults__unused_and_dead_code_only() -> None:
     ]
 
 
-def test_select_removals__ignored_kept_and_pins__never_removed() -> None:
+def test_select_removals__ignored_kept_and_likely_pins__not_removed() -> None:
     judgement = _judgement(
         _verdict("rich", "unused", ignored=True),
         _verdict("Py_YAML", "unused"),
@@ -298,6 +299,10 @@ def test_select_removals__ignored_kept_and_pins__never_removed() -> None:
     )
     removals = select_removals(judgement, ("unused", "transitive-only"), keep=["py.yaml"])
     assert [(r.requirement.name, r.freed_bytes) for r in removals] == [("idna", 0)]
+    pins_too = select_removals(
+        judgement, ("unused", "transitive-only"), keep=["py.yaml"], include_likely=True
+    )
+    assert [(r.requirement.name, r.freed_bytes) for r in pins_too] == [("httpx", 0), ("idna", 0)]
 
 
 def test_parse_statuses__known_and_unknown__tuple_or_input_error() -> None:
