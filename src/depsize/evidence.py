@@ -44,6 +44,8 @@ class Usage:
     of an imported module with no type checker to read them)."""
     dependency: dict[NormalizedName, list[Evidence]] = field(default_factory=dict)
     """Declared requirements a used distribution imports, lists in an extra or requires."""
+    configured_only: frozenset[NormalizedName] = frozenset()
+    """Tools in :attr:`commands` the project only configures: no command of its runs them."""
 
     def used_directly(self) -> set[NormalizedName]:
         """Distributions whose code the project runs: loaded by its code (not only for type
@@ -83,7 +85,9 @@ def collect_usage(
     for named in uses.configured:
         evidence = Evidence(named.file, named.line, named.text, "configured")
         configured.setdefault(named.dist, []).append(evidence)
-    return Usage(by_dist, commands, plugins, configured, stubs, doubts)
+    run = {use.dist for use in uses.commands if use.run}
+    only = frozenset(name for name in commands if name not in run)
+    return Usage(by_dist, commands, plugins, configured, stubs, doubts, configured_only=only)
 
 
 def stub_evidence(stub: StubUse) -> tuple[Evidence, ...] | None:

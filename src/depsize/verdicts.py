@@ -21,9 +21,18 @@ from depsize.evidence import (
 )
 from depsize.graph import DepGraph, State
 from depsize.imports.model import ImportSite, ProjectImports
+from depsize.join import PLUGIN_GROUPS
 from depsize.join.configured import module_names
 from depsize.join.model import EnvUses
-from depsize.models import REMOVABLE, STATUS_TABLE, Confidence, EnvScan, Status, from_env_folder
+from depsize.models import (
+    REMOVABLE,
+    STATUS_TABLE,
+    Confidence,
+    EnvScan,
+    InstalledDist,
+    Status,
+    from_env_folder,
+)
 from depsize.recommend import Recommendation
 from depsize.requirements.model import DeclaredRequirement, is_applicable
 from depsize.transitive import Redundancy, redundancy
@@ -105,12 +114,18 @@ def _import_status(
 
 
 def _without_import(
-    name: NormalizedName, usage: Usage, requirers: Collection[NormalizedName] = ()
+    name: NormalizedName,
+    usage: Usage,
+    requirers: Collection[NormalizedName] = (),
+    *,
+    by_plugin: bool = False,
 ) -> tuple[Status, tuple[Evidence, ...]] | None:
     """A use that is no import: a command run or configured, a plugin in use, stubs read, a
-    used distribution that loads it (unless another declared requirement pulls it in)."""
+    used distribution that loads it (unless another declared requirement pulls it in).
+    ``by_plugin``: a configured tool a plugin in use runs (:func:`_run_by_plugin`) is no
+    command of the project's."""
     for status, found in (
-        ("command", usage.commands),
+        ("command", {} if by_plugin else usage.commands),
         ("plugin", usage.plugins),
         ("configured", usage.configured),
     ):
@@ -125,14 +140,40 @@ def _without_import(
     return None
 
 
+def _run_by_plugin(
+    name: NormalizedName,
+    usage: Usage,
+    requirers: Collection[NormalizedName],
+    dists: Mapping[NormalizedName, InstalledDist],
+) -> bool:
+    """Whether ``name`` is a tool the project only configures and a plugin it uses requires
+    without plugging into it: the plugin runs it (pytest-cov runs coverage with the project's
+    ``[coverage:run]``), so the tool's own line only repeats what the plugin installs. The
+    plugin's host (pytest, for pytest-cov) is run by the project, not by its plugin."""
+    if name not in usage.configured_only:
+        return False
+    for requirer in requirers:
+        dist = dists.get(requirer)
+        if requirer not in usage.plugins or dist is None:
+            continue
+        hosts = {PLUGIN_GROUPS[e.group][0] for e in dist.entry_points if e.group in PLUGIN_GROUPS}
+        if name not in hosts:
+            return True
+    return False
+
+
 def _judge_one(
-    req: DeclaredRequirement, usage: Usage, requirers: Collection[NormalizedName]
+    req: DeclaredRequirement,
+    usage: Usage,
+    requirers: Collection[NormalizedName],
+    *,
+    by_plugin: bool = False,
 ) -> tuple[Status, tuple[Evidence, ...]]:
     sites = usage.imports.get(req.name, [])
     by_import = _import_status(sites, req.is_dev)
     if by_import and by_import[0] == "used":
         return "used", site_evidence(by_import[1])
-    found = _without_import(req.name, usage, requirers)
+    found = _without_import(req.name, usage, requirers, by_plugin=by_plugin)
     if found is not None:
         return found
     if by_import:
@@ -412,7 +453,8 @@ def _verdict(
         evidence = site_evidence(usage.imports.get(req.name, []))
         return Verdict(req, "not-installed", evidence=evidence, also=also)
     requirers = _requirers(req.name, sizes)
-    status, evidence = _judge_one(req, usage, requirers)
+    by_plugin = _run_by_plugin(req.name, usage, requirers, data.scan.dists)
+    status, evidence = _judge_one(req, usage, requirers, by_plugin=by_plugin)
     beyond = Redundancy()
     if status == "transitive-only":
         applicable = [r for r in row if is_applicable(r, data.marker_env)]

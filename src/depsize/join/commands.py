@@ -83,7 +83,7 @@ def tool_command_uses(
     for config in configs:
         for dist in _tool_dists(config.names, dists, script_owners):
             text = f"configured by {config.what}"
-            uses.append(CommandUse(dist, config.what, config.file, config.line, text))
+            uses.append(CommandUse(dist, config.what, config.file, config.line, text, run=False))
     return uses
 
 

@@ -20,6 +20,8 @@ class CommandUse:
     file: Path
     line: int
     text: str
+    run: bool = True
+    """False for a tool the project only configures (``[coverage:run]``): nothing here runs it."""
 
 
 @dataclass(frozen=True)
