@@ -20,8 +20,8 @@ from tools import ToolRun
 
 VARIANTS = {
     "depsize": ("depsize", False, False),
-    "depsize +likely": ("depsize", True, False),
     "depsize +transitive": ("depsize", False, True),
+    "depsize +likely": ("depsize", True, True),
     "deptry": ("deptry", False, False),
     "fawltydeps": ("fawltydeps", False, False),
     "creosote": ("creosote", False, False),
@@ -29,11 +29,13 @@ VARIANTS = {
     "chokkin +likely": ("chokkin", True, False),
 }
 """Scored rows: ``name -> (tool, include likely claims, include transitive-only lines)``. The
-plain names score only what the tool would remove by default (depsize: ``certain``; chokkin:
-``certain``, what ``--fix`` removes); ``+likely`` adds the claims each reports at ``likely``
-confidence; ``depsize +transitive`` adds the ``transitive-only`` lines that are no version pin
-(what ``depsize trim --remove unused,dead-code-only,transitive-only`` removes: another declared
-requirement keeps the package installed, so the line frees 0 B)."""
+plain names score only what the tool removes by default (depsize: ``certain`` ``unused`` and
+``dead-code-only``, what ``depsize trim`` removes; chokkin: ``certain``, what ``--fix``
+removes). ``depsize +transitive`` adds the ``transitive-only`` lines depsize is ``certain`` can
+go (another declared requirement installs the package and the line asks for nothing more: what
+``trim --remove unused,dead-code-only,transitive-only`` removes): every line depsize calls
+removable with ``certain`` confidence. ``+likely`` adds the claims each tool reports at
+``likely`` confidence (depsize: version pins among them): everything it calls removable."""
 
 
 def _ratio(num: int, den: int) -> float | None:

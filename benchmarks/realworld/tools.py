@@ -7,6 +7,9 @@ failed (any other unusable outcome), and its claims:
 - ``removal_claims``: declared requirements the tool says can go (canonical names);
 - ``likely_claims``: removals the tool reports at a lower confidence (depsize ``likely``,
   chokkin ``likely``); scored separately as the ``+likely`` variants;
+- ``line_claims`` (depsize): ``transitive-only`` lines it is ``certain`` can go (another declared
+  requirement installs the package; the line asks for nothing more), which ``trim`` removes
+  only with ``--remove transitive-only``;
 - ``undeclared_claims``: imported modules the tool says are not declared.
 """
 
@@ -179,8 +182,10 @@ def parse_depsize(run: ToolRun, report: dict[str, Any]) -> None:
         if row["status"] in REMOVABLE_STATUSES and not row.get("ignored", False):
             # no confidence field (a depsize before confidences existed) means certain
             (likely if row.get("confidence", "certain") == "likely" else removal).add(name)
-        if row["status"] == "transitive-only" and not row.get("pin") and not row.get("ignored"):
-            lines.add(name)
+        if row["status"] == "transitive-only" and not row.get("ignored"):
+            # a report from before transitive-only rows had a confidence: a pin was kept
+            conf = row.get("confidence") or ("likely" if row.get("pin") else "certain")
+            (likely if conf == "likely" else lines).add(name)
     run.removal_claims = sorted(removal)
     run.line_claims = sorted(lines - removal)
     run.likely_claims = sorted(likely - removal)
