@@ -5,7 +5,7 @@ Pure functions of the scan, the graph, the declared requirements and the import 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from packaging.utils import NormalizedName
@@ -17,11 +17,9 @@ from depsize.evidence import (
     collect_usage,
     dependency_evidence,
     site_evidence,
-    stub_evidence,
 )
 from depsize.graph import DepGraph, State
 from depsize.imports.model import ImportSite, ProjectImports
-from depsize.join import PLUGIN_GROUPS
 from depsize.join.configured import module_names
 from depsize.join.model import EnvUses
 from depsize.models import (
@@ -29,12 +27,12 @@ from depsize.models import (
     STATUS_TABLE,
     Confidence,
     EnvScan,
-    InstalledDist,
     Status,
     from_env_folder,
 )
 from depsize.recommend import Recommendation
 from depsize.requirements.model import DeclaredRequirement, is_applicable
+from depsize.status import is_used_by_project, judge_one, run_by_plugin
 from depsize.transitive import Redundancy, redundancy
 from depsize.undeclared import DeclaredElsewhere, Undeclared, find_elsewhere, find_undeclared
 from depsize.units import human
@@ -90,97 +88,6 @@ class Judgement:
     removable_exclusive_sum: int = 0
     ignored: tuple[str, ...] = field(default=())
     elsewhere: tuple[DeclaredElsewhere, ...] = ()
-
-
-def _import_status(
-    sites: Sequence[ImportSite], dev: bool
-) -> tuple[Status, list[ImportSite]] | None:
-    """The status import sites alone give, with the sites that prove it."""
-    scopes = ("live", "test") if dev else ("live",)
-    live = [s for s in sites if s.scope in scopes]
-    for kinds, status in (
-        (("runtime", "dynamic"), "used"),
-        (("conditional",), "optional-only"),
-        (("type-checking",), "types-only"),
-    ):
-        chosen = [s for s in live if s.kind in kinds]
-        if chosen:
-            return status, chosen  # type: ignore[return-value]
-    dead = [s for s in sites if s.scope in ("dead", "unknown")]
-    if dead:
-        return "dead-code-only", dead
-    tests = [s for s in sites if s.scope == "test"]
-    return ("dev-only", tests) if tests else None
-
-
-def _without_import(
-    name: NormalizedName,
-    usage: Usage,
-    requirers: Collection[NormalizedName] = (),
-    *,
-    by_plugin: bool = False,
-) -> tuple[Status, tuple[Evidence, ...]] | None:
-    """A use that is no import: a command run or configured, a plugin in use, stubs read, a
-    used distribution that loads it (unless another declared requirement pulls it in).
-    ``by_plugin``: a configured tool a plugin in use runs (:func:`_run_by_plugin`) is no
-    command of the project's."""
-    for status, found in (
-        ("command", {} if by_plugin else usage.commands),
-        ("plugin", usage.plugins),
-        ("configured", usage.configured),
-    ):
-        if name in found:
-            return status, tuple(found[name])  # type: ignore[return-value]
-    stub = usage.stubs.get(name)
-    evidence = stub_evidence(stub) if stub else None
-    if evidence:
-        return "types", evidence
-    if name in usage.dependency and not requirers:
-        return "used-by-dependency", tuple(usage.dependency[name])
-    return None
-
-
-def _run_by_plugin(
-    name: NormalizedName,
-    usage: Usage,
-    requirers: Collection[NormalizedName],
-    dists: Mapping[NormalizedName, InstalledDist],
-) -> bool:
-    """Whether ``name`` is a tool the project only configures and a plugin it uses requires
-    without plugging into it: the plugin runs it (pytest-cov runs coverage with the project's
-    ``[coverage:run]``), so the tool's own line only repeats what the plugin installs. The
-    plugin's host (pytest, for pytest-cov) is run by the project, not by its plugin."""
-    if name not in usage.configured_only:
-        return False
-    for requirer in requirers:
-        dist = dists.get(requirer)
-        if requirer not in usage.plugins or dist is None:
-            continue
-        hosts = {PLUGIN_GROUPS[e.group][0] for e in dist.entry_points if e.group in PLUGIN_GROUPS}
-        if name not in hosts:
-            return True
-    return False
-
-
-def _judge_one(
-    req: DeclaredRequirement,
-    usage: Usage,
-    requirers: Collection[NormalizedName],
-    *,
-    by_plugin: bool = False,
-) -> tuple[Status, tuple[Evidence, ...]]:
-    sites = usage.imports.get(req.name, [])
-    by_import = _import_status(sites, req.is_dev)
-    if by_import and by_import[0] == "used":
-        return "used", site_evidence(by_import[1])
-    found = _without_import(req.name, usage, requirers, by_plugin=by_plugin)
-    if found is not None:
-        return found
-    if by_import:
-        return by_import[0], site_evidence(by_import[1])
-    if requirers:
-        return "transitive-only", ()
-    return "unused", ()
 
 
 def declared_roots(
@@ -294,7 +201,7 @@ def _with_dependency_uses(
         for row in declaration_rows(data.declared, data.marker_env)
         if row[0].name in data.scan.dists
         and is_applicable(row[0], data.marker_env)
-        and not _is_used_by_project(row[0], usage)
+        and not is_used_by_project(row[0], usage)
         and not _requirers(row[0].name, sizes)
     )
     if not candidates:
@@ -431,12 +338,6 @@ def _needs(use: DependencyUse) -> bool:
     return use.how == "requirement" or (use.how == "import" and (use.lazy or not use.optional))
 
 
-def _is_used_by_project(req: DeclaredRequirement, usage: Usage) -> bool:
-    by_import = _import_status(usage.imports.get(req.name, []), req.is_dev)
-    used = by_import is not None and by_import[0] == "used"
-    return used or _without_import(req.name, usage) is not None
-
-
 def _verdict(
     row: tuple[DeclaredRequirement, ...],
     data: JudgeInput,
@@ -453,8 +354,8 @@ def _verdict(
         evidence = site_evidence(usage.imports.get(req.name, []))
         return Verdict(req, "not-installed", evidence=evidence, also=also)
     requirers = _requirers(req.name, sizes)
-    by_plugin = _run_by_plugin(req.name, usage, requirers, data.scan.dists)
-    status, evidence = _judge_one(req, usage, requirers, by_plugin=by_plugin)
+    by_plugin = run_by_plugin(req.name, usage, requirers, data.scan.dists)
+    status, evidence = judge_one(req, usage, requirers, by_plugin=by_plugin)
     beyond = Redundancy()
     if status == "transitive-only":
         applicable = [r for r in row if is_applicable(r, data.marker_env)]

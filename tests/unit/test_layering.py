@@ -45,6 +45,7 @@ LAYERS: dict[str, int] = {
     "depsize.evidence": 4,
     "depsize.undeclared": 4,
     "depsize.unreached": 4,
+    "depsize.status": 4,
     "depsize.transitive": 4,
     "depsize.verdicts": 4,
     "depsize.failon": 4,
