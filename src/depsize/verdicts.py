@@ -291,7 +291,7 @@ def _with_dependency_uses(
     for name, uses in found.uses.items():
         if any(_needs(use) for use in uses):
             dependency[name] = dependency_evidence(uses)
-        else:  # only optional imports at a module's top: the library works without it
+        else:  # only imports under try/except ImportError: the library works without it
             where = from_env_folder(uses[0].file) or str(uses[0].file)
             doubts.setdefault(
                 name,
@@ -405,10 +405,12 @@ def _orphan(
 
 def _needs(use: DependencyUse) -> bool:
     """Whether a use says the source needs the candidate when that code runs: a requirement,
-    a hard import, or an import inside a function (``ensure_multipart_is_installed``). An
-    import at a module's top under ``try/except ImportError`` (``try: import lz4 except
-    ImportError: lz4 = None``) says the library copes without it."""
-    return use.how == "requirement" or (use.how == "import" and (use.lazy or not use.optional))
+    or an import that fails without it, at a module's top or inside a function. An import under
+    ``try/except ImportError`` whose handler does not raise says the library copes without it,
+    at a module's top (``try: import lz4 except ImportError: lz4 = None``) as inside a function
+    (Babel's ``find_entrypoints`` falls back when ``pkg_resources`` is missing); one whose
+    handler raises (``ensure_multipart_is_installed``) is a need."""
+    return use.how == "requirement" or (use.how == "import" and not use.optional)
 
 
 def _is_used_by_project(req: DeclaredRequirement, usage: Usage) -> bool:
