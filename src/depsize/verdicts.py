@@ -409,8 +409,12 @@ def _needs(use: DependencyUse) -> bool:
     ``try/except ImportError`` whose handler does not raise says the library copes without it,
     at a module's top (``try: import lz4 except ImportError: lz4 = None``) as inside a function
     (Babel's ``find_entrypoints`` falls back when ``pkg_resources`` is missing); one whose
-    handler raises (``ensure_multipart_is_installed``) is a need."""
-    return use.how == "requirement" or (use.how == "import" and not use.optional)
+    handler raises (``ensure_multipart_is_installed``) is a need. So is one inside a function
+    nothing calls (IPython's deprecated ``unicode_std_stream``) only when the project names it:
+    a doubt otherwise."""
+    return use.how == "requirement" or (
+        use.how == "import" and not use.optional and not use.uncalled
+    )
 
 
 def _is_used_by_project(req: DeclaredRequirement, usage: Usage) -> bool:

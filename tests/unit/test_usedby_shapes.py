@@ -68,6 +68,10 @@ def find_entrypoints(group_name: str):
     else:
         for entry_point in working_set.iter_entry_points(group_name):
             yield (entry_point.name, partial(entry_point.load, require=True))
+
+
+def extractors():
+    return dict(find_entrypoints("babel.extractors"))
 """
 FASTAPI = b"""import logging
 
@@ -113,12 +117,19 @@ def ensure_multipart_is_installed() -> None:
         except ImportError:
             logger.error(multipart_not_installed_error)
             raise RuntimeError(multipart_not_installed_error) from None
+
+
+def request_body_to_args(body_fields):
+    ensure_multipart_is_installed()
+    return body_fields
 """
 NETWORKS = (  # the raise line as pydantic writes it, longer than this file's lines
     b"email_validator = None\n\n\ndef import_email_validator() -> None:\n"
     b"    global email_validator\n    try:\n        import email_validator\n"
     b"    except ImportError as e:\n        raise ImportError('email-validator is not "
     b"installed, run `pip install pydantic[email]`') from e\n"
+    b"\n\nclass EmailStr(str):\n    @classmethod\n    def validate(cls, value):\n"
+    b"        import_email_validator()\n        return value\n"
 )
 FORMPARSERS = b"""from __future__ import annotations
 

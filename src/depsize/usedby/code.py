@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from packaging.utils import NormalizedName
@@ -23,6 +24,7 @@ from depsize.imports.extract import decode_source, scan_bytes
 from depsize.imports.model import RawImport
 from depsize.models import InstalledDist
 from depsize.usedby import shapes
+from depsize.usedby.calls import uncalled
 from depsize.usedby.model import DependencyUse
 
 FILES_PER_SOURCE = 3
@@ -71,6 +73,9 @@ class CodeSearch:
         """(candidate, source) → files of the source found to import the candidate."""
         self.files_read = 0
         self.files_scanned = 0
+        self.defs: dict[int, tuple[Path, int, int]] = {}
+        """Index in ``uses`` → (file, first line, last line) of the module-level function the
+        import sits in."""
         self.optional_modules: dict[tuple[NormalizedName, str], bool] = {}
         """(distribution, module file) → loaded only under try/except ImportError by its own
         distribution (memoised: several candidates can sit in one module)."""
@@ -80,6 +85,7 @@ class CodeSearch:
             return
         own = set(dist.import_names)
         site = os.fspath(dist.site_packages)
+        first = len(self.uses)
         for rel, _size in dist.files:
             if not is_library_code(rel):
                 continue
@@ -91,6 +97,25 @@ class CodeSearch:
             names = self._open_names(dist.name, self._words(data))
             if names and not shapes.is_build_script(rel, data):
                 self._scan(dist, own, dist.site_packages / rel, data, names)
+        self._mark_uncalled(dist, first)
+
+    def _mark_uncalled(self, dist: InstalledDist, first: int) -> None:
+        """Mark the uses from ``first`` on that sit in a module-level function no other place
+        of ``dist`` names. Only where every file of ``dist`` was scanned for the candidate: past
+        :data:`FILES_PER_SOURCE` files an unscanned one may need it."""
+        indexes = [
+            i
+            for i in range(first, len(self.uses))
+            if i in self.defs
+            and self.files_with_use[(self.uses[i].candidate, dist.name)] < FILES_PER_SOURCE
+        ]
+        if not indexes:
+            return
+        defs = {self.uses[i].function or "": self.defs[i] for i in indexes}
+        names = uncalled(dist, defs)
+        for i in indexes:
+            if self.uses[i].function in names:
+                self.uses[i] = replace(self.uses[i], uncalled=True)
 
     def _optional(self, dist: InstalledDist, path: Path, raw: RawImport, text: list[str]) -> bool:
         """Whether the source copes without the candidate: imported under ``try/except
@@ -182,10 +207,13 @@ class CodeSearch:
             key = (name, dist.name)
             self.files_with_use[key] = self.files_with_use.get(key, 0) + 1
         for name, module, raw in hits:
-            function = _enclosing(functions, raw.line) if raw.lazy else None
+            span = _enclosing(functions, raw.line) if raw.lazy else None
+            function = span[2] if span else None
             if (name, function) in seen:
                 continue  # one site per function (or per module top level) is enough
             seen.add((name, function))
+            if span and "." not in span[2]:  # a module-level function: is it called?
+                self.defs[len(self.uses)] = (path, span[0], span[1])
             self.uses.append(
                 DependencyUse(
                     name,
@@ -312,7 +340,7 @@ def _function_spans(data: bytes) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _enclosing(spans: list[tuple[int, int, str]], line: int) -> str | None:
+def _enclosing(spans: list[tuple[int, int, str]], line: int) -> tuple[int, int, str] | None:
     """The innermost function whose lines hold ``line``."""
     inside = [s for s in spans if s[0] <= line <= s[1]]
-    return max(inside, key=lambda s: s[0])[2] if inside else None
+    return max(inside, key=lambda s: s[0]) if inside else None
