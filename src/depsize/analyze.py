@@ -30,6 +30,8 @@ from depsize.unreached import image_recommendation
 __all__ = ["Analysis", "GivenEnv", "Settings", "analyze"]
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from depsize.imports.model import ImportSite, ProjectImports
     from depsize.mapping import ImportMapper
     from depsize.requirements.model import DeclaredRequirement, DeclaredSet
@@ -157,6 +159,14 @@ def _check_groups(declared: DeclaredSet, groups: tuple[str, ...]) -> None:
         raise InputError(f"unknown group {unknown[0]!r}; this project declares: {listed}")
 
 
+def _named_by_project(search: UsedBy, files: tuple[Path, ...]) -> UsedBy:
+    """``search`` where a library function nothing else calls is called when the project's
+    files name it (outside the memo: the answer depends on the project)."""
+    from depsize.usedby.calls import with_project_calls
+
+    return lambda candidates, starts: with_project_calls(search(candidates, starts), files)
+
+
 def _with_project(base: Analysis, used_by: UsedBy | None = None) -> Analysis:
     from depsize.join import join_env
     from depsize.mapping import ImportMapper
@@ -211,11 +221,14 @@ def _with_project(base: Analysis, used_by: UsedBy | None = None) -> Analysis:
             locked=declared.locked,
             elsewhere=elsewhere,
             project_name=declared.project_name,
-            used_by=used_by
-            or memoised(
-                partial(find_dependency_uses, base.scan, base.graph),
-                base.env_token,
-                default_cache_dir(),
+            used_by=_named_by_project(
+                used_by
+                or memoised(
+                    partial(find_dependency_uses, base.scan, base.graph),
+                    base.env_token,
+                    default_cache_dir(),
+                ),
+                imports.files,
             ),
         )
     )

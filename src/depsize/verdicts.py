@@ -218,7 +218,7 @@ def _with_dependency_uses(
     for name, uses in found.uses.items():
         if any(_needs(use) for use in uses):
             dependency[name] = dependency_evidence(uses)
-        else:  # only optional imports at a module's top: the library works without it
+        else:  # only imports under try/except ImportError: the library works without it
             where = from_env_folder(uses[0].file) or str(uses[0].file)
             doubts.setdefault(
                 name,
@@ -332,10 +332,16 @@ def _orphan(
 
 def _needs(use: DependencyUse) -> bool:
     """Whether a use says the source needs the candidate when that code runs: a requirement,
-    a hard import, or an import inside a function (``ensure_multipart_is_installed``). An
-    import at a module's top under ``try/except ImportError`` (``try: import lz4 except
-    ImportError: lz4 = None``) says the library copes without it."""
-    return use.how == "requirement" or (use.how == "import" and (use.lazy or not use.optional))
+    or an import that fails without it, at a module's top or inside a function. An import under
+    ``try/except ImportError`` whose handler does not raise says the library copes without it,
+    at a module's top (``try: import lz4 except ImportError: lz4 = None``) as inside a function
+    (Babel's ``find_entrypoints`` falls back when ``pkg_resources`` is missing); one whose
+    handler raises (``ensure_multipart_is_installed``) is a need. So is one inside a function
+    nothing calls (IPython's deprecated ``unicode_std_stream``) only when the project names it:
+    a doubt otherwise."""
+    return use.how == "requirement" or (
+        use.how == "import" and not use.optional and not use.uncalled
+    )
 
 
 def _verdict(

@@ -31,6 +31,10 @@ def parse_form(body):
     import formparse
 
     return formparse.parse(body)
+
+
+def read(request):
+    return parse_form(request.body)
 '''
 TEMPLATES = b"""try:
     import tmplkit

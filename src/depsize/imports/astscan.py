@@ -113,11 +113,9 @@ class _Context:
     def kind(self, dynamic: bool = False) -> ImportKind:
         if self.type_checking:
             return "type-checking"
-        if dynamic:
-            return "dynamic"
-        if self.guarded or self.fallback:
+        if self.guarded or self.fallback:  # ``import_module("x")`` there too
             return "conditional"
-        return "runtime"
+        return "dynamic" if dynamic else "runtime"
 
 
 def _needs_expressions(text: str) -> bool:

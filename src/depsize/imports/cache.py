@@ -27,7 +27,7 @@ from depsize.imports.model import (
 from depsize.imports.strings import Spelled
 from depsize.safeio import UnreadableFileError
 
-FORMAT = 4
+FORMAT = 5
 Key = tuple[int, int]
 
 

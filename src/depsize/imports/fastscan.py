@@ -434,7 +434,7 @@ class _Scanner:
             self._check_statement_start(line_start, prefix, depth)
             indent = len(prefix) - len(prefix.lstrip(" "))
             kind, lazy = self._context(line_start, indent) if indent else _TOP
-            kind = "type-checking" if kind == "type-checking" else "dynamic"
+            kind = "dynamic" if kind == "runtime" else kind  # guarded: conditional
             found.append(RawImport(literal, 0, (), self.lines.at(start), kind, lazy))
         return found
 

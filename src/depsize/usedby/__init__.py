@@ -6,7 +6,9 @@ project's code never names them, yet removing them breaks the app. This pass rea
 ``.py`` files of the distributions the project uses (the ones its imports, commands and plugins
 map to, and everything those reach in the dependency graph, extras included) for imports of the
 candidates' import names: lazy ones inside functions, under ``try/except ImportError``,
-``importlib.import_module("x")`` (:mod:`.code`). It also reads the used distributions' extras
+``importlib.import_module("x")`` (:mod:`.code`); an import under ``if "x" in sys.modules`` and
+a ``setup.py`` build script shipped in a package are no use (:mod:`.shapes`); one in a function
+nothing calls is marked so (:mod:`.calls`). It also reads the used distributions' extras
 (python-multipart in ``fastapi[standard]``) and requirements (:mod:`.metadata`). Nothing scanned
 is imported; the cost grows with the candidates' matches, the files are only read and
 byte-matched.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from packaging.utils import NormalizedName
@@ -22,6 +23,8 @@ from depsize.imports import fastscan
 from depsize.imports.extract import decode_source, scan_bytes
 from depsize.imports.model import RawImport
 from depsize.models import InstalledDist
+from depsize.usedby import shapes
+from depsize.usedby.calls import uncalled
 from depsize.usedby.model import DependencyUse
 
 FILES_PER_SOURCE = 3
@@ -70,6 +73,9 @@ class CodeSearch:
         """(candidate, source) → files of the source found to import the candidate."""
         self.files_read = 0
         self.files_scanned = 0
+        self.defs: dict[int, tuple[Path, int, int]] = {}
+        """Index in ``uses`` → (file, first line, last line) of the module-level function the
+        import sits in."""
         self.optional_modules: dict[tuple[NormalizedName, str], bool] = {}
         """(distribution, module file) → loaded only under try/except ImportError by its own
         distribution (memoised: several candidates can sit in one module)."""
@@ -79,6 +85,7 @@ class CodeSearch:
             return
         own = set(dist.import_names)
         site = os.fspath(dist.site_packages)
+        first = len(self.uses)
         for rel, _size in dist.files:
             if not is_library_code(rel):
                 continue
@@ -88,15 +95,34 @@ class CodeSearch:
                 continue
             self.files_read += 1
             names = self._open_names(dist.name, self._words(data))
-            if names:
+            if names and not shapes.is_build_script(rel, data):
                 self._scan(dist, own, dist.site_packages / rel, data, names)
+        self._mark_uncalled(dist, first)
+
+    def _mark_uncalled(self, dist: InstalledDist, first: int) -> None:
+        """Mark the uses from ``first`` on that sit in a module-level function no other place
+        of ``dist`` names. Only where every file of ``dist`` was scanned for the candidate: past
+        :data:`FILES_PER_SOURCE` files an unscanned one may need it."""
+        indexes = [
+            i
+            for i in range(first, len(self.uses))
+            if i in self.defs
+            and self.files_with_use[(self.uses[i].candidate, dist.name)] < FILES_PER_SOURCE
+        ]
+        if not indexes:
+            return
+        defs = {self.uses[i].function or "": self.defs[i] for i in indexes}
+        names = uncalled(dist, defs)
+        for i in indexes:
+            if self.uses[i].function in names:
+                self.uses[i] = replace(self.uses[i], uncalled=True)
 
     def _optional(self, dist: InstalledDist, path: Path, raw: RawImport, text: list[str]) -> bool:
         """Whether the source copes without the candidate: imported under ``try/except
         ImportError`` that does not re-raise, or at the top of a module the distribution
         itself loads only that way."""
         if raw.kind == "conditional":
-            return not _handler_raises(text, raw.line)
+            return not shapes.handler_raises(text, raw.line)
         return not raw.lazy and self._optional_module(dist, path)
 
     def _optional_module(self, dist: InstalledDist, path: Path) -> bool:
@@ -169,17 +195,25 @@ class CodeSearch:
         data: bytes,
         hits: list[tuple[NormalizedName, str, RawImport]],
     ) -> None:
-        functions = _function_spans(data) if any(raw.lazy for _, _, raw in hits) else []
         text = data.decode("utf-8", "replace").splitlines()
+        if b"modules" in data:  # ``if "x" in sys.modules: import x`` loads nothing new
+            bare = shapes.names_bare_modules(data)
+            hits = [h for h in hits if not _only_if_loaded(text, h[1], h[2], bare)]
+            if not hits:
+                return
+        functions = _function_spans(data) if any(raw.lazy for _, _, raw in hits) else []
         seen: set[tuple[NormalizedName, str | None]] = set()
         for name in {name for name, _, _ in hits}:
             key = (name, dist.name)
             self.files_with_use[key] = self.files_with_use.get(key, 0) + 1
         for name, module, raw in hits:
-            function = _enclosing(functions, raw.line) if raw.lazy else None
+            span = _enclosing(functions, raw.line) if raw.lazy else None
+            function = span[2] if span else None
             if (name, function) in seen:
                 continue  # one site per function (or per module top level) is enough
             seen.add((name, function))
+            if span and "." not in span[2]:  # a module-level function: is it called?
+                self.defs[len(self.uses)] = (path, span[0], span[1])
             self.uses.append(
                 DependencyUse(
                     name,
@@ -191,9 +225,28 @@ class CodeSearch:
                     function=function,
                     lazy=raw.lazy,
                     optional=self._optional(dist, path, raw, text),
-                    dynamic=raw.kind == "dynamic",
+                    dynamic=_is_dynamic(raw, text),
                 )
             )
+
+
+def _only_if_loaded(text: list[str], module: str, raw: RawImport, bare: bool) -> bool:
+    """Whether the import runs only when ``sys.modules`` already holds the candidate's
+    ``module`` (or the submodule ``raw`` loads): it is then no use of it."""
+    parts = raw.module.split(".")
+    names = {".".join(parts[:end]) for end in range(1, len(parts) + 1)}
+    names.update(f"{raw.module}.{n}" for n in raw.names if n != "*")
+    names = {n for n in names if n == module or n.startswith(f"{module}.")}
+    return shapes.under_loaded_guard(text, raw.line, names, bare)
+
+
+def _is_dynamic(raw: RawImport, text: list[str]) -> bool:
+    """An ``importlib.import_module("x")`` or ``__import__("x")`` call: a guarded one is
+    ``conditional`` as a guarded statement is, so its line tells."""
+    if raw.kind == "dynamic":
+        return True
+    line = text[raw.line - 1] if raw.kind == "conditional" and 0 < raw.line <= len(text) else ""
+    return not raw.names and shapes.is_dynamic_call(line)
 
 
 def _loaded_only_optionally(dist: InstalledDist, path: Path) -> bool:
@@ -222,36 +275,6 @@ def _loaded_only_optionally(dist: InstalledDist, path: Path) -> bool:
             if raw.module.rsplit(".", 1)[-1] == leaf or leaf in raw.names
         )
     return bool(kinds) and all(kinds)
-
-
-def _handler_raises(lines: list[str], line: int) -> bool:
-    """Whether the ``except`` clause after the import on ``line`` raises: ``try: import httpx
-    except ImportError: raise RuntimeError(...)`` needs the package as much as a plain import."""
-    start = lines[line - 1] if 0 < line <= len(lines) else ""
-    indent = len(start) - len(start.lstrip())
-    for j in range(line, min(len(lines), line + 40)):
-        text = lines[j].strip()
-        if not text or text.startswith("#"):
-            continue
-        level = len(lines[j]) - len(lines[j].lstrip())
-        if level >= indent:
-            continue
-        if not text.startswith("except"):
-            return False
-        return _body_raises(lines, j, level)
-    return False
-
-
-def _body_raises(lines: list[str], header: int, level: int) -> bool:
-    for k in range(header + 1, min(len(lines), header + 15)):
-        text = lines[k].strip()
-        if not text or text.startswith("#"):
-            continue
-        if len(lines[k]) - len(lines[k].lstrip()) <= level:
-            return False
-        if text.startswith("raise"):
-            return True
-    return False
 
 
 def _words_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
@@ -317,7 +340,7 @@ def _function_spans(data: bytes) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _enclosing(spans: list[tuple[int, int, str]], line: int) -> str | None:
+def _enclosing(spans: list[tuple[int, int, str]], line: int) -> tuple[int, int, str] | None:
     """The innermost function whose lines hold ``line``."""
     inside = [s for s in spans if s[0] <= line <= s[1]]
-    return max(inside, key=lambda s: s[0])[2] if inside else None
+    return max(inside, key=lambda s: s[0]) if inside else None

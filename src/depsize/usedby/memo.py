@@ -21,7 +21,7 @@ from depsize import __version__, cachepickle
 from depsize.graph import State
 from depsize.usedby.model import DependencyUses
 
-FORMAT = 2
+FORMAT = 3
 KEEP = 8
 """Answers kept per env: one per question (a project, its dev view, a --group …)."""
 
@@ -61,9 +61,9 @@ def memoised(search: Search, token: str | None, cache_dir: Path) -> Search:
 def _code_stamp() -> list[int]:
     """The pass's own code: a new depsize (or an edited checkout) never reads old answers."""
     from depsize.imports import astscan, extract, fastscan  # lazy: a --no-cache run needs none
-    from depsize.usedby import code, metadata
+    from depsize.usedby import calls, code, metadata, shapes
 
-    modules = (code, metadata, extract, fastscan, astscan)
+    modules = (code, shapes, calls, metadata, extract, fastscan, astscan)
     return [Path(m.__file__ or "").stat().st_mtime_ns for m in modules]
 
 

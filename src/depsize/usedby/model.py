@@ -32,6 +32,9 @@ class DependencyUse:
     """Under ``try/except ImportError``: the source copes without it, or raises a clear error."""
     dynamic: bool = False
     extras: tuple[str, ...] = ()
+    uncalled: bool = False
+    """Inside a module-level function that no other place of its distribution names (nor the
+    project's files): only a project calling it directly would need the candidate."""
 
     def describe(self) -> str:
         """One line for reports: what names the candidate, where, and when it is needed."""
@@ -49,6 +52,7 @@ class DependencyUse:
                 ("importlib.import_module", self.dynamic),
                 ("inside a function", self.lazy),
                 ("under try/except ImportError", self.optional),
+                (f"nothing in {self.source} calls it", self.uncalled),
             )
             if flag
         ]
