@@ -20,6 +20,7 @@ from depsize.evidence import (
 )
 from depsize.graph import DepGraph, State
 from depsize.imports.model import ImportSite, ProjectImports
+from depsize.imports.pytestuse import pytest_settings
 from depsize.join.configured import module_names
 from depsize.join.model import EnvUses
 from depsize.models import (
@@ -207,7 +208,7 @@ def _with_dependency_uses(
     if not candidates:
         return usage
     extras = {root.name: root.extras for root in roots}
-    found = data.used_by(candidates, _used_states(data, usage, extras))
+    found = _gated(data.used_by(candidates, _used_states(data, usage, extras)), data)
     doubts = {**found.doubts, **usage.doubts}
     for name, paths in found.unreadable.items():
         where = from_env_folder(paths[0]) or str(paths[0])
@@ -296,8 +297,26 @@ def _needed_by_used_code(
     """The ``names`` a used distribution's code needs."""
     if data.used_by is None:
         return frozenset()
-    found = data.used_by(names, _used_states(data, usage, extras))
+    found = _gated(data.used_by(names, _used_states(data, usage, extras)), data)
     return frozenset(n for n, uses in found.uses.items() if any(_needs(u) for u in uses))
+
+
+def _gated(found: DependencyUses, data: JudgeInput) -> DependencyUses:
+    """``found`` without the imports that run only when a pytest ini key the project does not
+    set is set (pytest-mock's ``mock_use_standalone_module``): they load nothing here. An extra
+    that lists a candidate is no use on its own: with no other use left, none is."""
+    if not any(use.ini_key for uses in found.uses.values() for use in uses):
+        return found
+    says = data.imports.says
+    keys = pytest_settings(says.config_entries, says.commands).ini_keys()
+    kept = {
+        name: tuple(u for u in uses if u.ini_key is None or u.ini_key in keys)
+        for name, uses in found.uses.items()
+    }
+    return replace(
+        found,
+        uses={name: uses for name, uses in kept.items() if any(u.how != "extra" for u in uses)},
+    )
 
 
 def _orphan(

@@ -62,6 +62,21 @@ class PytestSettings:
         for cmd in self.commands:
             yield list(cmd.argv[1:]), cmd.file, cmd.line, cmd.text
 
+    def ini_keys(self) -> frozenset[str]:
+        """The ini keys the project sets: in its pytest configuration, or with ``-o key=value``
+        (``--override-ini``) on a command line or in ``addopts``."""
+        keys = {entry.key for entry in self.entries}
+        for args, _file, _line, _text in self.arguments():
+            for i, arg in enumerate(args):
+                value = None
+                if arg in ("-o", "--override-ini") and i + 1 < len(args):
+                    value = args[i + 1]
+                elif arg.startswith(("--override-ini=", "-o")) and arg not in ("-o",):
+                    value = arg.split("=", 1)[1] if arg.startswith("--") else arg[2:]
+                if value and "=" in value:
+                    keys.add(value.split("=", 1)[0].strip())
+        return frozenset(keys)
+
 
 def pytest_settings(entries: Iterable[ConfigEntry], commands: Iterable[Command]) -> PytestSettings:
     chosen = tuple(e for e in entries if e.section in PYTEST_SECTIONS)

@@ -202,6 +202,7 @@ class CodeSearch:
             if not hits:
                 return
         functions = _function_spans(data) if any(raw.lazy for _, _, raw in hits) else []
+        gated = b"getini" in data
         seen: set[tuple[NormalizedName, str | None]] = set()
         for name in {name for name, _, _ in hits}:
             key = (name, dist.name)
@@ -226,6 +227,7 @@ class CodeSearch:
                     lazy=raw.lazy,
                     optional=self._optional(dist, path, raw, text),
                     dynamic=_is_dynamic(raw, text),
+                    ini_key=shapes.ini_gate(text, raw.line) if gated and raw.lazy else None,
                 )
             )
 

@@ -35,6 +35,9 @@ class DependencyUse:
     uncalled: bool = False
     """Inside a module-level function that no other place of its distribution names (nor the
     project's files): only a project calling it directly would need the candidate."""
+    ini_key: str | None = None
+    """Imported only when this pytest ini key is set (pytest-mock loads the ``mock`` backport
+    only with ``mock_use_standalone_module``): a use only for a project that sets it."""
 
     def describe(self) -> str:
         """One line for reports: what names the candidate, where, and when it is needed."""

@@ -4,7 +4,8 @@ The scanners (:mod:`depsize.imports.fastscan`) tell an import's kind; these line
 what the used-by-dependency pass needs on top, only for the few imports of a candidate found:
 whether the ``except`` clause of a guarding ``try`` re-raises (the library then needs the
 package), whether an ``if "x" in sys.modules`` guard means the library only touches a module
-something else loaded, and whether a ``setup.py`` inside site-packages is a build script.
+something else loaded, whether it runs only when a pytest ini key is set, and whether a
+``setup.py`` inside site-packages is a build script.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ _OR = re.compile(r"\bor\b")
 _LOOKED_THROUGH = frozenset({"try", "except", "finally", "with", "for", "while", "async"})
 _FROM_SYS_MODULES = re.compile(rb"^\s*from\s+sys\s+import\s+[^\n#]*\bmodules\b", re.M)
 _SETUP_CALL = re.compile(rb"^(?:setuptools\.|distutils\.core\.)?setup\s*\(", re.M)
+_GETINI = re.compile(r"""\bgetini\(\s*(?P<q>["'])(?P<key>[\w.-]+)(?P=q)\s*\)""")
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _DYNAMIC_CALL = re.compile(r"\b(?:import_module|__import__|importorskip)\s*\(")
 
 
@@ -116,6 +119,64 @@ def under_loaded_guard(lines: list[str], line: int, names: Collection[str], bare
     module something else loaded (pytest's ``if "pkg_resources" in sys.modules: import
     pkg_resources``). ``try``, ``with`` and loops between them are looked through; a function,
     class or ``else`` ends the search."""
+    j = _enclosing_if(lines, line)
+    return j is not None and _tests_loaded(_header(lines, j)[0], names, bare)
+
+
+def ini_gate(lines: list[str], line: int) -> str | None:
+    """The pytest ini key whose value the nearest ``if`` around the import on ``line`` tests,
+    if it does: ``if config.getini("x"):``, or ``if flag:`` where ``flag`` is assigned from
+    ``getini("x")`` earlier in the same function (pytest-mock imports the ``mock`` backport
+    only when ``mock_use_standalone_module`` is set). ``None`` for any other condition."""
+    j = _enclosing_if(lines, line)
+    if j is None:
+        return None
+    condition = _header(lines, j)[0].split(None, 1)[-1].rstrip(":").strip()
+    if _OR.search(condition) or condition.startswith("not"):
+        return None
+    found = _GETINI.search(condition)
+    if found:
+        return found["key"]
+    return _assigned_from_getini(lines, j, condition) if _IDENTIFIER.fullmatch(condition) else None
+
+
+def _assigned_from_getini(lines: list[str], j: int, name: str) -> str | None:
+    """The ini key of ``getini("key")`` in the last assignment to ``name`` above line index
+    ``j`` within the same function, if any."""
+    assign = re.compile(rf"^\s*{re.escape(name)}\s*=(?!=)")
+    level = _indent(lines[j])
+    for k in range(j - 1, -1, -1):
+        text = lines[k].strip()
+        if text and not text.startswith("#") and _indent(lines[k]) < level:
+            if text.startswith(("def ", "async def ", "class ")):
+                return None
+            level = _indent(lines[k])
+        if assign.match(lines[k]):
+            first = lines[k]
+            balanced = sum(first.count(c) for c in "([{") == sum(first.count(c) for c in ")]}")
+            statement = first if balanced else " ".join(lines[k : k + _HEADER_LINES])
+            found = _GETINI.search(statement[: _statement_end(statement)])
+            return found["key"] if found else None
+    return None
+
+
+def _statement_end(text: str) -> int:
+    """Where the statement at the start of ``text`` (lines joined by spaces) ends: at the first
+    point its brackets are balanced after an ``=``, or the whole text."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
+def _enclosing_if(lines: list[str], line: int) -> int | None:
+    """The index of the line that opens the nearest ``if``/``elif`` around ``line``; ``try``,
+    ``with`` and loops are looked through, a function, class or ``else`` ends the search."""
     level = _indent(lines[line - 1]) if 0 < line <= len(lines) else 0
     j = line - 1
     while level > 0 and j > 0:
@@ -130,12 +191,12 @@ def under_loaded_guard(lines: list[str], line: int, names: Collection[str], bare
         word = _BLOCK_WORD.match(text)
         keyword = word["word"] if word else ""
         if keyword in ("if", "elif"):
-            return _tests_loaded(_header(lines, j)[0], names, bare)
+            return j
         if keyword not in _LOOKED_THROUGH or (
             keyword == "async" and not text.startswith(("async with", "async for"))
         ):
-            return False
-    return False
+            return None
+    return None
 
 
 def _opening(lines: list[str], close: int, level: int) -> int:
