@@ -50,6 +50,13 @@ RENDER = b"""def render_page(name):
     return pagekit.render(name)
 """
 """webcore loads pagekit only when a page is rendered: the project never imports pagekit."""
+SERVER = b"""from webcore.render import render_page
+
+
+def serve(request):
+    return render_page(request.path)
+"""
+"""webcore's server renders pages: render_page is called, so its lazy import is a need."""
 
 WHEELS = (
     WheelSpec(
@@ -57,12 +64,11 @@ WHEELS = (
         "2.0",
         files={
             "webcore/__init__.py": 3000,
-            "webcore/server.py": 5000,
             "webcore/_speedups.c": 700,
             "webcore/tests/__init__.py": 200,
             "webcore/tests/test_core.py": 1800,
         },
-        contents={"webcore/render.py": RENDER},
+        contents={"webcore/render.py": RENDER, "webcore/server.py": SERVER},
         requires=("sharedlib>=1.0", "corelib", "innerdep"),
     ),
     WheelSpec("pagekit", "1.1", files={"pagekit/__init__.py": 1600}),
