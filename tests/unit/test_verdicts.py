@@ -14,6 +14,7 @@ from depsize.imports.model import ImportKind, ImportSite, ProjectImports, Scope
 from depsize.join.model import CommandUse, EnvUses, PluginUse
 from depsize.requirements.model import DeclaredRequirement
 from depsize.verdicts import JudgeInput, Judgement, Verdict, judge, removal_recommendation
+from support.judging import declared
 from support.site_packages import BuiltEnv, DistSpec, make_site_packages
 
 SPECS = [
@@ -40,22 +41,7 @@ SPECS = [
 def _req(
     name: str, line: int, spec: str = "", group: str = "main", marker: str | None = None
 ) -> DeclaredRequirement:
-    return DeclaredRequirement(
-        name=canonicalize_name(name),
-        display_name=name,
-        extras=frozenset(),
-        specifier=spec,
-        marker=marker,
-        url=None,
-        editable=False,
-        local_path=None,
-        source=Path("requirements.txt"),
-        line=line,
-        end_line=line,
-        raw=f"{name}{spec}",
-        group=group,
-        group_kind="main" if group == "main" else "group",
-    )
+    return declared(name, line, spec=spec, group=group, marker=marker)
 
 
 def _site(module: str, scope: Scope = "live", kind: ImportKind = "runtime") -> ImportSite:

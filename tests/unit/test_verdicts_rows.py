@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from packaging.utils import NormalizedName, canonicalize_name
+from packaging.utils import NormalizedName
 
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
@@ -13,6 +13,7 @@ from depsize.graph import build_graph
 from depsize.imports.model import ImportSite, ProjectImports, Scope
 from depsize.requirements.model import DeclaredRequirement, DeclaredSet, GroupKind
 from depsize.verdicts import JudgeInput, Judgement, judge
+from support.judging import declared, judge_env
 from support.site_packages import DistSpec, make_site_packages
 
 SPECS = [
@@ -32,22 +33,7 @@ def _req(
     marker: str | None = None,
     kind: GroupKind | None = None,
 ) -> DeclaredRequirement:
-    return DeclaredRequirement(
-        name=canonicalize_name(name),
-        display_name=name,
-        extras=frozenset(),
-        specifier=spec,
-        marker=marker,
-        url=None,
-        editable=False,
-        local_path=None,
-        source=Path(source),
-        line=line,
-        end_line=line,
-        raw=f"{name}{spec}",
-        group=group,
-        group_kind=kind or ("main" if group == "main" else "group"),
-    )
+    return declared(name, line, source=source, spec=spec, marker=marker, group=group, kind=kind)
 
 
 def _site(module: str, scope: Scope = "live") -> ImportSite:
@@ -146,27 +132,8 @@ def test_judge__runtime_line_dead_code_dev_line_tests__dev_line_kept(tmp_path: P
 def test_judge__pin_on_any_declaration__is_a_pin(tmp_path: Path) -> None:
     specs = [replace(SPECS[0], requires=("legacy",)), *SPECS[1:]]
     built = make_site_packages(tmp_path, specs)
-    env = from_prefix(built.prefix, how="test")
-    scan = scan_env(env)
-    declared = (_req("web"), _req("legacy", line=2), _req("legacy", "pyproject.toml", 3, spec="<2"))
-    imports = ProjectImports(
-        root=tmp_path,
-        files=(),
-        sites=(_site("web"),),
-        first_party=frozenset(),
-        entries=(),
-        entry_found=True,
-    )
-    result = judge(
-        JudgeInput(
-            declared=declared,
-            scan=scan,
-            graph=build_graph(scan.dists, env.marker_environment()),
-            marker_env=env.marker_environment(),
-            imports=imports,
-            resolve=lambda s: (NormalizedName(s.module),),
-        )
-    )
+    rows = (_req("web"), _req("legacy", line=2), _req("legacy", "pyproject.toml", 3, spec="<2"))
+    result = judge_env(built.prefix, tmp_path, rows, (_site("web"),))
     web = next(v for v in result.verdicts if v.requirement.name == "web")
     legacy = next(v for v in result.verdicts if v.requirement.name == "legacy")
     assert web.status == "used"

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from packaging.utils import NormalizedName, canonicalize_name
-
-from depsize.env.discover import from_prefix
-from depsize.env.scan import scan_env
-from depsize.graph import build_graph
-from depsize.imports.model import ImportSite, ProjectImports
+from depsize.imports.model import ImportSite
 from depsize.requirements.model import DeclaredRequirement
-from depsize.verdicts import JudgeInput, Verdict, judge
+from depsize.verdicts import Verdict
+from support.judging import declared, judge_env
 from support.site_packages import DistSpec, make_site_packages
 
 SPECS = [
@@ -53,48 +49,16 @@ def _req(
     extras: frozenset[str] = frozenset(),
     marker: str | None = None,
 ) -> DeclaredRequirement:
-    return DeclaredRequirement(
-        name=canonicalize_name(name),
-        display_name=name,
-        extras=extras,
-        specifier=spec,
-        marker=marker,
-        url=None,
-        editable=False,
-        local_path=None,
-        source=Path("requirements.txt"),
-        line=line,
-        end_line=line,
-        raw=f"{name}{spec}",
-        group="main",
-        group_kind="main",
-    )
+    return declared(name, line, spec=spec, extras=extras, marker=marker)
 
 
 def _verdicts(
-    tmp_path: Path, declared: tuple[DeclaredRequirement, ...], unreadable_files: int = 0
+    tmp_path: Path, requirements: tuple[DeclaredRequirement, ...], unreadable_files: int = 0
 ) -> dict[str, Verdict]:
     built = make_site_packages(tmp_path, SPECS)
-    env = from_prefix(built.prefix, how="test")
-    scan = scan_env(env)
-    imports = ProjectImports(
-        root=tmp_path,
-        files=(),
-        sites=(ImportSite("web", Path("app.py"), 1, "runtime", False, "live"),),
-        first_party=frozenset(),
-        entries=(),
-        entry_found=True,
-    )
-    result = judge(
-        JudgeInput(
-            declared=declared,
-            scan=scan,
-            graph=build_graph(scan.dists, env.marker_environment()),
-            marker_env=env.marker_environment(),
-            imports=imports,
-            resolve=lambda s: (NormalizedName(s.module),),
-            unreadable_files=unreadable_files,
-        )
+    web = ImportSite("web", Path("app.py"), 1, "runtime", False, "live")
+    result = judge_env(
+        built.prefix, tmp_path, requirements, (web,), unreadable_files=unreadable_files
     )
     return {v.requirement.name: v for v in result.verdicts}
 
