@@ -357,9 +357,9 @@ def _needs(use: DependencyUse) -> bool:
     (Babel's ``find_entrypoints`` falls back when ``pkg_resources`` is missing); one whose
     handler raises (``ensure_multipart_is_installed``) is a need. So is one inside a function
     nothing calls (IPython's deprecated ``unicode_std_stream``) only when the project names it:
-    a doubt otherwise."""
+    a doubt otherwise; and one at the top of a module nothing in its distribution imports."""
     return use.how == "requirement" or (
-        use.how == "import" and not use.optional and not use.uncalled
+        use.how == "import" and not use.optional and not use.uncalled and not use.unloaded
     )
 
 

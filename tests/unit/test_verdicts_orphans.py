@@ -111,7 +111,13 @@ def test_judge__a_used_distribution_imports_it__stays_transitive_only(tmp_path: 
     built = make_site_packages(
         tmp_path,
         [
-            DistSpec("web", contents={"web/__init__.py": b"", "web/extra.py": b"import solo\n"}),
+            DistSpec(
+                "web",
+                contents={
+                    "web/__init__.py": b"from web import extra\n",
+                    "web/extra.py": b"import solo\n",
+                },
+            ),
             DistSpec("gone", files={"gone/__init__.py": 1000}, requires=("solo",)),
             DistSpec("solo", files={"solo/__init__.py": 3000}),
         ],

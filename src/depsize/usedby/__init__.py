@@ -6,12 +6,13 @@ project's code never names them, yet removing them breaks the app. This pass rea
 ``.py`` files of the distributions the project uses (the ones its imports, commands and plugins
 map to, and everything those reach in the dependency graph, extras included) for imports of the
 candidates' import names: lazy ones inside functions, under ``try/except ImportError``,
-``importlib.import_module("x")`` (:mod:`.code`); an import under ``if "x" in sys.modules`` and
-a ``setup.py`` build script shipped in a package are no use (:mod:`.shapes`); one in a function
-nothing calls is marked so (:mod:`.calls`). It also reads the used distributions' extras
-(python-multipart in ``fastapi[standard]``) and requirements (:mod:`.metadata`). Nothing scanned
-is imported; the cost grows with the candidates' matches, the files are only read and
-byte-matched.
+``importlib.import_module("x")`` (:mod:`.code`); an import under ``if "x" in sys.modules``, a
+``setup.py`` build script shipped in a package and a module only the candidate itself runs (a
+setuptools plugin) are no use (:mod:`.shapes`, :mod:`.code`); one in a function nothing calls,
+or at the top of a module nothing imports, is marked so (:mod:`.calls`, :mod:`.code`). It also
+reads the used distributions' extras (python-multipart in ``fastapi[standard]``) and
+requirements (:mod:`.metadata`). Nothing scanned is imported; the cost grows with the
+candidates' matches, the files are only read and byte-matched.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def find_dependency_uses(
     found: dict[NormalizedName, list[DependencyUse]] = {}
     for use in requirement_uses(scan, graph, wanted, reached):
         found.setdefault(use.candidate, []).append(use)
-    code = CodeSearch(scan.dists, wanted if read_code else ())
+    code = CodeSearch(scan.dists, wanted if read_code else (), scan.env.python_minor)
     for name in sorted({name for name, _ in reached}):
         code.search(scan.dists[name])
     for use in code.uses:

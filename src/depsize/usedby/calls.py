@@ -18,7 +18,7 @@ from pathlib import Path
 
 from depsize import safeio
 from depsize.models import InstalledDist
-from depsize.usedby.model import DependencyUses
+from depsize.usedby.model import DependencyUse, DependencyUses
 
 _TEXT_FILES = (".py", ".pyi", ".dist-info/entry_points.txt")
 """The distribution's files that can name a function: its code, stubs and entry points."""
@@ -46,27 +46,57 @@ def uncalled(dist: InstalledDist, defs: Mapping[str, tuple[Path, int, int]]) -> 
 
 def with_project_calls(found: DependencyUses, files: Iterable[Path]) -> DependencyUses:
     """``found`` where a function nothing in its distribution calls is called when the
-    project's ``files`` name it."""
+    project's ``files`` name it, and a module nothing in its distribution imports is loaded
+    when they name it or a package holding it below the top one (``from
+    starlette.middleware.sessions import SessionMiddleware``, the string
+    ``"storages.backends.gcloud.GoogleCloudStorage"``, ``"django.db.backends.postgresql"``)."""
     names = {u.function or "" for uses in found.uses.values() for u in uses if u.uncalled}
-    if not names:
+    modules = {u.unloaded for uses in found.uses.values() for u in uses if u.unloaded}
+    if not names and not modules:
         return found
-    pattern = _pattern(names)
+    spellings = _module_spellings(modules)
+    pattern = _pattern(names | set(spellings))
     named: set[str] = set()
-    for _, data in _reads(files, names):
+    for _, data in _reads(files, names | {m.split(".", 2)[1] for m in modules if "." in m}):
         if data is None:  # a file that cannot be read may name any of them
-            named = names
+            named = names | modules
             break
-        named.update(m.group().decode() for m in pattern.finditer(data))
+        for match in pattern.finditer(data):
+            word = match.group().decode()
+            named.add(word)
+            named.update(m for m in modules if word in spellings and _holds(spellings[word], m))
     if not named:
         return found
     uses = {
-        candidate: tuple(
-            replace(u, uncalled=False) if u.uncalled and u.function in named else u
-            for u in candidate_uses
-        )
+        candidate: tuple(_called(u, named) for u in candidate_uses)
         for candidate, candidate_uses in found.uses.items()
     }
     return replace(found, uses=uses)
+
+
+def _module_spellings(modules: Iterable[str]) -> dict[str, str]:
+    """Spelling → the dotted name it names: each module and each package holding it below the
+    top one, dotted in full (an import, a string) or as ``from PARENT import LEAF``."""
+    spellings: dict[str, str] = {}
+    for module in modules:
+        parts = module.split(".")
+        for end in range(2, len(parts) + 1):
+            dotted = ".".join(parts[:end])
+            spellings[dotted] = dotted
+            spellings[f"from {'.'.join(parts[: end - 1])} import {parts[end - 1]}"] = dotted
+    return spellings
+
+
+def _holds(named: str, module: str) -> bool:
+    return module == named or module.startswith(f"{named}.")
+
+
+def _called(use: DependencyUse, named: Collection[str]) -> DependencyUse:
+    if use.uncalled and use.function in named:
+        use = replace(use, uncalled=False)
+    if use.unloaded and use.unloaded in named:
+        use = replace(use, unloaded=None)
+    return use
 
 
 def _pattern(names: Collection[str]) -> re.Pattern[bytes]:

@@ -27,6 +27,16 @@ from depsize.usedby import shapes
 from depsize.usedby.calls import uncalled
 from depsize.usedby.model import DependencyUse
 
+HOOK_GROUPS: dict[str, str] = {
+    "distutils.setup_keywords": "setuptools",
+    "distutils.commands": "setuptools",
+    "egg_info.writers": "setuptools",
+    "setuptools.finalize_distribution_options": "setuptools",
+    "setuptools.file_finders": "setuptools",
+}
+"""Entry-point groups whose plugins run only inside the distribution that loads them (the
+setuptools build): a module loaded only that way imports it while it already runs."""
+
 FILES_PER_SOURCE = 3
 """Files kept per (candidate, used distribution): one proves the use and a few say where; the
 rest of that distribution's files are not scanned for that candidate."""
@@ -54,8 +64,14 @@ class CodeSearch:
     """Reads source files, byte-matches the candidates' names, scans only the matching files."""
 
     def __init__(
-        self, dists: Mapping[NormalizedName, InstalledDist], wanted: Collection[NormalizedName]
+        self,
+        dists: Mapping[NormalizedName, InstalledDist],
+        wanted: Collection[NormalizedName],
+        python: tuple[int, int] | None = None,
     ) -> None:
+        self.python = python
+        """The scanned interpreter's version: a ``raise`` under a false ``sys.version_info``
+        test in an ``except ImportError`` clause does not make the import a need."""
         self.owners: dict[str, set[NormalizedName]] = {}
         """Import name (dotted for namespace packages) → the candidates that provide it."""
         for name in wanted:
@@ -76,6 +92,7 @@ class CodeSearch:
         self.defs: dict[int, tuple[Path, int, int]] = {}
         """Index in ``uses`` → (file, first line, last line) of the module-level function the
         import sits in."""
+        self.unloaded_modules: dict[tuple[NormalizedName, str], str | None] = {}
         self.optional_modules: dict[tuple[NormalizedName, str], bool] = {}
         """(distribution, module file) → loaded only under try/except ImportError by its own
         distribution (memoised: several candidates can sit in one module)."""
@@ -95,6 +112,8 @@ class CodeSearch:
                 continue
             self.files_read += 1
             names = self._open_names(dist.name, self._words(data))
+            if names and dist.entry_points:  # a plugin module of the candidate it imports
+                names -= {n for n in names if n in _hook_consumers(dist, rel)}
             if names and not shapes.is_build_script(rel, data):
                 self._scan(dist, own, dist.site_packages / rel, data, names)
         self._mark_uncalled(dist, first)
@@ -122,8 +141,17 @@ class CodeSearch:
         ImportError`` that does not re-raise, or at the top of a module the distribution
         itself loads only that way."""
         if raw.kind == "conditional":
-            return not shapes.handler_raises(text, raw.line)
+            return not shapes.handler_raises(text, raw.line, self.python)
         return not raw.lazy and self._optional_module(dist, path)
+
+    def _unloaded(self, dist: InstalledDist, path: Path) -> str | None:
+        """The dotted name of the module at ``path`` when it is no package
+        ``__init__``/``__main__``, no entry point of ``dist`` names it and no other file of
+        ``dist`` imports it (memoised)."""
+        key = (dist.name, os.fspath(path))
+        if key not in self.unloaded_modules:
+            self.unloaded_modules[key] = _unloaded_module(dist, path)
+        return self.unloaded_modules[key]
 
     def _optional_module(self, dist: InstalledDist, path: Path) -> bool:
         """Whether the module at ``path`` is itself loaded only optionally by its distribution:
@@ -215,6 +243,7 @@ class CodeSearch:
             seen.add((name, function))
             if span and "." not in span[2]:  # a module-level function: is it called?
                 self.defs[len(self.uses)] = (path, span[0], span[1])
+            optional = self._optional(dist, path, raw, text)
             self.uses.append(
                 DependencyUse(
                     name,
@@ -225,9 +254,10 @@ class CodeSearch:
                     module,
                     function=function,
                     lazy=raw.lazy,
-                    optional=self._optional(dist, path, raw, text),
+                    optional=optional,
                     dynamic=_is_dynamic(raw, text),
                     ini_key=shapes.ini_gate(text, raw.line) if gated and raw.lazy else None,
+                    unloaded=None if raw.lazy or optional else self._unloaded(dist, path),
                 )
             )
 
@@ -253,8 +283,16 @@ def _is_dynamic(raw: RawImport, text: list[str]) -> bool:
 
 def _loaded_only_optionally(dist: InstalledDist, path: Path) -> bool:
     """Whether every import of the module at ``path`` inside its own distribution sits under
-    ``try/except ImportError``; False when none is found (an entry point may run it). Only the
-    files whose import lines name the module are scanned."""
+    ``try/except ImportError``; False when none is found (an entry point may run it)."""
+    kinds = _own_import_kinds(dist, path)
+    return kinds is not None and bool(kinds) and all(kinds)
+
+
+def _own_import_kinds(dist: InstalledDist, path: Path) -> list[bool] | None:
+    """For each import of the module at ``path`` by another file of its own distribution,
+    whether it sits under ``try/except ImportError``; ``None`` when a file naming it could only
+    be read by the full parse (take it as a plain import). Only the files whose import lines
+    name the module are scanned."""
     leaf = path.stem if path.name != "__init__.py" else path.parent.name
     word = re.compile(rb"(?<!\w)" + re.escape(leaf.encode()) + rb"\b")
     site = os.fspath(dist.site_packages)
@@ -269,14 +307,45 @@ def _loaded_only_optionally(dist: InstalledDist, path: Path) -> bool:
         if leaf.encode() not in data or not word.search(import_lines(data)):
             continue
         scan = fastscan.scan_text(data.decode("utf-8", "replace"))
-        if scan is None:  # only the full parse could tell: take it as a plain import
-            return False
+        if scan is None:
+            return None
         kinds.extend(
             raw.kind == "conditional"
             for raw in scan.imports
             if raw.module.rsplit(".", 1)[-1] == leaf or leaf in raw.names
         )
-    return bool(kinds) and all(kinds)
+    return kinds
+
+
+def _unloaded_module(dist: InstalledDist, path: Path) -> str | None:
+    """The dotted name of the module at ``path`` when nothing in ``dist`` loads it: not a
+    package's ``__init__`` or ``__main__``, named by no entry point, imported by no other file
+    (by its last name); else ``None``."""
+    if path.name in ("__init__.py", "__main__.py"):
+        return None
+    try:
+        rel = path.relative_to(dist.site_packages).as_posix()
+    except ValueError:
+        return None
+    module = rel[: -len(".py")].replace("/", ".")
+    if any(ep.value.split(":", 1)[0].strip() == module for ep in dist.entry_points):
+        return None
+    return module if _own_import_kinds(dist, path) == [] else None
+
+
+def _hook_consumers(dist: InstalledDist, rel: str) -> set[str]:
+    """The distributions that alone run the module at ``rel``: it is named only by entry points
+    of their plugin groups (:data:`HOOK_GROUPS`: cffi's ``setuptools_ext`` is setuptools'
+    ``distutils.setup_keywords`` plugin) and no other file of ``dist`` imports it."""
+    module = rel[: -len(".py")].replace("/", ".").removesuffix(".__init__")
+    consumers = {
+        HOOK_GROUPS[ep.group]
+        for ep in dist.entry_points
+        if ep.group in HOOK_GROUPS and ep.value.split(":", 1)[0].strip() == module
+    }
+    if not consumers or _own_import_kinds(dist, dist.site_packages / rel) != []:
+        return set()
+    return consumers
 
 
 def _words_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:

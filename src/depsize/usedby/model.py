@@ -35,6 +35,11 @@ class DependencyUse:
     uncalled: bool = False
     """Inside a module-level function that no other place of its distribution names (nor the
     project's files): only a project calling it directly would need the candidate."""
+    unloaded: str | None = None
+    """The dotted name of the module the import sits at the top of, when no other file of its
+    distribution imports it and no entry point names it (a11y_pygments' ``utils/utils.py``, a
+    theme-building helper): only a project or another library importing that module needs the
+    candidate."""
     ini_key: str | None = None
     """Imported only when this pytest ini key is set (pytest-mock loads the ``mock`` backport
     only with ``mock_use_standalone_module``): a use only for a project that sets it."""
@@ -56,6 +61,7 @@ class DependencyUse:
                 ("inside a function", self.lazy),
                 ("under try/except ImportError", self.optional),
                 (f"nothing in {self.source} calls it", self.uncalled),
+                (f"in a module nothing in {self.source} imports", bool(self.unloaded)),
             )
             if flag
         ]

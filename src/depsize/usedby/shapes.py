@@ -34,6 +34,10 @@ _OR = re.compile(r"\bor\b")
 _LOOKED_THROUGH = frozenset({"try", "except", "finally", "with", "for", "while", "async"})
 _FROM_SYS_MODULES = re.compile(rb"^\s*from\s+sys\s+import\s+[^\n#]*\bmodules\b", re.M)
 _SETUP_CALL = re.compile(rb"^(?:setuptools\.|distutils\.core\.)?setup\s*\(", re.M)
+_VERSION_GATE = re.compile(
+    r"if\s+\(?\s*sys\.version_info(?:\[:2\])?\s*(?P<op>>=|<=|==|!=|>|<)\s*"
+    r"\(\s*(?P<major>\d+)\s*,\s*(?P<minor>\d+)\s*\)\s*\)?\s*:$"
+)
 _GETINI = re.compile(r"""\bgetini\(\s*(?P<q>["'])(?P<key>[\w.-]+)(?P=q)\s*\)""")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _DYNAMIC_CALL = re.compile(r"\b(?:import_module|__import__|importorskip)\s*\(")
@@ -58,10 +62,12 @@ def is_dynamic_call(text: str) -> bool:
     return not stripped.startswith(("import ", "from ")) and bool(_DYNAMIC_CALL.search(text))
 
 
-def handler_raises(lines: list[str], line: int) -> bool:
+def handler_raises(lines: list[str], line: int, python: tuple[int, int] | None = None) -> bool:
     """Whether an ``except`` clause that catches ``ImportError`` after the import on ``line``
     raises anywhere in its body, nested blocks included: ``try: import httpx except
-    ImportError: raise RuntimeError(...)`` needs the package as much as a plain import."""
+    ImportError: raise RuntimeError(...)`` needs the package as much as a plain import. With
+    ``python`` (the scanned interpreter's version), a ``raise`` under ``if sys.version_info >=
+    (3, 12):`` counts only where that holds (cffi needs setuptools from Python 3.12 on)."""
     indent = _indent(lines[line - 1]) if 0 < line <= len(lines) else 0
     for j in range(line, min(len(lines), line + HANDLER_LINES)):
         text = lines[j].strip()
@@ -70,11 +76,13 @@ def handler_raises(lines: list[str], line: int) -> bool:
         level = _indent(lines[j])
         if level >= indent:
             continue
-        return _clauses_raise(lines, j, level)
+        return _clauses_raise(lines, j, level, python)
     return False
 
 
-def _clauses_raise(lines: list[str], header: int, level: int) -> bool:
+def _clauses_raise(
+    lines: list[str], header: int, level: int, python: tuple[int, int] | None
+) -> bool:
     """Whether one of the ``except`` clauses from ``header`` on (at ``level``) that catches
     ``ImportError`` raises."""
     while header < len(lines):
@@ -82,26 +90,55 @@ def _clauses_raise(lines: list[str], header: int, level: int) -> bool:
         if not text.startswith("except") or _indent(lines[header]) != level:
             return False
         text, last = _header(lines, header)
-        end, raises = _body(lines, last, level)
+        end, raises = _body(lines, last, level, python)
         if raises and _catches_import_error(text):
             return True
         header = end
     return False
 
 
-def _body(lines: list[str], header: int, level: int) -> tuple[int, bool]:
+def _body(
+    lines: list[str], header: int, level: int, python: tuple[int, int] | None = None
+) -> tuple[int, bool]:
     """Where the block under the header ending on ``header`` ends (the next line at ``level``
-    or less) and whether a line of it starts with ``raise``."""
+    or less) and whether a line of it starts with ``raise``, outside any ``if
+    sys.version_info`` block that is false for ``python``."""
     raises = False
+    gates: list[tuple[int, bool]] = []
+    """(indent of an ``if sys.version_info`` header, whether its block runs here)."""
     last = min(len(lines), header + 1 + HANDLER_LINES)
     for k in range(header + 1, last):
         text = lines[k].strip()
         if not text or text.startswith("#"):
             continue
-        if _indent(lines[k]) <= level:
+        indent = _indent(lines[k])
+        if indent <= level:
             return k, raises
-        raises = raises or _RAISE.match(text) is not None
+        while gates and indent <= gates[-1][0]:  # the gated block ended here
+            at, holds = gates.pop()
+            if indent == at and text.replace(" ", "") == "else:":
+                gates.append((at, not holds))
+                break
+        gate = _VERSION_GATE.match(text) if python is not None else None
+        if gate is not None:
+            gates.append((indent, _version_holds(python or (3, 0), gate)))
+            continue
+        if all(holds for _, holds in gates):
+            raises = raises or _RAISE.match(text) is not None
     return last, raises
+
+
+def _version_holds(python: tuple[int, int], gate: re.Match[str]) -> bool:
+    """``sys.version_info OP (major, minor)`` for the scanned interpreter."""
+    wanted = (int(gate["major"]), int(gate["minor"]))
+    return {
+        ">=": python >= wanted,
+        ">": python > wanted,
+        "<": python < wanted,
+        "<=": python <= wanted,
+        "==": python == wanted,
+        "!=": python != wanted,
+    }[gate["op"]]
 
 
 def _catches_import_error(header: str) -> bool:
