@@ -178,17 +178,34 @@ class Spelled:
 
 
 class _Lines:
-    """Line numbers of positions; the table of line starts is built on the first question
-    (most files spell nothing)."""
+    """Line numbers of positions. A file is asked about a few matches: the newlines are
+    counted from the nearest position asked before (splitting a whole file into its lines cost
+    more than the rest of the search). Past :data:`_COUNTED` questions, the table of every
+    line start is built once and searched."""
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self.known = [0]
+        """Positions whose line is known, ascending."""
+        self.lines = [1]
+        """The line of each known position."""
         self.starts: list[int] | None = None
 
     def at(self, pos: int) -> int:
-        if self.starts is None:
+        if self.starts is not None:
+            return bisect_right(self.starts, pos) + 1
+        if len(self.known) > _COUNTED:
             self.starts = list(accumulate(map((1).__add__, map(len, self.text.split("\n")))))
-        return bisect_right(self.starts, pos) + 1
+            return bisect_right(self.starts, pos) + 1
+        index = bisect_right(self.known, pos) - 1
+        line = self.lines[index] + self.text.count("\n", self.known[index], pos)
+        self.known.insert(index + 1, pos)
+        self.lines.insert(index + 1, line)
+        return line
+
+
+_COUNTED = 256
+"""Questions answered by counting newlines before the line table is built."""
 
 
 def spelled_in_code(text: str) -> Spelled:

@@ -102,3 +102,21 @@ def test_config_files_read_bare_dotted_names_but_not_file_names() -> None:
     assert ("uvicorn.workers.UvicornWorker", 1) in dotted
     assert ("app.main:app", 1) in dotted
     assert all(name != "conf.py" for name, _ in dotted)
+
+
+def test_lines_at__any_order_and_past_the_counted_questions__the_line_of_each_position() -> None:
+    """Line numbers by counting from the nearest asked position, then by the table of line
+    starts, agree with counting every newline before the position."""
+    import random
+    from pathlib import Path
+
+    from depsize.imports import strings
+
+    text = Path(strings.__file__).read_text(encoding="utf-8") + "\nlast line without newline"
+    positions = [*range(0, len(text) + 1, 13), len(text), text.index("\n"), text.index("\n") + 1]
+    random.Random(0).shuffle(positions)
+    assert len(positions) > 2 * strings._COUNTED
+    lines = strings._Lines(text)
+    for pos in positions:
+        assert lines.at(pos) == text.count("\n", 0, pos) + 1, pos
+    assert lines.starts is not None  # the table took over
