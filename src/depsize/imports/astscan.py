@@ -12,6 +12,7 @@ import ast
 import re
 import unicodedata
 
+from depsize.imports.astwalk import child_nodes, walk_nodes
 from depsize.imports.model import FileScan, ImportKind, OpenLoad, RawImport, UrlLiteral
 from depsize.imports.schemes import URL_VALUE
 
@@ -82,25 +83,6 @@ def _name_constants(tree: ast.AST) -> tuple[tuple[str, int], ...]:
         and _NAME_LIKE.fullmatch(node.value)
         and not node.value.startswith("__")  # "__main__" of a guard names no loader
     )
-
-
-def walk_nodes(top: ast.AST) -> list[ast.AST]:
-    """``top`` and every node under it, in the order of ``ast.walk`` (breadth first).
-
-    The same nodes in the same order as ``list(ast.walk(top))``, without a generator per
-    node: the walks of this module visit every expression of a big module.
-    """
-    nodes = [top]
-    append, extend = nodes.append, nodes.extend
-    node_type = ast.AST
-    for node in nodes:  # grows while it is read: each node's children go to the end
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if isinstance(value, node_type):
-                append(value)
-            elif isinstance(value, list):
-                extend([item for item in value if isinstance(item, node_type)])
-    return nodes
 
 
 class _Context:
@@ -235,7 +217,7 @@ class _Walker:
         self.walk_body(getattr(node, "finalbody", []), ctx)
 
     def _walk_generic(self, node: ast.AST, ctx: _Context) -> None:
-        for child in _children(node):
+        for child in child_nodes(node):
             if isinstance(child, ast.stmt):
                 self.walk_stmt(child, ctx)
             elif isinstance(child, ast.expr):
@@ -293,18 +275,6 @@ class _Walker:
         self, module: str, level: int, names: tuple[str, ...], line: int, ctx: _Context
     ) -> None:
         self.imports.append(RawImport(module, level, names, line, ctx.kind(), ctx.lazy))
-
-
-def _children(node: ast.AST) -> list[ast.AST]:
-    """The direct children of ``node``, in the order of ``ast.iter_child_nodes``."""
-    children: list[ast.AST] = []
-    for field in node._fields:
-        value = getattr(node, field, None)
-        if isinstance(value, ast.AST):
-            children.append(value)
-        elif isinstance(value, list):
-            children.extend([item for item in value if isinstance(item, ast.AST)])
-    return children
 
 
 def _shown(node: ast.Call) -> str:

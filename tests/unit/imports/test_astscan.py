@@ -100,21 +100,3 @@ def test_astscan__class_decorator_before_body__source_order() -> None:
     )
     scan = astscan.scan_text_ast(text)
     assert [r.module for r in scan.imports if r.kind == "dynamic"] == ["c", "d"]
-
-
-def test_walk_nodes__real_modules__same_nodes_in_the_order_of_ast_walk() -> None:
-    """The module's own breadth-first walk gives what ``ast.walk`` gives, node for node, on
-    real code (the standard library's ``ast``, ``dataclasses`` and ``json.decoder`` modules,
-    which hold every kind of statement and expression between them)."""
-    import dataclasses
-    import json.decoder
-    from pathlib import Path
-
-    for module in (ast, dataclasses, json.decoder):
-        assert module.__file__ is not None
-        tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
-        expected = list(ast.walk(tree))
-        got = astscan.walk_nodes(tree)
-        assert len(got) == len(expected) > 1000
-        assert all(a is b for a, b in zip(got, expected, strict=True))
-        assert all(astscan._children(n) == list(ast.iter_child_nodes(n)) for n in expected)
