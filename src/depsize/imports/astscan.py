@@ -12,6 +12,7 @@ import ast
 import re
 import unicodedata
 
+from depsize.imports.astwalk import child_nodes, walk_nodes
 from depsize.imports.model import FileScan, ImportKind, OpenLoad, RawImport, UrlLiteral
 from depsize.imports.schemes import URL_VALUE
 
@@ -76,7 +77,7 @@ def _name_constants(tree: ast.AST) -> tuple[tuple[str, int], ...]:
     """Every string constant of the module that could name a module, with its line."""
     return tuple(
         (node.value, node.lineno)
-        for node in ast.walk(tree)
+        for node in walk_nodes(tree)
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and _NAME_LIKE.fullmatch(node.value)
@@ -216,7 +217,7 @@ class _Walker:
         self.walk_body(getattr(node, "finalbody", []), ctx)
 
     def _walk_generic(self, node: ast.AST, ctx: _Context) -> None:
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if isinstance(child, ast.stmt):
                 self.walk_stmt(child, ctx)
             elif isinstance(child, ast.expr):
@@ -228,7 +229,7 @@ class _Walker:
         if not self.exprs:
             return
         for top in nodes:
-            for node in ast.walk(top):
+            for node in walk_nodes(top):
                 if isinstance(node, ast.Call):
                     self._maybe_dynamic(node, ctx)
                 elif isinstance(node, ast.Constant) and isinstance(node.value, str):

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from depsize.imports.astwalk import walk_nodes
 from depsize.imports.commands import Command
 from depsize.imports.entries import PYTHON_PROGRAM
 from depsize.imports.repo import ConfigEntry, read_text
@@ -142,7 +143,7 @@ def _label(key: str, shown: str) -> str:
 
 def _uses_in(tree: ast.Module) -> Iterator[tuple[str, int, str]]:
     """``(key, line, name to show)`` for every use in one test module."""
-    for node in ast.walk(tree):
+    for node in walk_nodes(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             if node.name.startswith("test") or _is_fixture(node):
                 arguments = node.args
@@ -191,7 +192,7 @@ def _marker(node: ast.Attribute) -> str | None:
 
 
 def _strings(node: ast.expr) -> Iterator[tuple[str, int]]:
-    for sub in ast.walk(node):
+    for sub in walk_nodes(node):
         if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
             yield sub.value, sub.lineno
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from depsize.imports.strings import spelled_in_code, spelled_in_config
 
 
@@ -102,3 +105,60 @@ def test_config_files_read_bare_dotted_names_but_not_file_names() -> None:
     assert ("uvicorn.workers.UvicornWorker", 1) in dotted
     assert ("app.main:app", 1) in dotted
     assert all(name != "conf.py" for name, _ in dotted)
+
+
+def test_lines_at__any_order_and_past_the_counted_questions__the_line_of_each_position() -> None:
+    """Line numbers by counting from the nearest asked position, then by the table of line
+    starts, agree with counting every newline before the position."""
+    import random
+    from pathlib import Path
+
+    from depsize.imports import strings
+
+    text = Path(strings.__file__).read_text(encoding="utf-8") + "\nlast line without newline"
+    positions = [*range(0, len(text) + 1, 13), len(text), text.index("\n"), text.index("\n") + 1]
+    random.Random(0).shuffle(positions)
+    assert len(positions) > 2 * strings._COUNTED
+    lines = strings._Lines(text)
+    for pos in positions:
+        assert lines.at(pos) == text.count("\n", 0, pos) + 1, pos
+    assert lines.starts is not None  # the table took over
+
+
+def _quoted_dotted_alternation(text: str) -> list[tuple[int, int, str]]:
+    """The reference: one search for either quote, the same checks before the quote."""
+    import re
+
+    from depsize.imports.findfast import WORD_CHAR
+    from depsize.imports.strings import _DOTTED
+
+    pattern = re.compile(rf"'({_DOTTED})'|\"({_DOTTED})\"")
+    found, pos = [], 0
+    while (match := pattern.search(text, pos)) is not None:
+        start = match.start()
+        before = text[start - 1] if start else ""
+        if before in "rRuU" and before:
+            before = text[start - 2] if start > 1 else ""
+        if before and (before in "'\"" or WORD_CHAR.match(before)):
+            pos = start + 1
+            continue
+        found.append((start, match.end(), match[1] or match[2]))
+        pos = match.end()
+    return found
+
+
+@given(st.text(alphabet="'\"ab._:rR1 \n", max_size=60))
+def test_quoted_dotted__two_searches_merged__the_matches_of_one_alternation(text: str) -> None:
+    from depsize.imports.strings import _quoted_dotted
+
+    got = [(m.start(), m.end(), m[1]) for m in _quoted_dotted(text)]
+    assert got == _quoted_dotted_alternation(text)
+
+
+def test_quoted_dotted__quotes_inside_and_beside_each_other__in_order() -> None:
+    from depsize.imports.strings import _quoted_dotted
+
+    text = "x = \"a.b'c.d'\" + 'e.f\"g.h\"' + r'i.j' + u\"k.l\" + x'm.n' + 'o.p'\"q.r\" \"s.t\""
+    got = [m[1] for m in _quoted_dotted(text)]
+    assert got == [name for _, _, name in _quoted_dotted_alternation(text)]
+    assert got == ["i.j", "k.l", "o.p", "s.t"]
