@@ -189,3 +189,36 @@ def test_find_dependency_uses__module_the_library_loads__no_doubt(
 
     (use,) = _uses(built)
     assert use.unloaded is None
+
+
+def test_find_dependency_uses__module_a_requiring_library_imports__no_doubt(
+    tmp_path: Path,
+) -> None:
+    """fastapi.testclient imports starlette.testclient, which nothing in starlette imports."""
+    helper = {"cfflib/utils/__init__.py": b"", "cfflib/utils/helper.py": HELPER}
+    wrapper = DistSpec(
+        "wrapper",
+        requires=("cfflib>=1.0",),
+        contents={
+            "wrapper/__init__.py": b"",
+            "wrapper/testclient.py": b"from cfflib.utils.helper import themes as themes\n",
+        },
+    )
+    other = DistSpec(  # names the module but does not require cfflib: not a user of it
+        "other",
+        contents={"other/__init__.py": b"import cfflib.utils.helper\n"},
+    )
+    cfflib = DistSpec("cfflib", contents={"cfflib/__init__.py": b"", **helper})
+    built = make_site_packages(tmp_path / "env", [cfflib, wrapper, other, SETUPTOOLS])
+    env = from_prefix(built.prefix, how="test")
+    scan = scan_env(env)
+    graph = build_graph(scan.dists, env.marker_environment())
+
+    def unloaded(start: str) -> list[str | None]:
+        found = find_dependency_uses(
+            scan, graph, {NormalizedName("setuptools")}, {(NormalizedName(start), "")}
+        )
+        return [u.unloaded for u in found.uses.get(NormalizedName("setuptools"), ())]
+
+    assert unloaded("wrapper") == [None]
+    assert unloaded("cfflib") == ["cfflib.utils.helper"]

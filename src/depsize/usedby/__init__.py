@@ -61,6 +61,7 @@ def find_dependency_uses(
     code = CodeSearch(scan.dists, wanted if read_code else (), scan.env.python_minor)
     for name in sorted({name for name, _ in reached}):
         code.search(scan.dists[name])
+    code.drop_loaded_elsewhere(scan.dists[name] for name in sorted({n for n, _ in reached}))
     for use in code.uses:
         found.setdefault(use.candidate, []).append(use)
     doubts = {} if read_code else _unread(scan, wanted, {name for name, _ in reached})

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from packaging.utils import NormalizedName
+from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize import safeio
 from depsize.imports import fastscan
@@ -36,6 +36,8 @@ HOOK_GROUPS: dict[str, str] = {
 }
 """Entry-point groups whose plugins run only inside the distribution that loads them (the
 setuptools build): a module loaded only that way imports it while it already runs."""
+
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 FILES_PER_SOURCE = 3
 """Files kept per (candidate, used distribution): one proves the use and a few say where; the
@@ -143,6 +145,23 @@ class CodeSearch:
         if raw.kind == "conditional":
             return not shapes.handler_raises(text, raw.line, self.python)
         return not raw.lazy and self._optional_module(dist, path)
+
+    def drop_loaded_elsewhere(self, reached: Iterable[InstalledDist]) -> None:
+        """Clear :attr:`DependencyUse.unloaded` where a reached distribution that requires the
+        module's own imports it (``fastapi.testclient`` imports ``starlette.testclient``, which
+        nothing in starlette imports): only those files are read, once."""
+        modules: dict[NormalizedName, set[str]] = {}
+        for use in self.uses:
+            if use.unloaded:
+                modules.setdefault(use.source, set()).add(use.unloaded)
+        if not modules:
+            return
+        loaded: set[str] = set()
+        for dist in reached:
+            wanted = {m for name in _required_names(dist) & set(modules) for m in modules[name]}
+            if wanted - loaded:
+                loaded |= _imported_in(dist, wanted - loaded)
+        self.uses = [replace(u, unloaded=None) if u.unloaded in loaded else u for u in self.uses]
 
     def _unloaded(self, dist: InstalledDist, path: Path) -> str | None:
         """The dotted name of the module at ``path`` when it is no package
@@ -331,6 +350,38 @@ def _unloaded_module(dist: InstalledDist, path: Path) -> str | None:
     if any(ep.value.split(":", 1)[0].strip() == module for ep in dist.entry_points):
         return None
     return module if _own_import_kinds(dist, path) == [] else None
+
+
+def _required_names(dist: InstalledDist) -> set[NormalizedName]:
+    """The names ``dist``'s ``Requires-Dist`` lines name, whatever their markers."""
+    names: set[NormalizedName] = set()
+    for line in dist.requires:
+        found = _REQUIREMENT_NAME.match(line)
+        if found:
+            names.add(canonicalize_name(found.group()))
+    return names
+
+
+def _imported_in(dist: InstalledDist, modules: Collection[str]) -> set[str]:
+    """The ``modules`` a library file of ``dist`` names dotted in full, or as ``from PARENT
+    import LEAF``; a file that cannot be read names them all."""
+    spellings = {m.encode(): m for m in modules}
+    for module in modules:
+        parent, _, leaf = module.rpartition(".")
+        spellings[f"from {parent} import {leaf}".encode()] = module
+    site = os.fspath(dist.site_packages)
+    found: set[str] = set()
+    for rel, _size in dist.files:
+        if not is_library_code(rel):
+            continue
+        try:
+            data = safeio.read_bytes(f"{site}/{rel}")
+        except safeio.UnreadableFileError:
+            return set(modules)
+        found.update(m for spelled, m in spellings.items() if spelled in data)
+        if len(found) == len(modules):
+            break
+    return found
 
 
 def _hook_consumers(dist: InstalledDist, rel: str) -> set[str]:

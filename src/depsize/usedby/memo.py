@@ -21,7 +21,7 @@ from depsize import __version__, cachepickle
 from depsize.graph import State
 from depsize.usedby.model import DependencyUses
 
-FORMAT = 5
+FORMAT = 6
 KEEP = 8
 """Answers kept per env: one per question (a project, its dev view, a --group …)."""
 
