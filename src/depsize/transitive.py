@@ -49,7 +49,7 @@ def redundancy(
     name = declarations[0].name
     starts = [state for root in requirers for state in root.states()]
     edges = [
-        edge
+        (edge, _parse(edge))
         for state in sorted(graph.reach_states(starts))
         for edge in graph.edges.get(state, ())
         if edge.target == name and edge.source != name
@@ -62,14 +62,15 @@ def redundancy(
             f"the line pins {label}{pinned.specifier}, narrower than {_asked(edges)}: without "
             "it pip picks the version by their ranges",
         )
-    extras = sorted(set().union(*(d.extras for d in declarations)) - _extras_asked(edges))
+    asked_extras = {extra for edge, _ in edges for extra in edge.extras}
+    extras = sorted(set().union(*(d.extras for d in declarations)) - asked_extras)
     if extras:
         return Redundancy(
             False,
             f"the line asks for {label}[{','.join(extras)}], an extra no requirer asks for: "
             "without it that extra's packages may go",
         )
-    conditional = [(edge, _env_marker(edge)) for edge in edges]
+    conditional = [(edge, _env_marker(parsed)) for edge, parsed in edges]
     if conditional and all(marker for _, marker in conditional):
         edge, marker = conditional[0]
         return Redundancy(
@@ -80,7 +81,11 @@ def redundancy(
     return Redundancy()
 
 
-def _narrower(declaration: DeclaredRequirement, edges: Sequence[Edge]) -> bool:
+Parsed = list[tuple[Edge, Requirement | None]]
+"""The edges into a name, each with its requirement parsed once (``None``: unparseable)."""
+
+
+def _narrower(declaration: DeclaredRequirement, edges: Parsed) -> bool:
     """Whether ``declaration`` asks for a version clause no edge asks for."""
     if not declaration.specifier:
         return False
@@ -88,19 +93,14 @@ def _narrower(declaration: DeclaredRequirement, edges: Sequence[Edge]) -> bool:
         mine = {str(s) for s in SpecifierSet(declaration.specifier)}
     except InvalidSpecifier:
         return True
-    asked: set[str] = set()
-    for edge in edges:
-        parsed = _parse(edge)
-        if parsed is not None:
-            asked |= {str(s) for s in parsed.specifier}
+    asked = {str(s) for _, parsed in edges if parsed is not None for s in parsed.specifier}
     return bool(mine - asked)
 
 
-def _asked(edges: Sequence[Edge]) -> str:
+def _asked(edges: Parsed) -> str:
     """``flask asks >=1.6.2, rich any version``, for the first three requirers."""
     said: dict[str, str] = {}
-    for edge in edges:
-        parsed = _parse(edge)
+    for edge, parsed in edges:
         spec = str(parsed.specifier) if parsed is not None and parsed.specifier else ""
         said.setdefault(edge.source, spec or "any version")
     parts = [f"{source} asks {spec}" for source, spec in sorted(said.items())]
@@ -108,16 +108,8 @@ def _asked(edges: Sequence[Edge]) -> str:
     return ", ".join(parts[:3]) + more if parts else "what its requirers ask"
 
 
-def _extras_asked(edges: Sequence[Edge]) -> set[str]:
-    asked: set[str] = set()
-    for edge in edges:
-        asked |= edge.extras
-    return asked
-
-
-def _env_marker(edge: Edge) -> str | None:
+def _env_marker(parsed: Requirement | None) -> str | None:
     """The edge's marker when it depends on the machine, else ``None``."""
-    parsed = _parse(edge)
     if parsed is None or parsed.marker is None:
         return None
     text = str(parsed.marker)

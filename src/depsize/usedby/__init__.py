@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterable
 from packaging.utils import NormalizedName
 
 from depsize.graph import DepGraph, State
-from depsize.models import EnvScan
+from depsize.models import EnvScan, InstalledDist
 from depsize.usedby.metadata import extra_uses, requirement_uses
 from depsize.usedby.model import DependencyUse, DependencyUses, UseHow
 
@@ -61,7 +61,7 @@ def find_dependency_uses(
     code = CodeSearch(scan.dists, wanted if read_code else (), scan.env.python_minor)
     for name in sorted({name for name, _ in reached}):
         code.search(scan.dists[name])
-    code.drop_loaded_elsewhere(scan.dists[name] for name in sorted({n for n, _ in reached}))
+    code.drop_loaded_elsewhere(_requirers(graph, reached, scan))
     for use in code.uses:
         found.setdefault(use.candidate, []).append(use)
     doubts = {} if read_code else _unread(scan, wanted, {name for name, _ in reached})
@@ -76,6 +76,22 @@ def find_dependency_uses(
         files_scanned=code.files_scanned,
         doubts=doubts,
     )
+
+
+def _requirers(
+    graph: DepGraph, reached: Iterable[State], scan: EnvScan
+) -> dict[NormalizedName, list[InstalledDist]]:
+    """Reached distribution → the reached ones that require it (the graph's edges, markers and
+    extras as evaluated for the env)."""
+    found: dict[NormalizedName, set[NormalizedName]] = {}
+    for state in reached:
+        for edge in graph.edges.get(state, ()):
+            if edge.source != edge.target:
+                found.setdefault(edge.target, set()).add(edge.source)
+    return {
+        target: [scan.dists[s] for s in sorted(sources) if s in scan.dists]
+        for target, sources in found.items()
+    }
 
 
 def _unread(

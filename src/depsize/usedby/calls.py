@@ -19,6 +19,7 @@ from pathlib import Path
 from depsize import safeio
 from depsize.models import InstalledDist
 from depsize.usedby.model import DependencyUse, DependencyUses
+from depsize.usedby.shapes import import_spellings
 
 _TEXT_FILES = (".py", ".pyi", ".dist-info/entry_points.txt")
 """The distribution's files that can name a function: its code, stubs and entry points."""
@@ -82,8 +83,7 @@ def _module_spellings(modules: Iterable[str]) -> dict[str, str]:
         parts = module.split(".")
         for end in range(2, len(parts) + 1):
             dotted = ".".join(parts[:end])
-            spellings[dotted] = dotted
-            spellings[f"from {'.'.join(parts[: end - 1])} import {parts[end - 1]}"] = dotted
+            spellings.update(dict.fromkeys(import_spellings(dotted), dotted))
     return spellings
 
 

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from packaging.utils import NormalizedName, canonicalize_name
+from packaging.utils import NormalizedName
 
 from depsize import safeio
 from depsize.imports import fastscan
@@ -36,8 +36,6 @@ HOOK_GROUPS: dict[str, str] = {
 }
 """Entry-point groups whose plugins run only inside the distribution that loads them (the
 setuptools build): a module loaded only that way imports it while it already runs."""
-
-_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 FILES_PER_SOURCE = 3
 """Files kept per (candidate, used distribution): one proves the use and a few say where; the
@@ -115,7 +113,7 @@ class CodeSearch:
             self.files_read += 1
             names = self._open_names(dist.name, self._words(data))
             if names and dist.entry_points:  # a plugin module of the candidate it imports
-                names -= {n for n in names if n in _hook_consumers(dist, rel)}
+                names -= _hook_consumers(dist, rel)
             if names and not shapes.is_build_script(rel, data):
                 self._scan(dist, own, dist.site_packages / rel, data, names)
         self._mark_uncalled(dist, first)
@@ -146,21 +144,25 @@ class CodeSearch:
             return not shapes.handler_raises(text, raw.line, self.python)
         return not raw.lazy and self._optional_module(dist, path)
 
-    def drop_loaded_elsewhere(self, reached: Iterable[InstalledDist]) -> None:
+    def drop_loaded_elsewhere(
+        self, requirers: Mapping[NormalizedName, Collection[InstalledDist]]
+    ) -> None:
         """Clear :attr:`DependencyUse.unloaded` where a reached distribution that requires the
-        module's own imports it (``fastapi.testclient`` imports ``starlette.testclient``, which
-        nothing in starlette imports): only those files are read, once."""
+        module's own (``requirers``: distribution → the reached ones whose requirements name
+        it) imports it: ``fastapi.testclient`` imports ``starlette.testclient``, which nothing
+        in starlette imports. Each requirer's files are read once."""
         modules: dict[NormalizedName, set[str]] = {}
         for use in self.uses:
             if use.unloaded:
                 modules.setdefault(use.source, set()).add(use.unloaded)
-        if not modules:
-            return
+        wanted: dict[NormalizedName, tuple[InstalledDist, set[str]]] = {}
+        for source, names in modules.items():
+            for dist in requirers.get(source, ()):
+                wanted.setdefault(dist.name, (dist, set()))[1].update(names)
         loaded: set[str] = set()
-        for dist in reached:
-            wanted = {m for name in _required_names(dist) & set(modules) for m in modules[name]}
-            if wanted - loaded:
-                loaded |= _imported_in(dist, wanted - loaded)
+        for dist, names in wanted.values():
+            if names - loaded:
+                loaded |= _imported_in(dist, names - loaded)
         self.uses = [replace(u, unloaded=None) if u.unloaded in loaded else u for u in self.uses]
 
     def _unloaded(self, dist: InstalledDist, path: Path) -> str | None:
@@ -352,23 +354,10 @@ def _unloaded_module(dist: InstalledDist, path: Path) -> str | None:
     return module if _own_import_kinds(dist, path) == [] else None
 
 
-def _required_names(dist: InstalledDist) -> set[NormalizedName]:
-    """The names ``dist``'s ``Requires-Dist`` lines name, whatever their markers."""
-    names: set[NormalizedName] = set()
-    for line in dist.requires:
-        found = _REQUIREMENT_NAME.match(line)
-        if found:
-            names.add(canonicalize_name(found.group()))
-    return names
-
-
 def _imported_in(dist: InstalledDist, modules: Collection[str]) -> set[str]:
     """The ``modules`` a library file of ``dist`` names dotted in full, or as ``from PARENT
     import LEAF``; a file that cannot be read names them all."""
-    spellings = {m.encode(): m for m in modules}
-    for module in modules:
-        parent, _, leaf = module.rpartition(".")
-        spellings[f"from {parent} import {leaf}".encode()] = module
+    spellings = {spelled.encode(): m for m in modules for spelled in shapes.import_spellings(m)}
     site = os.fspath(dist.site_packages)
     found: set[str] = set()
     for rel, _size in dist.files:
@@ -384,13 +373,13 @@ def _imported_in(dist: InstalledDist, modules: Collection[str]) -> set[str]:
     return found
 
 
-def _hook_consumers(dist: InstalledDist, rel: str) -> set[str]:
+def _hook_consumers(dist: InstalledDist, rel: str) -> set[NormalizedName]:
     """The distributions that alone run the module at ``rel``: it is named only by entry points
     of their plugin groups (:data:`HOOK_GROUPS`: cffi's ``setuptools_ext`` is setuptools'
     ``distutils.setup_keywords`` plugin) and no other file of ``dist`` imports it."""
     module = rel[: -len(".py")].replace("/", ".").removesuffix(".__init__")
     consumers = {
-        HOOK_GROUPS[ep.group]
+        NormalizedName(HOOK_GROUPS[ep.group])
         for ep in dist.entry_points
         if ep.group in HOOK_GROUPS and ep.value.split(":", 1)[0].strip() == module
     }

@@ -271,3 +271,10 @@ def _tests_loaded(header: str, names: Collection[str], bare: bool) -> bool:
 
 def _indent(text: str) -> int:
     return len(text) - len(text.lstrip())
+
+
+def import_spellings(module: str) -> tuple[str, ...]:
+    """How code names ``module`` to import it: dotted in full (``import a.b``, ``from a.b
+    import x``, a string) or as ``from a import b``."""
+    parent, _, leaf = module.rpartition(".")
+    return (module, f"from {parent} import {leaf}") if parent else (module,)
