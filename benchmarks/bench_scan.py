@@ -333,12 +333,59 @@ def _median(samples: list[Sample]) -> float:
     return statistics.median(s.seconds for s in samples)
 
 
-def _commands(tools: Path, env: Path, project: Path) -> dict[str, list[str]]:
+_FLOOR = r"""
+import os, sys
+import click, packaging.markers, packaging.requirements, packaging.version  # depsize's deps
+found, stack = {}, [sys.argv[1]]
+while stack:  # every folder listed once, every file's path kept: no stat, no more
+    with os.scandir(stack.pop()) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            else:
+                found[entry.path] = entry.inode()
+for path in found:  # every RECORD read and split into rows
+    if path.endswith(".dist-info/RECORD"):
+        with open(path, encoding="utf-8") as handle:
+            rows = [line.split(",") for line in handle.read().splitlines()]
+"""
+"""The least any Python scanner with depsize's dependencies does: start the interpreter,
+import the dependencies, list every folder, read every RECORD. No sizes, no graph, no output."""
+
+_WARM_FLOOR = r"""
+import os, re, sys  # re: the console script pip writes imports it before depsize
+with open(sys.argv[1], "rb") as handle:
+    folders = handle.read().split(b"\0")
+site = os.open(sys.argv[2], os.O_RDONLY | os.O_DIRECTORY)
+for folder in folders:  # the stamp of every folder under site-packages, from one descriptor
+    os.lstat(folder, dir_fd=site)
+"""
+"""The least a warm run does under the issue's rule (every folder's stamp checked): start the
+interpreter, import ``re``, ``lstat`` every folder. No cache read, no output."""
+
+
+def _folder_list(site: Path, work: Path) -> Path:
+    """Every folder under ``site``, relative, NUL-separated (what :data:`_WARM_FLOOR` stats)."""
+    folders = [
+        os.path.relpath(os.path.join(root, name), site)  # noqa: PTH118 - str paths walk faster
+        for root, dirs, _files in os.walk(site)
+        for name in dirs
+    ]
+    out = work / f"folders-{site.parent.parent.parent.name}.bin"
+    out.write_bytes(b"\0".join(os.fsencode(f) for f in [".", *folders]))
+    return out
+
+
+def _commands(tools: Path, env: Path, project: Path, folders: Path) -> dict[str, list[str]]:
     depsize = [str(tools / "bin" / "depsize"), "scan", str(project), "--env", str(env)]
     depsize += ["--format", "json", "-q"]
+    python = str(tools / "bin" / "python")
     return {
         "depsize cold": [*depsize, "--no-cache"],
         "depsize warm": depsize,
+        "python -c pass": [python, "-c", "pass"],
+        "warm floor": [python, "-c", _WARM_FLOOR, str(folders), str(_site_packages(env))],
+        "python floor": [python, "-c", _FLOOR, str(_site_packages(env))],
         "du -sb": ["du", "-sb", str(_site_packages(env))],
         "pipdeptree": [
             str(tools / "bin" / "pipdeptree"),
@@ -367,6 +414,15 @@ def _print_timings(samples: dict[str, list[Sample]], runs: int) -> None:
     for name, ratio in ratios.items():
         verdict = "ok" if ratio <= TARGETS[name] else "MISSED"
         print(f"  {name:<21} {ratio:5.2f}x  (target <= {TARGETS[name]}x: {verdict})")
+    start, floor = _median(samples["python -c pass"]), _median(samples["python floor"])
+    warm_floor = _median(samples["warm floor"])
+    print("  what Python itself takes (the floors: _WARM_FLOOR, _FLOOR):")
+    print(f"    python -c pass / du -sb     {start / du:5.2f}x")
+    print(f"    warm floor / du -sb         {warm_floor / du:5.2f}x")
+    print(f"    depsize warm / warm floor   {warm / warm_floor:5.2f}x")
+    print(f"    python floor / du -sb       {floor / du:5.2f}x")
+    print(f"    python floor / pipdeptree   {floor / pdt:5.2f}x")
+    print(f"    depsize cold / python floor {cold / floor:5.2f}x")
     depsize_runs = samples["depsize cold"] + samples["depsize warm"]
     rss_mb = max(s.max_rss_kb for s in depsize_runs) / 1024
     verdict = "ok" if rss_mb <= RSS_TARGET_MB else "MISSED"
@@ -377,7 +433,8 @@ def bench_env(tools: Path, env: Path, work: Path, args: argparse.Namespace) -> N
     site = _site_packages(env)
     project = work / "empty-project"
     project.mkdir(exist_ok=True)
-    samples, outputs = measure(_commands(tools, env, project), args.runs)
+    folders = _folder_list(site, work)
+    samples, outputs = measure(_commands(tools, env, project, folders), args.runs)
     if outputs["depsize cold"] != outputs["depsize warm"]:
         sys.exit("depsize warm output differs from the cold one")
     inproc = phases(tools, env, args.runs)
