@@ -168,12 +168,8 @@ def _named_by_project(search: UsedBy, files: tuple[Path, ...]) -> UsedBy:
 
 
 def _with_project(base: Analysis, used_by: UsedBy | None = None) -> Analysis:
-    from depsize.join import join_env
     from depsize.mapping import ImportMapper
     from depsize.requirements import load_declared
-    from depsize.usedby import find_dependency_uses
-    from depsize.usedby.memo import memoised
-    from depsize.verdicts import JudgeInput, judge, removal_recommendation
 
     settings = base.settings
     declared = load_declared(
@@ -189,6 +185,11 @@ def _with_project(base: Analysis, used_by: UsedBy | None = None) -> Analysis:
         return _replace(
             _fallback(base, (note,)), declared=declared, imports=imports, warnings=warnings
         )
+    from depsize.join import join_env  # the judging stages: only for declared requirements
+    from depsize.usedby import find_dependency_uses
+    from depsize.usedby.memo import memoised
+    from depsize.verdicts import JudgeInput, judge, removal_recommendation
+
     uses = join_env(imports, base.scan.dists, mapper)
     judged_names = {r.name for r in judged}
     own = declared.project_name

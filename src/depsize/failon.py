@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from depsize.errors import InputError
 from depsize.models import STATUS_TABLE
-from depsize.verdicts import Judgement, Verdict
+
+if TYPE_CHECKING:
+    from depsize.verdicts import Judgement, Verdict
 
 
 def parse_fail_on(text: str) -> frozenset[str]:

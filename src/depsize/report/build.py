@@ -7,12 +7,12 @@ Paths are made relative to the project (files above it start with ``../``, insta
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName
 
 from depsize import __version__
 from depsize.analyze import Analysis
-from depsize.evidence import Evidence
 from depsize.recommend import Recommendation
 from depsize.report.document import (
     ConflictRow,
@@ -39,9 +39,12 @@ from depsize.report.document import (
 )
 from depsize.report.view import project_relative, site_relative
 from depsize.requirements.model import DeclaredRequirement
-from depsize.undeclared import DeclaredElsewhere, Undeclared
 from depsize.unreached import own_bytes, split_unreached
-from depsize.verdicts import Verdict
+
+if TYPE_CHECKING:
+    from depsize.evidence import Evidence
+    from depsize.undeclared import DeclaredElsewhere, Undeclared
+    from depsize.verdicts import Verdict
 
 
 def _path(path: Path | None, project: Path) -> str | None:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from depsize.analyze import Analysis
 from depsize.attribute import RootSizes
-from depsize.evidence import Evidence
 from depsize.imports.model import IMPORT_KINDS
 from depsize.models import REMOVABLE, STATUS_TABLE, from_env_folder
 from depsize.report.largest import DEFAULT_TOP_DISTS, DistRow, dist_rows
 from depsize.report.safe import clean, visible_lines
 from depsize.units import human
 from depsize.unreached import own_bytes, split_unreached
-from depsize.verdicts import Verdict
+
+if TYPE_CHECKING:
+    from depsize.evidence import Evidence
+    from depsize.verdicts import Verdict
 
 COLUMNS = (
     "own: the distribution's own files · closure: own + everything it pulls in · "
