@@ -20,7 +20,7 @@ from depsize.plan.installed import destination
 from depsize.plan.listing import FileSource, PlanCache, open_remote
 from depsize.plan.model import WheelRef
 from depsize.plan.zipdir import Buffered, WheelFormatError, read_contents, read_members
-from depsize.usedby.code import is_library_code
+from depsize.usedby.library import is_library_code
 
 _DONE = ".depsize-complete"
 _SITE = "site-packages"

@@ -99,7 +99,7 @@ def _unread(
 ) -> dict[NormalizedName, str]:
     """The candidates (with an import name) that the unread library code of a reached
     distribution other than themselves could import."""
-    from depsize.usedby.code import is_library_code  # lazy: the code scanners, only when needed
+    from depsize.usedby.library import is_library_code  # lazy: the code scanners, only when needed
 
     with_code = {
         name for name in reached if any(is_library_code(rel) for rel, _ in scan.dists[name].files)

@@ -1,11 +1,12 @@
 """The used distributions' code: imports of the candidates' names in their installed files.
 
 A top-level name (``multipart``) is looked for in the lines that hold ``import`` (see
-:func:`import_lines`) or, when the names are few, first as a plain substring of the file; the
-last part of a dotted one (``storage`` of ``google.cloud.storage``, which ``from google.cloud
-import (storage,)`` may put on a line of its own) in the whole file. Only the files that match go
-to the exact scanner (:func:`depsize.imports.extract.scan_bytes`), and only the ones with a lazy
-import of a candidate are parsed again, to name the function it sits in.
+:func:`depsize.usedby.library.import_lines`) or, when the names are few, first as a plain
+substring of the file; the last part of a dotted one (``storage`` of ``google.cloud.storage``,
+which ``from google.cloud import (storage,)`` may put on a line of its own) in the whole file.
+Only the files that match go to the exact scanner (:func:`depsize.imports.extract.scan_bytes`),
+and only the ones with a lazy import of a candidate are parsed again, to name the function it
+sits in.
 """
 
 from __future__ import annotations
@@ -19,23 +20,20 @@ from pathlib import Path
 from packaging.utils import NormalizedName
 
 from depsize import safeio
-from depsize.imports import fastscan
 from depsize.imports.extract import decode_source, scan_bytes
 from depsize.imports.model import RawImport
 from depsize.models import InstalledDist
 from depsize.usedby import shapes
 from depsize.usedby.calls import uncalled
+from depsize.usedby.library import (
+    hook_consumers,
+    import_lines,
+    imported_in,
+    is_library_code,
+    loaded_only_optionally,
+    unloaded_module,
+)
 from depsize.usedby.model import DependencyUse
-
-HOOK_GROUPS: dict[str, str] = {
-    "distutils.setup_keywords": "setuptools",
-    "distutils.commands": "setuptools",
-    "egg_info.writers": "setuptools",
-    "setuptools.finalize_distribution_options": "setuptools",
-    "setuptools.file_finders": "setuptools",
-}
-"""Entry-point groups whose plugins run only inside the distribution that loads them (the
-setuptools build): a module loaded only that way imports it while it already runs."""
 
 FILES_PER_SOURCE = 3
 """Files kept per (candidate, used distribution): one proves the use and a few say where; the
@@ -44,20 +42,6 @@ rest of that distribution's files are not scanned for that candidate."""
 _FEW_NAMES = 3
 """Up to this many top-level names, a plain ``name in data`` per name (about 1 GB/s each) rules
 most files out before :func:`import_lines` (about 0.4 GB/s) is built for them."""
-
-_TEST_FOLDERS = frozenset({"tests", "test", "testing", "_testing"})
-"""Folders of a distribution's test suite or test helpers (``numpy.testing``): what they import
-(pytest, hypothesis) is what tests need, not what the library needs to run."""
-
-
-def is_library_code(rel: str) -> bool:
-    """A ``.py`` file inside site-packages that is part of the library, not its tests."""
-    if not rel.endswith(".py") or rel.startswith("../"):
-        return False
-    *folders, name = rel.split("/")
-    if "__pycache__" in folders or _TEST_FOLDERS.intersection(folders):
-        return False
-    return not (name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"))
 
 
 class CodeSearch:
@@ -113,7 +97,7 @@ class CodeSearch:
             self.files_read += 1
             names = self._open_names(dist.name, self._words(data))
             if names and dist.entry_points:  # a plugin module of the candidate it imports
-                names -= _hook_consumers(dist, rel)
+                names -= hook_consumers(dist, rel)
             if names and not shapes.is_build_script(rel, data):
                 self._scan(dist, own, dist.site_packages / rel, data, names)
         self._mark_uncalled(dist, first)
@@ -162,7 +146,7 @@ class CodeSearch:
         loaded: set[str] = set()
         for dist, names in wanted.values():
             if names - loaded:
-                loaded |= _imported_in(dist, names - loaded)
+                loaded |= imported_in(dist, names - loaded)
         self.uses = [replace(u, unloaded=None) if u.unloaded in loaded else u for u in self.uses]
 
     def _unloaded(self, dist: InstalledDist, path: Path) -> str | None:
@@ -171,7 +155,7 @@ class CodeSearch:
         ``dist`` imports it (memoised)."""
         key = (dist.name, os.fspath(path))
         if key not in self.unloaded_modules:
-            self.unloaded_modules[key] = _unloaded_module(dist, path)
+            self.unloaded_modules[key] = unloaded_module(dist, path)
         return self.unloaded_modules[key]
 
     def _optional_module(self, dist: InstalledDist, path: Path) -> bool:
@@ -182,7 +166,7 @@ class CodeSearch:
         key = (dist.name, os.fspath(path))
         known = self.optional_modules.get(key)
         if known is None:
-            known = self.optional_modules[key] = _loaded_only_optionally(dist, path)
+            known = self.optional_modules[key] = loaded_only_optionally(dist, path)
         return known
 
     def _words(self, data: bytes) -> set[bytes]:
@@ -302,127 +286,11 @@ def _is_dynamic(raw: RawImport, text: list[str]) -> bool:
     return not raw.names and shapes.is_dynamic_call(line)
 
 
-def _loaded_only_optionally(dist: InstalledDist, path: Path) -> bool:
-    """Whether every import of the module at ``path`` inside its own distribution sits under
-    ``try/except ImportError``; False when none is found (an entry point may run it)."""
-    kinds = _own_import_kinds(dist, path)
-    return kinds is not None and bool(kinds) and all(kinds)
-
-
-def _own_import_kinds(dist: InstalledDist, path: Path) -> list[bool] | None:
-    """For each import of the module at ``path`` by another file of its own distribution,
-    whether it sits under ``try/except ImportError``; ``None`` when a file naming it could only
-    be read by the full parse (take it as a plain import). Only the files whose import lines
-    name the module are scanned."""
-    leaf = path.stem if path.name != "__init__.py" else path.parent.name
-    word = re.compile(rb"(?<!\w)" + re.escape(leaf.encode()) + rb"\b")
-    site = os.fspath(dist.site_packages)
-    kinds: list[bool] = []
-    for rel, _size in dist.files:
-        if not is_library_code(rel) or f"{site}/{rel}" == os.fspath(path):
-            continue
-        try:
-            data = safeio.read_bytes(f"{site}/{rel}")
-        except safeio.UnreadableFileError:
-            continue
-        if leaf.encode() not in data or not word.search(import_lines(data)):
-            continue
-        scan = fastscan.scan_text(data.decode("utf-8", "replace"))
-        if scan is None:
-            return None
-        kinds.extend(
-            raw.kind == "conditional"
-            for raw in scan.imports
-            if raw.module.rsplit(".", 1)[-1] == leaf or leaf in raw.names
-        )
-    return kinds
-
-
-def _unloaded_module(dist: InstalledDist, path: Path) -> str | None:
-    """The dotted name of the module at ``path`` when nothing in ``dist`` loads it: not a
-    package's ``__init__`` or ``__main__``, named by no entry point, imported by no other file
-    (by its last name); else ``None``."""
-    if path.name in ("__init__.py", "__main__.py"):
-        return None
-    try:
-        rel = path.relative_to(dist.site_packages).as_posix()
-    except ValueError:
-        return None
-    module = rel[: -len(".py")].replace("/", ".")
-    if any(ep.value.split(":", 1)[0].strip() == module for ep in dist.entry_points):
-        return None
-    return module if _own_import_kinds(dist, path) == [] else None
-
-
-def _imported_in(dist: InstalledDist, modules: Collection[str]) -> set[str]:
-    """The ``modules`` a library file of ``dist`` names dotted in full, or as ``from PARENT
-    import LEAF``; a file that cannot be read names them all."""
-    spellings = {spelled.encode(): m for m in modules for spelled in shapes.import_spellings(m)}
-    site = os.fspath(dist.site_packages)
-    found: set[str] = set()
-    for rel, _size in dist.files:
-        if not is_library_code(rel):
-            continue
-        try:
-            data = safeio.read_bytes(f"{site}/{rel}")
-        except safeio.UnreadableFileError:
-            return set(modules)
-        found.update(m for spelled, m in spellings.items() if spelled in data)
-        if len(found) == len(modules):
-            break
-    return found
-
-
-def _hook_consumers(dist: InstalledDist, rel: str) -> set[NormalizedName]:
-    """The distributions that alone run the module at ``rel``: it is named only by entry points
-    of their plugin groups (:data:`HOOK_GROUPS`: cffi's ``setuptools_ext`` is setuptools'
-    ``distutils.setup_keywords`` plugin) and no other file of ``dist`` imports it."""
-    module = rel[: -len(".py")].replace("/", ".").removesuffix(".__init__")
-    consumers = {
-        NormalizedName(HOOK_GROUPS[ep.group])
-        for ep in dist.entry_points
-        if ep.group in HOOK_GROUPS and ep.value.split(":", 1)[0].strip() == module
-    }
-    if not consumers or _own_import_kinds(dist, dist.site_packages / rel) != []:
-        return set()
-    return consumers
-
-
 def _words_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
     unique = sorted(set(words))
     if not unique:
         return None
     return re.compile(rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in unique) + rb")\b")
-
-
-def import_lines(data: bytes) -> bytes:
-    """The lines of ``data`` that hold ``import``, joined by newlines: where any import of a
-    top-level name shows the name (``import x``, ``from x import y``, ``import_module("x")``).
-
-    A line that opens a bracket or ends with a backslash brings the two lines after it
-    (``import_module(`` with its literal on the next line), and one that follows a backslash
-    continuation brings the line before it (``from x \\`` above ``import y``).
-    """
-    parts: list[bytes] = []
-    size = len(data)
-    find, rfind = data.find, data.rfind
-    pos = find(b"import")
-    while pos != -1:
-        start = rfind(b"\n", 0, pos) + 1
-        end = find(b"\n", pos)
-        end = size if end == -1 else end
-        if start >= 2 and data[max(start - 3, 0) : start - 1].rstrip(b"\r").endswith(b"\\"):
-            start = rfind(b"\n", 0, start - 1) + 1
-        if find(b"(", pos, end) != -1 or data[start:end].rstrip().endswith(b"\\"):
-            end = _line_end(data, _line_end(data, end + 1) + 1)
-        parts.append(data[start:end])
-        pos = find(b"import", end)
-    return b"\n".join(parts)
-
-
-def _line_end(data: bytes, pos: int) -> int:
-    end = data.find(b"\n", pos)
-    return len(data) if end == -1 else end
 
 
 def _function_spans(data: bytes) -> list[tuple[int, int, str]]:
