@@ -9,7 +9,7 @@ used distributions' code read for the rest (usedby) ──────┘
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
@@ -24,6 +24,7 @@ from depsize.errors import InputError
 from depsize.graph import DepGraph, build_graph
 from depsize.models import EnvScan, PythonEnv, ScanWarning
 from depsize.recommend import Recommendation, recommend
+from depsize.records import dataclass
 from depsize.sanity import wrong_env
 from depsize.unreached import image_recommendation
 

@@ -14,12 +14,12 @@ distributions nothing requires) and reach(x) the distributions x pulls in, x inc
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 
 from packaging.utils import NormalizedName
 
 from depsize.graph import DepGraph, ShortestPaths, State, shortest_paths
 from depsize.models import EnvScan
+from depsize.records import dataclass
 
 
 @dataclass(frozen=True)

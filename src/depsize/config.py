@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from packaging.utils import NormalizedName, canonicalize_name
@@ -25,6 +25,7 @@ from depsize.check.policy import (
 )
 from depsize.errors import InputError
 from depsize.models import STATUS_TABLE
+from depsize.records import dataclass
 from depsize.safeio import UnreadableFileError, read_bytes
 
 IGNORE_KEYS = (*sorted(STATUS_TABLE), "undeclared")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from depsize.records import dataclass
 from depsize.report.document import ReportDocument
 from depsize.units import human
 

@@ -9,13 +9,14 @@ this module turns that into :class:`Evidence` per distribution (:class:`Usage`),
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from packaging.utils import NormalizedName
 
 from depsize.imports.model import ImportSite, ProjectImports
 from depsize.join.model import EnvUses, StubUse
+from depsize.records import dataclass
 from depsize.usedby import DependencyUse
 
 

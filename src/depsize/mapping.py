@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.models import InstalledDist
+from depsize.records import dataclass
 
 MappingSource = Literal["override", "installed", "hint"]
 

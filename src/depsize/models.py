@@ -7,11 +7,13 @@ pure function of them. Every mapping of distributions is keyed by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Literal, get_args
 
 from packaging.utils import NormalizedName
+
+from depsize.records import dataclass
 
 REPORT_SCHEMA_VERSION = 1
 """Version of the ``depsize scan --format json`` document (docs/schema.json); bumped on any

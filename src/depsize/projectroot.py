@@ -7,8 +7,9 @@ measure, with the current folder as the project.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from depsize.records import dataclass
 
 _MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", "Pipfile")
 

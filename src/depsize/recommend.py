@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Literal
 
 from packaging.utils import NormalizedName
@@ -17,6 +16,7 @@ from packaging.utils import NormalizedName
 from depsize.elf import debug_bytes
 from depsize.graph import DepGraph
 from depsize.models import EnvScan, InstalledDist
+from depsize.records import dataclass
 from depsize.sanity import capped
 from depsize.units import human
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from depsize.attribute import Root
 from depsize.graph import DepGraph, Edge
+from depsize.records import dataclass
 from depsize.requirements.model import DeclaredRequirement
 
 _ENV_MARKER = re.compile(

@@ -4,7 +4,6 @@ was not judged."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName
@@ -12,6 +11,7 @@ from packaging.utils import NormalizedName
 from depsize.attribute import RootSizes
 from depsize.evidence import Evidence, site_evidence
 from depsize.imports.model import ImportSite
+from depsize.records import dataclass
 
 if TYPE_CHECKING:
     from depsize.verdicts import JudgeInput

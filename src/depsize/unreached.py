@@ -9,7 +9,6 @@ install -e .``) is the project, not something extraneous. Both stay in the env t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from packaging.utils import NormalizedName
 
 from depsize.models import InstalledDist
 from depsize.recommend import Recommendation
+from depsize.records import dataclass
 from depsize.units import human
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ Pure functions of the scan, the graph, the declared requirements and the import 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from packaging.utils import NormalizedName
 
@@ -32,6 +32,7 @@ from depsize.models import (
     from_env_folder,
 )
 from depsize.recommend import Recommendation
+from depsize.records import dataclass
 from depsize.requirements.model import DeclaredRequirement, is_applicable
 from depsize.status import is_used_by_project, judge_one, run_by_plugin
 from depsize.transitive import Redundancy, redundancy

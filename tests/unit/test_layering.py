@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "depsize.models": 0,
     "depsize.safeio": 0,
     "depsize.cachepickle": 0,
+    "depsize.records": 0,
     "depsize.elf": 0,
     "depsize.projectroot": 0,
     "depsize.report.typed": 0,

@@ -10,11 +10,12 @@ is reported, each with the measured value, the limit and the top contributors wi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from depsize.check.model import CheckResult, Contributor, Outcome
 from depsize.check.policy import Policy
 from depsize.check.sizes import describe_size
+from depsize.records import dataclass
 from depsize.report.document import ReportDocument, RequirementRow
 from depsize.units import human
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from depsize.errors import EXIT_OK, EXIT_POLICY
+from depsize.records import dataclass
 from depsize.units import human
 
 

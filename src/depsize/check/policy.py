@@ -11,7 +11,7 @@ what was expected.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 
 from packaging.utils import NormalizedName
@@ -28,6 +28,7 @@ from depsize.check.sizes import (
 )
 from depsize.errors import InputError
 from depsize.models import STATUS_TABLE, STATUSES
+from depsize.records import dataclass
 
 COUNTABLE = (*STATUSES, "undeclared")
 DEFAULT_COUNTED = tuple(s for s, i in STATUS_TABLE.items() if i.counted)

@@ -9,12 +9,12 @@ with its exact byte count, so nobody has to guess which unit a budget meant.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.errors import InputError
+from depsize.records import dataclass
 from depsize.units import human
 
 SIZE_EXPECTED = "a size like 500MB, 1.5GiB or 120000000"

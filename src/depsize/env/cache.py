@@ -22,7 +22,6 @@ import dataclasses
 import os
 import time
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from depsize import __version__, cachepickle, models
@@ -44,6 +43,7 @@ from depsize.env.scan import scan_env
 from depsize.env.walk import Stamp, stamp_of
 from depsize.graph import DepGraph, build_graph
 from depsize.models import EnvScan, PythonEnv
+from depsize.records import dataclass
 
 FORMAT = 2
 SETTLE_NS = 2_000_000_000

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from depsize import safeio
 from depsize.env.jsondoc import JsonDocError, load_json
 from depsize.env.sizes import EnvBoundary, counted_size
 from depsize.models import EnvScan, InstalledDist, ScanWarning
+from depsize.records import dataclass
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 

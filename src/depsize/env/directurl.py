@@ -6,12 +6,13 @@ Types are checked here, once: an object with a string ``url`` and an object ``di
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from depsize.env.jsondoc import JsonDocError, load_json
 from depsize.models import ScanWarning
+from depsize.records import dataclass
 
 
 @dataclass(frozen=True)

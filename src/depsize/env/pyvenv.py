@@ -8,10 +8,10 @@ problem the caller reports, falling back on what the folder layout says.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from depsize import safeio
+from depsize.records import dataclass
 
 _VERSION = re.compile(r"^(\d{1,4})\.(\d{1,4})(?:\.(\d{1,6}))?(?:[.+\-a-z].*)?$", re.ASCII)
 

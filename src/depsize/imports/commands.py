@@ -14,12 +14,12 @@ import os
 import re
 import shlex
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from depsize.imports.files import SideFiles, side_files
 from depsize.imports.repo import read_text
 from depsize.models import ScanWarning
+from depsize.records import dataclass
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from depsize.imports.commands import PRE_COMMIT_CONFIGS, Command
 from depsize.imports.entries import PYTHON_PROGRAM
 from depsize.imports.model import TypeCheckerUse
 from depsize.imports.repo import read_text, section_lines
+from depsize.records import dataclass
 
 NAMED_CONFIGS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(PRE_COMMIT_CONFIGS, ("pre-commit", "prek")),

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from depsize.records import dataclass
 
 TEST_DIRS = frozenset({"tests", "test", "testing"})
 

@@ -23,7 +23,7 @@ import os
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from depsize import safeio
@@ -31,6 +31,7 @@ from depsize.imports.files import SKIP_DIRS
 from depsize.imports.layout import ModuleFile, ProjectLayout
 from depsize.imports.model import FileScan, OpenLoad, RawImport
 from depsize.imports.strings import Spelled, spelled_in_config
+from depsize.records import dataclass
 from depsize.safeio import UnreadableFileError
 
 DJANGO_SUBMODULES = (

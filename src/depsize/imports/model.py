@@ -8,12 +8,13 @@ the project-level results after resolving relatives and computing reachability.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from depsize.imports.strings import Spelled
 from depsize.models import ScanWarning
+from depsize.records import dataclass
 
 if TYPE_CHECKING:
     from depsize.imports.commands import Command

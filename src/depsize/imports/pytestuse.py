@@ -20,13 +20,13 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from depsize.imports.astwalk import walk_nodes
 from depsize.imports.commands import Command
 from depsize.imports.entries import PYTHON_PROGRAM
 from depsize.imports.repo import ConfigEntry, read_text
+from depsize.records import dataclass
 
 PYTEST_SECTIONS = frozenset({"tool.pytest.ini_options", "tool.pytest", "pytest", "tool:pytest"})
 _PYTEST_PROGRAMS = frozenset({"pytest", "py.test"})

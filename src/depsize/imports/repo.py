@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from depsize.models import ScanWarning
+from depsize.records import dataclass
 from depsize.safeio import UnreadableFileError
 from depsize.safeio import read_text as _safe_read_text
 

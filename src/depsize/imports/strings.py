@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from itertools import accumulate
 
 from depsize.imports.findfast import WORD_CHAR, after_boundary, at_literals, find_all
 from depsize.imports.schemes import SCHEME_DRIVERS, URL_VALUE
+from depsize.records import dataclass
 
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_][\w.]*)?"
 _QUOTED_DOTTED = (re.compile(rf"'({_DOTTED})'"), re.compile(rf'"({_DOTTED})"'))

@@ -20,10 +20,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from depsize.imports.repo import read_text
+from depsize.records import dataclass
 
 _TOP = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*([^#]*)")
 """A top-level ``key: value`` line; the value runs to a comment (stripped where it is used:

@@ -3,12 +3,12 @@ environment used without an import, with the project file and line that proves i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import NormalizedName
 
 from depsize.imports.model import ImportSite, TypeCheckerUse
+from depsize.records import dataclass
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from depsize.imports.repo import read_text
 from depsize.models import InstalledDist
+from depsize.records import dataclass
 
 PYTEST_GROUP = "pytest11"
 _MAX_MODULES = 25

@@ -10,7 +10,6 @@ plugins installed, not with the size of the test suite).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from depsize.imports.pytestuse import (
@@ -23,6 +22,7 @@ from depsize.imports.pytestuse import (
 from depsize.join.model import PluginUse
 from depsize.join.pytestapi import PytestApi
 from depsize.models import InstalledDist
+from depsize.records import dataclass
 
 
 def option_use(api: PytestApi, settings: PytestSettings) -> Use | None:

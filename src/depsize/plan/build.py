@@ -8,7 +8,7 @@ share) and recommendations are the ones ``scan`` computes, applied before instal
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
@@ -27,6 +27,7 @@ from depsize.plan.pinned import read_pinned, read_pip_report
 from depsize.plan.resolve import Resolver
 from depsize.plan.target import Target
 from depsize.recommend import Recommendation, recommend
+from depsize.records import dataclass
 
 
 def plan_cache_dir() -> Path:

@@ -3,13 +3,13 @@ with its installed bytes and the declared requirement(s) that bring it in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from packaging.utils import NormalizedName
 
 from depsize.plan.build import Plan
 from depsize.plan.model import PlannedDist
+from depsize.records import dataclass
 
 ChangeKind = Literal["added", "removed", "resized"]
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 import configparser
 import csv
 import io
-from dataclasses import dataclass
 
 from depsize.plan.model import WheelListing
+from depsize.records import dataclass
 
 INSTALLER_TEXT = "pip\n"
 _HASH_TEXT = "sha256=" + "x" * 43

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from depsize.plan.build import Plan, PlanOptions, make_resolver, plan
 from depsize.plan.code import code_folder
 from depsize.plan.http import Http
 from depsize.plan.listing import PlanCache
+from depsize.records import dataclass
 from depsize.usedby import DependencyUses, find_dependency_uses
 
 UsedBy = Callable[[frozenset[NormalizedName], frozenset[State]], DependencyUses]

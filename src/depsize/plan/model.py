@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from packaging.utils import NormalizedName
 
 from depsize.models import EntryPoint, ScanWarning
+from depsize.records import dataclass
 
 PLANNED_SITE = Path("/planned-environment/site-packages")
 """Where planned files would be: a path that names no real folder (nothing is read there)."""

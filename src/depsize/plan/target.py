@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from packaging import tags
 from packaging.markers import default_environment
 
 from depsize.errors import InputError
+from depsize.records import dataclass
 
 _MANYLINUX = re.compile(r"^(?:many|musl)linux_(\d+)_(\d+)_(\w+)$")
 _MACOS = re.compile(r"^macosx_(\d+)_(\d+)_(\w+)$")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Protocol
 
 from depsize.errors import InputError
+from depsize.records import dataclass
 
 TAIL_BYTES = 64 * 1024
 """Bytes read from the end first: the end record and, for most wheels, the whole directory."""

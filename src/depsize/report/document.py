@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from depsize.errors import InputError
 from depsize.models import REPORT_SCHEMA_VERSION, Confidence, FilesSource, Status
+from depsize.records import dataclass
 from depsize.report.typed import ShapeError, from_data, to_data
 from depsize.safeio import read_bytes
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from depsize.analyze import Analysis
+from depsize.records import dataclass
 from depsize.unreached import split_unreached
 
 DEFAULT_TOP_DISTS = 10

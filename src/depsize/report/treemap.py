@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from packaging.utils import NormalizedName
 
@@ -26,6 +25,7 @@ from depsize.attribute import Root
 from depsize.graph import DepGraph
 from depsize.models import InstalledDist
 from depsize.recommend import gpu_part, is_cuda_library
+from depsize.records import dataclass
 from depsize.report.view import site_relative
 
 MAX_FOLDERS = 12

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ from depsize.analyze import Analysis
 from depsize.attribute import RootSizes
 from depsize.imports.model import IMPORT_KINDS
 from depsize.models import REMOVABLE, STATUS_TABLE, from_env_folder
+from depsize.records import dataclass
 from depsize.report.largest import DEFAULT_TOP_DISTS, DistRow, dist_rows
 from depsize.report.safe import clean, visible_lines
 from depsize.units import human

@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from depsize.errors import InputError
+from depsize.records import dataclass
 from depsize.requirements.model import LockFile
 from depsize.requirements.tomlfile import loads_toml
 from depsize.safeio import read_text, read_text_or_none

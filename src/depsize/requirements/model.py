@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +16,7 @@ from packaging.markers import InvalidMarker, Marker, UndefinedComparison, Undefi
 from packaging.utils import NormalizedName
 
 from depsize.models import ScanWarning
+from depsize.records import dataclass
 from depsize.requirements.roundtrip import RequirementsFile
 
 GroupKind = Literal["main", "extra", "group"]

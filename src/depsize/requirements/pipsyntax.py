@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 
+from depsize.records import dataclass
 from depsize.requirements.roundtrip import PhysicalLine
 from depsize.requirements.targets import TargetError
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from depsize.records import dataclass
 
 EntryKind = Literal["blank", "requirement", "include", "constraint", "option", "invalid"]
 

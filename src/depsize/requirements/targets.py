@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,6 +22,7 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
+from depsize.records import dataclass
 from depsize.requirements.model import MAIN_GROUP, DeclaredRequirement, GroupKind
 from depsize.requirements.paths import real_path, user_path
 from depsize.requirements.tomlfile import read_project_name

@@ -17,11 +17,11 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from depsize.errors import InputError
+from depsize.records import dataclass
 from depsize.requirements.paths import read_input
 from depsize.safeio import read_text, read_text_or_none
 

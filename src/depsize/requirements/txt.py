@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +19,7 @@ from packaging.utils import canonicalize_name
 
 from depsize.errors import IncludeCycleError, InputError
 from depsize.models import ScanWarning
+from depsize.records import dataclass
 from depsize.requirements.locks import HEADER_LINES, Requirement, detect_lock
 from depsize.requirements.model import (
     MAIN_GROUP,

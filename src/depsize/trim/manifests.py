@@ -30,10 +30,10 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from depsize.errors import InputError
+from depsize.records import dataclass
 from depsize.requirements.tomlfile import TomlLocator
 
 if sys.version_info >= (3, 11):

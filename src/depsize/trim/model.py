@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from packaging.utils import NormalizedName
 
 from depsize.models import REMOVABLE, STATUS_TABLE
+from depsize.records import dataclass
 from depsize.requirements.model import DeclaredRequirement
 
 TORCH_FAMILY: frozenset[str] = frozenset({"torch", "torchvision", "torchaudio"})

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Literal
 
 from packaging.utils import NormalizedName
+
+from depsize.records import dataclass
 
 UseHow = Literal["import", "extra", "requirement"]
 
