@@ -1,0 +1,112 @@
+"""The names before a ``=`` (or an annotation's ``:``), found in one pass over the reversed text.
+
+Three searches of :mod:`depsize.imports.strings` look for a name followed by ``=``: an engine
+word (``engine=``, ``loop =``), a setting that loads apps or plugins (``INSTALLED_APPS =``,
+``extensions: list = [``, ``MIDDLEWARE +=``) and an upper-case setting at the start of a line
+(``SESSION_ENGINE = "x.y"``). Searched forwards, they took a ``str.find`` pass per word (23 in
+all) or ``re`` trying a pattern at every position. Read backwards, each starts with the literal
+``=`` (or the ``:`` of an annotation), which ``re`` finds at memory speed: one search of the
+reversed text for each, trying the reversed patterns only where one stands, finds every place
+any of them can match.
+
+The places are candidates, never answers: the callers try their own forward patterns there,
+so what they find is what the forward searches found (``tests/unit/imports/test_strings.py``
+compares the two on real files).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def _backwards(words: tuple[str, ...]) -> str:
+    """An alternation of ``words`` spelled backwards, longest first."""
+    return "|".join(re.escape(w[::-1]) for w in sorted(words, key=len, reverse=True))
+
+
+ENGINE_WORDS = (
+    "engine",
+    "backend",
+    "driver",
+    "loop",
+    "parser",
+    "features",
+    "flavor",
+    "http",
+    "ws",
+    "interface",
+    "library",
+)
+"""The words of ``strings._ENGINE_WORD`` that a ``=`` follows."""
+LOADING_NAMES = (
+    "apps",
+    "middleware",
+    "backend",
+    "backends",
+    "plugins",
+    "extensions",
+    "handlers",
+    "processors",
+    "finders",
+    "loaders",
+    "classes",
+)
+"""The endings of ``strings._LOADING_NAMES``, lower-cased (matched in any ASCII case)."""
+
+_ENGINE = rf"[ \t]*(?:{_backwards(ENGINE_WORDS)})(?!\w)"
+"""Backwards from ``=``: blanks, an engine word, no word character before it."""
+_LOADING = rf"[ \t]*(?i:{_backwards(LOADING_NAMES)})"
+"""Backwards from ``=``, ``+=`` or the ``:`` of an annotation: blanks, a loading name."""
+_UPPER = r"[ \t]*[A-Z0-9_]*[A-Z][ \t]*(?:\n|\Z)"
+"""Backwards from ``=`` or the ``:`` of an annotation: blanks, an upper-case name, blanks,
+the start of the line."""
+_EQUALS = re.compile(rf"=(?={_ENGINE}|\+?{_LOADING}|{_UPPER})")
+_COLON = re.compile(rf":(?={_LOADING}|{_UPPER})")
+"""An annotated assignment's ``:`` (``THIRD_PARTY_APPS: list[str] = [``): searched apart from
+the ``=``, which may stand far from the name (``[^=\n]*`` read back from every ``=`` would cost
+three times the search)."""
+_ENGINE_AT = re.compile(_ENGINE)
+_LOADING_AT = re.compile(rf"\+?{_LOADING}")
+_UPPER_AT = re.compile(_UPPER)
+
+
+@dataclass(frozen=True)
+class BeforeEquals:
+    """Candidates in one text, positions in the text as written (ascending)."""
+
+    engine: tuple[int, ...] = ()
+    """Where an engine word followed by ``=`` starts."""
+    loading: tuple[int, ...] = ()
+    """Starts of the lines where a loading name (any ASCII case) is followed by ``=``, ``+=``
+    or ``:``."""
+    upper: tuple[int, ...] = ()
+    """Starts of the lines that begin with an upper-case name followed by ``=`` or ``:``."""
+
+
+def before_equals(text: str) -> BeforeEquals:
+    """The candidates of ``text`` (see the module docstring)."""
+    if "=" not in text:
+        return BeforeEquals()
+    backwards = text[::-1]
+    engine: list[int] = []
+    loading: set[int] = set()
+    upper: set[int] = set()
+    for match in _EQUALS.finditer(backwards):
+        found = _ENGINE_AT.match(backwards, match.end())
+        if found is not None:
+            engine.append(len(text) - found.end())
+        _line_of(match, _LOADING_AT, text, loading)
+        _line_of(match, _UPPER_AT, text, upper)
+    if ":" in text:
+        for match in _COLON.finditer(backwards):
+            _line_of(match, _LOADING_AT, text, loading)
+            _line_of(match, _UPPER_AT, text, upper)
+    return BeforeEquals(tuple(sorted(engine)), tuple(sorted(loading)), tuple(sorted(upper)))
+
+
+def _line_of(match: re.Match[str], pattern: re.Pattern[str], text: str, starts: set[int]) -> None:
+    """Add the start of the line of ``match`` (in the reversed ``text``) to ``starts`` when
+    ``pattern`` matches after it."""
+    if pattern.match(match.string, match.end()) is not None:
+        starts.add(text.rfind("\n", 0, len(text) - match.end()) + 1)
