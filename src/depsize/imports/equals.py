@@ -64,11 +64,14 @@ the start of the line."""
 _EQUALS = re.compile(rf"=(?={_ENGINE}|\+?{_LOADING}|{_UPPER})")
 _COLON = re.compile(rf":(?={_LOADING}|{_UPPER})")
 """An annotated assignment's ``:`` (``THIRD_PARTY_APPS: list[str] = [``): searched apart from
-the ``=``, which may stand far from the name (``[^=\n]*`` read back from every ``=`` would cost
-three times the search)."""
+the ``=``, which may stand far from the name (reading back from every ``=`` to its line's
+start would cost three times the search)."""
 _ENGINE_AT = re.compile(_ENGINE)
 _LOADING_AT = re.compile(rf"\+?{_LOADING}")
 _UPPER_AT = re.compile(_UPPER)
+_UPPER_NAMES = _backwards(tuple(name.upper() for name in LOADING_NAMES))
+_LOADING_UPPER = re.compile(rf"(?:=\+?|:)[ \t]*(?:{_UPPER_NAMES})")
+"""Backwards in upper-cased text: a loading name before ``=``, ``+=`` or ``:``."""
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,10 @@ class BeforeEquals:
     engine: tuple[int, ...] = ()
     """Where an engine word followed by ``=`` starts."""
     loading: tuple[int, ...] = ()
-    """Starts of the lines where a loading name (any ASCII case) is followed by ``=``, ``+=``
-    or ``:``."""
+    """Starts of the lines where a loading name (any case) is followed by ``=``, ``+=`` or
+    ``:``. In text that is not ASCII, letters that upper-case to the name's count too
+    (``\u017f`` is an ``S``, ``\u00df`` is ``SS``): the name is looked for in the upper-cased
+    text."""
     upper: tuple[int, ...] = ()
     """Starts of the lines that begin with an upper-case name followed by ``=`` or ``:``."""
 
@@ -102,7 +107,21 @@ def before_equals(text: str) -> BeforeEquals:
         for match in _COLON.finditer(backwards):
             _line_of(match, _LOADING_AT, text, loading)
             _line_of(match, _UPPER_AT, text, upper)
+    if not text.isascii():
+        loading = _upper_cased_lines(text)
     return BeforeEquals(tuple(sorted(engine)), tuple(sorted(loading)), tuple(sorted(upper)))
+
+
+def _upper_cased_lines(text: str) -> set[int]:
+    """Starts of the lines whose upper-cased text holds a loading name before ``=``, ``+=`` or
+    ``:``. Upper-casing may change the length of a line, never the number of lines: each line
+    found is counted in the upper-cased text and found again in ``text``."""
+    upper = text.upper()
+    numbers = {
+        upper.count("\n", 0, len(upper) - match.end())
+        for match in _LOADING_UPPER.finditer(upper[::-1])
+    }
+    return {len(text) - len(text.split("\n", n)[-1]) for n in numbers}
 
 
 def _line_of(match: re.Match[str], pattern: re.Pattern[str], text: str, starts: set[int]) -> None:

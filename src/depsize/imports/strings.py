@@ -295,15 +295,9 @@ def _driver_tokens(text: str) -> Iterator[re.Match[str]]:
 def _loading_settings(text: str, candidates: Iterable[int]) -> Iterator[re.Match[str]]:
     """Lines assigning a setting whose name ends with one of :data:`_LOADING_NAMES` (any
     case), up to their bracket. Only the lines that hold such a name before their ``=`` are
-    tried (``candidates``, from :func:`before_equals`); in text that is not ASCII, where a
-    name may upper-case to one of the names from other letters (``\u017f`` is an ``S``), the
-    lines that hold a ``=``, which every match does (``re`` would try the pattern's ``^`` at
-    every position)."""
-    if text.isascii():
-        starts = candidates
-    else:
-        starts = dict.fromkeys(text.rfind("\n", 0, i) + 1 for i in find_all(text, "="))
-    for start in starts:
+    tried (``candidates``, from :func:`before_equals`): ``re`` would try the pattern's ``^`` at
+    every position."""
+    for start in candidates:
         match = _LOADING_SETTING.match(text, start)
         if match is not None:
             yield match

@@ -241,6 +241,12 @@ def test_before_equals__settings_of_every_shape__the_matches_of_the_forward_sear
     assert _searches_at_candidates(text) == expected
 
 
-@given(st.text(alphabet="APSaps_ \t\n=:+[('\"wlo\u017f\u0131", max_size=80))
+@given(st.text(alphabet="APSaps_ \t\n=:+[('\"wlo\u017f\u0131\u00df\ufb01", max_size=80))
 def test_before_equals__any_text__the_matches_of_the_forward_searches(text: str) -> None:
+    assert _searches_at_candidates(text) == _forward_searches(text)
+
+
+def test_before_equals__names_upper_cased_from_other_letters__found_on_their_lines() -> None:
+    text = "# caf\u00e9\nx = 1\ncla\u00dfes = ('a',)\n\ufb01nders: list = ['b']\nAPPS += ['c']\n"
+    assert spelled_in_code(text).words == (("a", 3), ("b", 4), ("c", 5))
     assert _searches_at_candidates(text) == _forward_searches(text)
