@@ -213,7 +213,9 @@ def _real_texts() -> list[str]:
 
     import depsize
 
-    folders = [Path(m.__file__).parent for m in (depsize, email, logging, sqlite3, unittest)]
+    inits = [m.__file__ for m in (depsize, email, logging, sqlite3, unittest)]
+    folders = [Path(init).parent for init in inits if init is not None]
+    assert len(folders) == len(inits)
     files = sorted(p for folder in folders for p in folder.rglob("*.py"))
     return [p.read_text(encoding="utf-8", errors="replace") for p in files]
 
