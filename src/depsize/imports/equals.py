@@ -69,9 +69,10 @@ start would cost three times the search)."""
 _ENGINE_AT = re.compile(_ENGINE)
 _LOADING_AT = re.compile(rf"\+?{_LOADING}")
 _UPPER_AT = re.compile(_UPPER)
-_UPPER_NAMES = _backwards(tuple(name.upper() for name in LOADING_NAMES))
-_LOADING_UPPER = re.compile(rf"(?:=\+?|:)[ \t]*(?:{_UPPER_NAMES})")
-"""Backwards in upper-cased text: a loading name before ``=``, ``+=`` or ``:``."""
+_OTHER_WORD = r"[ \t]*\w*[^\W\x00-\x7f]"
+"""Backwards: blanks, a word holding a letter that is not ASCII (which may upper-case to ASCII
+ones: ``\u017f`` is an ``S``, ``\u00df`` is ``SS``, so ``cla\u00dfes`` is ``CLASSES``)."""
+_OTHER_BEFORE = (re.compile(rf"=\+?{_OTHER_WORD}"), re.compile(rf":{_OTHER_WORD}"))
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,7 @@ class BeforeEquals:
     """Where an engine word followed by ``=`` starts."""
     loading: tuple[int, ...] = ()
     """Starts of the lines where a loading name (any case) is followed by ``=``, ``+=`` or
-    ``:``. In text that is not ASCII, letters that upper-case to the name's count too
-    (``\u017f`` is an ``S``, ``\u00df`` is ``SS``): the name is looked for in the upper-cased
-    text."""
+    ``:``, and those where a word holding a letter that is not ASCII is."""
     upper: tuple[int, ...] = ()
     """Starts of the lines that begin with an upper-case name followed by ``=`` or ``:``."""
 
@@ -108,20 +107,10 @@ def before_equals(text: str) -> BeforeEquals:
             _line_of(match, _LOADING_AT, text, loading)
             _line_of(match, _UPPER_AT, text, upper)
     if not text.isascii():
-        loading = _upper_cased_lines(text)
+        for pattern in _OTHER_BEFORE:
+            words = pattern.finditer(backwards)
+            loading.update(text.rfind("\n", 0, len(text) - m.start() - 1) + 1 for m in words)
     return BeforeEquals(tuple(sorted(engine)), tuple(sorted(loading)), tuple(sorted(upper)))
-
-
-def _upper_cased_lines(text: str) -> set[int]:
-    """Starts of the lines whose upper-cased text holds a loading name before ``=``, ``+=`` or
-    ``:``. Upper-casing may change the length of a line, never the number of lines: each line
-    found is counted in the upper-cased text and found again in ``text``."""
-    upper = text.upper()
-    numbers = {
-        upper.count("\n", 0, len(upper) - match.end())
-        for match in _LOADING_UPPER.finditer(upper[::-1])
-    }
-    return {len(text) - len(text.split("\n", n)[-1]) for n in numbers}
 
 
 def _line_of(match: re.Match[str], pattern: re.Pattern[str], text: str, starts: set[int]) -> None:
