@@ -94,27 +94,42 @@ def before_equals(text: str) -> BeforeEquals:
         return BeforeEquals()
     backwards = text[::-1]
     engine: list[int] = []
-    loading: set[int] = set()
-    upper: set[int] = set()
+    loading: list[int] = []  # where the ``=`` or ``:`` stands, in ``backwards``
+    upper: list[int] = []
     for match in _EQUALS.finditer(backwards):
         found = _ENGINE_AT.match(backwards, match.end())
         if found is not None:
             engine.append(len(text) - found.end())
-        _line_of(match, _LOADING_AT, text, loading)
-        _line_of(match, _UPPER_AT, text, upper)
+        _sort_out(backwards, match.end(), loading, upper)
     if ":" in text:
         for match in _COLON.finditer(backwards):
-            _line_of(match, _LOADING_AT, text, loading)
-            _line_of(match, _UPPER_AT, text, upper)
+            _sort_out(backwards, match.end(), loading, upper)
     if not text.isascii():
         for pattern in _OTHER_BEFORE:
-            words = pattern.finditer(backwards)
-            loading.update(text.rfind("\n", 0, len(text) - m.start() - 1) + 1 for m in words)
-    return BeforeEquals(tuple(sorted(engine)), tuple(sorted(loading)), tuple(sorted(upper)))
+            loading.extend(m.start() + 1 for m in pattern.finditer(backwards))
+    return BeforeEquals(
+        tuple(sorted(engine)), _line_starts(text, loading), _line_starts(text, upper)
+    )
 
 
-def _line_of(match: re.Match[str], pattern: re.Pattern[str], text: str, starts: set[int]) -> None:
-    """Add the start of the line of ``match`` (in the reversed ``text``) to ``starts`` when
-    ``pattern`` matches after it."""
-    if pattern.match(match.string, match.end()) is not None:
-        starts.add(text.rfind("\n", 0, len(text) - match.end()) + 1)
+def _sort_out(backwards: str, after: int, loading: list[int], upper: list[int]) -> None:
+    """Keep ``after`` (just past a ``=`` or ``:`` of the reversed text) in ``loading`` and
+    ``upper`` when a loading name or an upper-case name stands before it."""
+    if _LOADING_AT.match(backwards, after) is not None:
+        loading.append(after)
+    if _UPPER_AT.match(backwards, after) is not None:
+        upper.append(after)
+
+
+def _line_starts(text: str, ends: list[int]) -> tuple[int, ...]:
+    """The starts of the lines of the characters that end at ``ends`` in the reversed text,
+    ascending. Each line is looked for once, however many of them it holds (a line of a
+    million ``APPS=`` is read once, not once each)."""
+    starts: list[int] = []
+    line_end = -1
+    for pos in sorted(len(text) - end for end in ends):
+        if pos <= line_end:
+            continue  # on the line found last
+        starts.append(text.rfind("\n", 0, pos) + 1)
+        line_end = text.find("\n", pos) % (len(text) + 1)
+    return tuple(starts)
