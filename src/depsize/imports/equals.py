@@ -3,11 +3,13 @@
 Three searches of :mod:`depsize.imports.strings` look for a name followed by ``=``: an engine
 word (``engine=``, ``loop =``), a setting that loads apps or plugins (``INSTALLED_APPS =``,
 ``extensions: list = [``, ``MIDDLEWARE +=``) and an upper-case setting at the start of a line
-(``SESSION_ENGINE = "x.y"``). Searched forwards, they took a ``str.find`` pass per word (23 in
+(``SESSION_ENGINE = "x.y"``). Searched forwards, they need a ``str.find`` pass per word (23 in
 all) or ``re`` trying a pattern at every position. Read backwards, each starts with the literal
 ``=`` (or the ``:`` of an annotation), which ``re`` finds at memory speed: one search of the
 reversed text for each, trying the reversed patterns only where one stands, finds every place
-any of them can match.
+any of them can match. In text that is not ASCII, a word holding a letter that is not ASCII
+before the ``=`` makes its line a loading setting's candidate too (such a letter may
+upper-case to ASCII ones).
 
 The places are candidates, never answers: the callers try their own forward patterns there,
 so what they find is what the forward searches found (``tests/unit/imports/test_strings.py``
