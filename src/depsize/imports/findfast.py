@@ -29,6 +29,14 @@ def after_boundary(
         candidates: Iterable[int] = sorted({i for word in starts for i in find_all(text, word)})
     else:
         candidates = _search_starts(pattern, text)
+    return at_candidates(pattern, text, candidates, also)
+
+
+def at_candidates(
+    pattern: re.Pattern[str], text: str, candidates: Iterable[int], also: str = ""
+) -> Iterator[re.Match[str]]:
+    """:func:`after_boundary` tried at ``candidates`` only (ascending): the same matches when
+    every position where ``pattern`` matches is among them."""
     end = 0
     for start in candidates:
         if start < end:

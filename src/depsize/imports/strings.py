@@ -25,7 +25,8 @@ from dataclasses import replace
 from functools import partial
 from itertools import accumulate
 
-from depsize.imports.findfast import WORD_CHAR, after_boundary, at_literals, find_all
+from depsize.imports.equals import ENGINE_WORDS, LOADING_NAMES, BeforeEquals, before_equals
+from depsize.imports.findfast import WORD_CHAR, after_boundary, at_candidates, at_literals, find_all
 from depsize.imports.schemes import SCHEME_DRIVERS, URL_VALUE
 from depsize.records import dataclass
 
@@ -90,47 +91,14 @@ _LOADING_SETTING = re.compile(
     r"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?\+?=[ \t]*(?:[\w.]+[ \t]*\+[ \t]*)*(?=[\[({])",
     re.MULTILINE,
 )
-_LOADING_NAMES = (
-    "APPS",
-    "MIDDLEWARE",
-    "BACKEND",
-    "BACKENDS",
-    "PLUGINS",
-    "EXTENSIONS",
-    "HANDLERS",
-    "PROCESSORS",
-    "FINDERS",
-    "LOADERS",
-    "CLASSES",
-)
-_NAME_END = re.compile(r"[ \t]*[:+=]")
-"""What follows a setting's name in an assignment (``NAME =``, ``NAME: list =``, ``NAME +=``)."""
-_LOADING_LOWER = tuple(sorted({n.lower() for n in _LOADING_NAMES}))
-_ENGINE_STARTS = (
-    "engine",
-    "backend",
-    "driver",
-    "loop",
-    "parser",
-    "features",
-    "flavor",
-    "http",
-    "ws",
-    "interface",
-    "library",
-    "BeautifulSoup",
-)
-"""The literals every :data:`_ENGINE_WORD` match begins with."""
-_UPPER_LINE = re.compile(r"\n(?=[ \t]*[A-Z][A-Z0-9_]*[ \t]*[:=])")
-"""A line that may assign an upper-case setting (see :data:`_ASSIGNMENT`)."""
-_FSTRING_STARTS = ("f'", 'f"', "F'", 'F"', "fr", "fR", "Fr", "FR")
+_LOADING_NAMES = tuple(name.upper() for name in LOADING_NAMES)
 """A setting that loads apps, middleware, backends or plugins by name, in any case (Sphinx's
 ``extensions = [...]`` as well as Django's ``INSTALLED_APPS``), followed by its bracket."""
+_FSTRING_STARTS = ("f'", 'f"', "F'", 'F"', "fr", "fR", "Fr", "FR")
 _THEME = re.compile(r"""^[ \t]*html_theme[ \t]*=[ \t]*['"]([A-Za-z_]\w*)['"]""", re.MULTILINE)
 """Sphinx's ``html_theme = "furo"``: a theme is loaded by its package name."""
 _ENGINE_WORD = re.compile(
-    r"""(?:engine|backend|driver|loop|parser|features|flavor|http|ws|interface|library)"""
-    r"""[ \t]*=(?!=)|BeautifulSoup\([^()\n]*?,"""
+    rf"""(?:{"|".join(ENGINE_WORDS)})[ \t]*=(?!=)|BeautifulSoup\([^()\n]*?,"""
 )
 """Where a package may be picked by name for a library to load, the quoted words to the end of
 the line: ``read_excel(engine="openpyxl")``, ``engine = "xlrd" if xls else "openpyxl"``,
@@ -252,9 +220,9 @@ def _with_common(text: str, lines: _Lines, dotted: tuple[tuple[str, int], ...]) 
     drivers: tuple[tuple[str, int], ...] = ()
     if "+" in text:
         drivers = tuple((f"{m[1]}+{m[2]}", lines.at(m.start())) for m in _driver_tokens(text))
-    words = _setting_words(text, lines)
-    starts = (0, *(m.end() for m in _UPPER_LINE.finditer(text)))
-    assigned = (m for m in map(partial(_ASSIGNMENT.match, text), starts) if m is not None)
+    equals = before_equals(text)
+    words = _setting_words(text, lines, equals)
+    assigned = (m for m in map(partial(_ASSIGNMENT.match, text), equals.upper) if m is not None)
     settings = tuple((m[1], m[2] or "", lines.at(m.start())) for m in assigned)
     if "SETTINGS_MODULE" in text:
         found = _SETTINGS_MODULE.finditer(text)
@@ -262,13 +230,16 @@ def _with_common(text: str, lines: _Lines, dotted: tuple[tuple[str, int], ...]) 
     return Spelled(dotted, words, drivers, frozenset(flags), exec_lines, settings)
 
 
-def _setting_words(text: str, lines: _Lines) -> tuple[tuple[str, int], ...]:
+def _setting_words(text: str, lines: _Lines, equals: BeforeEquals) -> tuple[tuple[str, int], ...]:
     found = (
         [(m[1], lines.at(m.start())) for m in _THEME.finditer(text)] if "html_theme" in text else []
     )
-    if "=" in text or "BeautifulSoup" in text:
+    engine: Iterable[int] = equals.engine
+    if "BeautifulSoup" in text:
+        engine = sorted({*engine, *find_all(text, "BeautifulSoup")})
+    if engine:
         read_to = 0  # the rest of a line is read once, however many engine words it holds
-        for match in after_boundary(_ENGINE_WORD, text, "", _ENGINE_STARTS):
+        for match in at_candidates(_ENGINE_WORD, text, engine):
             if match.start() < read_to:
                 continue  # its words were read with the line's first engine word
             end = text.find("\n", match.end())
@@ -276,7 +247,7 @@ def _setting_words(text: str, lines: _Lines) -> tuple[tuple[str, int], ...]:
             line = lines.at(match.start())
             found.extend((w[1], line) for w in _QUOTED_WORD.finditer(text, match.end(), read_to))
     covered = 0  # each character is read once however many settings start inside a list
-    for match in _loading_settings(text):
+    for match in _loading_settings(text, equals.loading):
         if match.end() < covered or not match[1].upper().endswith(_LOADING_NAMES):
             continue
         end = covered = _bracket_end(text, match.end())
@@ -322,25 +293,12 @@ def _driver_tokens(text: str) -> Iterator[re.Match[str]]:
             end = match.end()
 
 
-def _loading_settings(text: str) -> Iterator[re.Match[str]]:
+def _loading_settings(text: str, candidates: Iterable[int]) -> Iterator[re.Match[str]]:
     """Lines assigning a setting whose name ends with one of :data:`_LOADING_NAMES` (any
-    case), up to their bracket. Only the lines that hold such a name are tried (in text that is
-    not ASCII, where ``lower()`` may move positions: the lines that hold a ``=``, which every
-    match does; ``re`` would try the pattern's ``^`` at every position)."""
-    if text.isascii():
-        lower = text.lower()
-        ends = _NAME_END.match
-        starts: Iterable[int] = sorted(
-            {
-                text.rfind("\n", 0, i) + 1
-                for name in _LOADING_LOWER
-                for i in find_all(lower, name)
-                if ends(text, i + len(name))
-            }
-        )
-    else:
-        starts = dict.fromkeys(text.rfind("\n", 0, i) + 1 for i in find_all(text, "="))
-    for start in starts:
+    case), up to their bracket. Only the lines that hold such a name before their ``=`` are
+    tried (``candidates``, from :func:`before_equals`): ``re`` would try the pattern's ``^`` at
+    every position."""
+    for start in candidates:
         match = _LOADING_SETTING.match(text, start)
         if match is not None:
             yield match

@@ -204,6 +204,8 @@ def test_scan_bytes__known_quadratic_shapes__linear() -> None:
         ("if x:", " import a;"),
         ("x = 1", " engine='x'"),
         ("x = 1", " BeautifulSoup(x, 'lxml') +"),
+        ("x = 1", " APPS="),
+        ("x = 1", " \u00e9\u00e9="),
     ]:
         small_time, big_time = _linear(head, unit)
         assert big_time <= 12 * max(small_time, FLOOR), (head, unit, small_time, big_time)

@@ -162,3 +162,93 @@ def test_quoted_dotted__quotes_inside_and_beside_each_other__in_order() -> None:
     got = [m[1] for m in _quoted_dotted(text)]
     assert got == [name for _, _, name in _quoted_dotted_alternation(text)]
     assert got == ["i.j", "k.l", "o.p", "s.t"]
+
+
+def _forward_searches(text: str) -> tuple[list[tuple[int, int]], ...]:
+    """The reference for the names before a ``=``: each forward pattern run over the whole
+    text by ``re`` (a look-behind for the engine words' boundary), as slow as it is plain."""
+    import re
+
+    from depsize.imports.strings import _ASSIGNMENT, _ENGINE_WORD, _LOADING_NAMES, _LOADING_SETTING
+
+    engine = re.compile(rf"(?<!\w)(?:{_ENGINE_WORD.pattern})")
+    loading = _LOADING_SETTING.finditer(text)
+    return (
+        [m.span() for m in engine.finditer(text)],
+        [m.span() for m in loading if m[1].upper().endswith(_LOADING_NAMES)],
+        [m.span() for m in _ASSIGNMENT.finditer(text)],
+    )
+
+
+def _searches_at_candidates(text: str) -> tuple[list[tuple[int, int]], ...]:
+    """The same three searches, tried where :func:`before_equals` says (as ``strings`` does)."""
+    from depsize.imports.equals import before_equals
+    from depsize.imports.findfast import at_candidates, find_all
+    from depsize.imports.strings import (
+        _ASSIGNMENT,
+        _ENGINE_WORD,
+        _LOADING_NAMES,
+        _loading_settings,
+    )
+
+    equals = before_equals(text)
+    engine = sorted({*equals.engine, *find_all(text, "BeautifulSoup")})
+    loading = _loading_settings(text, equals.loading)
+    upper = (_ASSIGNMENT.match(text, start) for start in equals.upper)
+    return (
+        [m.span() for m in at_candidates(_ENGINE_WORD, text, engine)],
+        [m.span() for m in loading if m[1].upper().endswith(_LOADING_NAMES)],
+        [m.span() for m in upper if m is not None],
+    )
+
+
+def _real_texts() -> list[str]:
+    """Real Python files: depsize's own source and modules of the standard library that are
+    full of settings, assignments and keyword arguments."""
+    import email
+    import logging
+    import sqlite3
+    import unittest
+    from pathlib import Path
+
+    import depsize
+
+    inits = [m.__file__ for m in (depsize, email, logging, sqlite3, unittest)]
+    folders = [Path(init).parent for init in inits if init is not None]
+    assert len(folders) == len(inits)
+    files = sorted(p for folder in folders for p in folder.rglob("*.py"))
+    return [p.read_text(encoding="utf-8", errors="replace") for p in files]
+
+
+def test_before_equals__real_files__the_matches_of_the_forward_searches() -> None:
+    texts = _real_texts()
+    assert len(texts) > 150
+    found = [0, 0, 0]
+    for text in texts:
+        expected = _forward_searches(text)
+        assert _searches_at_candidates(text) == expected
+        found = [n + len(kind) for n, kind in zip(found, expected, strict=True)]
+    assert min(found) > 0  # the files hold each kind searched for
+
+
+def test_before_equals__settings_of_every_shape__the_matches_of_the_forward_searches() -> None:
+    text = (
+        "INSTALLED_APPS = ['a']\nTHIRD_PARTY_APPS: list[str] = BASE + [\n  'b',\n]\n"
+        "MY_Middleware += ('c',)\n  extensions = ['d']\nDEBUG: bool = True\nX=1\nY == 2\n"
+        'run(loop="uvloop", http = "h11")\nnewengine = "no"\nBeautifulSoup(x, "lxml")\n'
+        "backends\t=\t['e']\nA1B = 'x.y'\n1A = 2\n"
+    )
+    expected = _forward_searches(text)
+    assert all(expected)
+    assert _searches_at_candidates(text) == expected
+
+
+@given(st.text(alphabet="APSaps_ \t\n=:+[('\"wlo\u017f\u0131\u00df\ufb01", max_size=80))
+def test_before_equals__any_text__the_matches_of_the_forward_searches(text: str) -> None:
+    assert _searches_at_candidates(text) == _forward_searches(text)
+
+
+def test_before_equals__names_upper_cased_from_other_letters__found_on_their_lines() -> None:
+    text = "# caf\u00e9\nx = 1\ncla\u00dfes = ('a',)\n\ufb01nders: list = ['b']\nAPPS += ['c']\n"
+    assert spelled_in_code(text).words == (("a", 3), ("b", 4), ("c", 5))
+    assert _searches_at_candidates(text) == _forward_searches(text)
