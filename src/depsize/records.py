@@ -51,6 +51,8 @@ _FACTORY = _Factory()
 
 def _frozen(cls: type, kw_only: bool) -> type:
     own = cls.__dict__
+    if any("InitVar" in str(kind) for kind in own.get("__annotations__", {}).values()):
+        return dataclasses.dataclass(cls, frozen=True, kw_only=kw_only)  # __post_init__(x)
     explicit_hash = "__hash__" in own and not (own["__hash__"] is None and "__eq__" in own)
     cls = dataclasses.dataclass(
         cls, init=False, repr=False, eq=False, frozen=False, kw_only=kw_only

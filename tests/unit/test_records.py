@@ -195,6 +195,21 @@ def test_pickles_and_copies_round_trip() -> None:
     assert copy.deepcopy(value) == value
 
 
+def test_init_only_fields__are_left_to_the_standard_decorator() -> None:
+    @records.dataclass(frozen=True)
+    class Scaled:
+        value: int
+        factor: dataclasses.InitVar[int] = 1
+
+        def __post_init__(self, factor: int) -> None:
+            object.__setattr__(self, "value", self.value * factor)
+
+    assert Scaled(2, 3).value == 6
+    assert [f.name for f in dataclasses.fields(Scaled)] == ["value"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Scaled(1).value = 2  # type: ignore[misc]
+
+
 def test_other_uses_are_the_standard_decorator() -> None:
     @records.dataclass
     class Mutable:
