@@ -59,21 +59,21 @@ def _frozen(cls: type, kw_only: bool) -> type:
     )
     fields = dataclasses.fields(cls)
     names: dict[str, Any] = {"__object_setattr": object.__setattr__, "__factory": _FACTORY}
-    source = [
-        _init(cls, fields, names),
-        _tuple_method("__eq__", [f.name for f in fields if f.compare]),
-    ]
     hashed = [f.name for f in fields if (f.compare if f.hash is None else f.hash)]
-    source.append(_tuple_method("__hash__", hashed))
-    exec("\n".join(source), names)  # the text is built above from the fields' names
-    names["__init__"].__annotations__ = {f.name: f.type for f in fields if f.init} | {
-        "return": None
+    source = {
+        "__init__": _init(cls, fields, names),
+        "__eq__": _tuple_method("__eq__", [f.name for f in fields if f.compare]),
+        "__hash__": _tuple_method("__hash__", hashed),
     }
-    for method in ("__init__", "__eq__"):
-        if method not in own:
-            setattr(cls, method, _named(names[method], cls, method))
-    if not explicit_hash:
-        cls.__hash__ = _named(names["__hash__"], cls, "__hash__")  # type: ignore[method-assign]
+    own_methods = {"__init__", "__eq__"} & own.keys() | ({"__hash__"} if explicit_hash else set())
+    wanted = [method for method in source if method not in own_methods]
+    exec("\n".join(source[m] for m in wanted), names)  # the text is built from the field names
+    for method in wanted:
+        setattr(cls, method, _named(names[method], cls, method))
+    if "__init__" in wanted:
+        names["__init__"].__annotations__ = {f.name: f.type for f in fields if f.init} | {
+            "return": None
+        }
     if "__repr__" not in own:
         shown = [f.name for f in fields if f.repr]
         cls.__repr__ = _named(_repr(shown), cls, "__repr__")  # type: ignore[method-assign]

@@ -19,7 +19,8 @@ compares the two on real files).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from depsize.records import dataclass
 
 
 def _backwards(words: tuple[str, ...]) -> str:

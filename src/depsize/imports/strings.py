@@ -91,9 +91,10 @@ _LOADING_SETTING = re.compile(
     r"^[ \t]*(\w+)[ \t]*(?::[^=\n]*)?\+?=[ \t]*(?:[\w.]+[ \t]*\+[ \t]*)*(?=[\[({])",
     re.MULTILINE,
 )
-_LOADING_NAMES = tuple(name.upper() for name in LOADING_NAMES)
 """A setting that loads apps, middleware, backends or plugins by name, in any case (Sphinx's
 ``extensions = [...]`` as well as Django's ``INSTALLED_APPS``), followed by its bracket."""
+_LOADING_NAMES = tuple(name.upper() for name in LOADING_NAMES)
+"""The endings of such a setting's name, upper-cased (compared with the name upper-cased)."""
 _FSTRING_STARTS = ("f'", 'f"', "F'", 'F"', "fr", "fR", "Fr", "FR")
 _THEME = re.compile(r"""^[ \t]*html_theme[ \t]*=[ \t]*['"]([A-Za-z_]\w*)['"]""", re.MULTILINE)
 """Sphinx's ``html_theme = "furo"``: a theme is loaded by its package name."""
