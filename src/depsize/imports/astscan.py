@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from depsize.imports.astwalk import child_nodes, walk_nodes
+from depsize.imports.fastscan import name_literals
 from depsize.imports.model import FileScan, ImportKind, OpenLoad, RawImport, UrlLiteral
 from depsize.imports.schemes import URL_VALUE
 
@@ -66,22 +67,7 @@ def scan_text_ast(text: str) -> FileScan:
         main_guard=any(_is_main_guard(n) for n in tree.body),
         urls=tuple(walker.urls),
         open_loads=opens,
-        table=_name_constants(tree) if any(not o.prefix for o in opens) else (),
-    )
-
-
-_NAME_LIKE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_][\w.]*)?")
-
-
-def _name_constants(tree: ast.AST) -> tuple[tuple[str, int], ...]:
-    """Every string constant of the module that could name a module, with its line."""
-    return tuple(
-        (node.value, node.lineno)
-        for node in walk_nodes(tree)
-        if isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and _NAME_LIKE.fullmatch(node.value)
-        and not node.value.startswith("__")  # "__main__" of a guard names no loader
+        table=name_literals(text) if any(not o.prefix for o in opens) else (),
     )
 
 
@@ -248,23 +234,7 @@ class _Walker:
             self.imports.append(RawImport(value, 0, (), node.lineno, ctx.kind(True), ctx.lazy))
 
     def _open_load(self, node: ast.Call, ctx: _Context) -> None:
-        """A dynamic import of a computed name, with the literal prefix of that name if any."""
-        first = node.args[0] if node.args else None
-        head = tail = first
-        if isinstance(first, ast.JoinedStr) and first.values:
-            head, tail = first.values[0], first.values[-1]
-        elif isinstance(first, ast.BinOp) and isinstance(first.op, ast.Add):
-            head, tail = first.left, first.right
-        prefix = (
-            head.value if isinstance(head, ast.Constant) and isinstance(head.value, str) else ""
-        )
-        call = _shown(node)
-        kind = ctx.kind()  # a table's imports in try/except ImportError are conditional
-        kind = "dynamic" if kind == "runtime" else kind
-        literal_tail = isinstance(tail, ast.Constant) and isinstance(tail.value, str)
-        suffix = tail.value if literal_tail and tail is not head else ""  # type: ignore[union-attr]
-        setting = _setting_name(first)
-        self.opens.append(OpenLoad(node.lineno, prefix, kind, ctx.lazy, call, suffix, setting))
+        self.opens.append(open_load(node, node.lineno, ctx.kind(), ctx.lazy))
 
     def _maybe_url(self, value: str, line: int) -> None:
         match = URL_VALUE.match(value)
@@ -275,6 +245,40 @@ class _Walker:
         self, module: str, level: int, names: tuple[str, ...], line: int, ctx: _Context
     ) -> None:
         self.imports.append(RawImport(module, level, names, line, ctx.kind(), ctx.lazy))
+
+
+def open_load(node: ast.Call, line: int, kind: ImportKind, lazy: bool) -> OpenLoad:
+    """A dynamic import of a computed name (``node``, at ``line``), with the literal prefix of
+    that name if any. ``kind`` is its statement's: ``runtime`` there is ``dynamic`` here, and a
+    table's imports in ``try``/``except ImportError`` stay conditional."""
+    first = node.args[0] if node.args else None
+    head = tail = first
+    if isinstance(first, ast.JoinedStr) and first.values:
+        head, tail = first.values[0], first.values[-1]
+    elif isinstance(first, ast.BinOp) and isinstance(first.op, ast.Add):
+        head, tail = first.left, first.right
+    prefix = head.value if isinstance(head, ast.Constant) and isinstance(head.value, str) else ""
+    literal_tail = isinstance(tail, ast.Constant) and isinstance(tail.value, str)
+    suffix = tail.value if literal_tail and tail is not head else ""  # type: ignore[union-attr]
+    kind = "dynamic" if kind == "runtime" else kind
+    return OpenLoad(line, prefix, kind, lazy, _shown(node), suffix, _setting_name(first))
+
+
+def computed_load(
+    source: str, callee: str, line: int, kind: ImportKind, lazy: bool
+) -> OpenLoad | None:
+    """The open load the walk records for a call of ``callee`` written as ``source`` (the
+    call alone, cut out of its file), or ``None`` when ``source`` is not such a call or the
+    walk records no open load for it (its first argument is a literal)."""
+    try:
+        node = ast.parse(source, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if not isinstance(node, ast.Call) or _dotted(node.func) != callee:
+        return None
+    if node.args and isinstance(node.args[0], ast.Constant):
+        return None
+    return open_load(node, line, kind, lazy)
 
 
 def _shown(node: ast.Call) -> str:

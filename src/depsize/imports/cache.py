@@ -27,7 +27,7 @@ from depsize.imports.model import (
 from depsize.imports.strings import Spelled
 from depsize.safeio import UnreadableFileError
 
-FORMAT = 5
+FORMAT = 6
 Key = tuple[int, int]
 
 

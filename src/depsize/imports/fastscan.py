@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from depsize.imports.model import FileScan, ImportKind, RawImport, UrlLiteral
+from depsize.imports.model import FileScan, ImportKind, OpenLoad, RawImport, UrlLiteral
 from depsize.imports.schemes import URL_BEFORE as _URL_BEFORE
 
 _Q = r'"(?!"")[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*"'
@@ -69,6 +69,10 @@ _ARGUMENT_END = re.compile(r"(?:\s|\\\n|#[^\n]*)*(?:(?P<end>[,)])|(?P<more>[rRbB
 """What follows a call's first literal: ``,`` or ``)`` (the argument is that literal), another
 literal (implicitly concatenated: declined), or anything else (an expression: not a literal)."""
 _STRING = re.compile(f"{_Q}|{_A}")
+_CALL_TOKEN = re.compile(rf"""[^()"'#]+|[()]|{_STRINGS_AND_COMMENTS.pattern}""")
+"""A piece of a call's brackets: code without brackets, a bracket, a string or a comment."""
+_NAME_LIKE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_][\w.]*)?")
+"""A literal's text that may name a module, or an object of one (``a.b``, ``a.b:attr``)."""
 _CODE_RUN = re.compile(rf"""[^"'#]*(?:(?:{_Q}|{_A})[^"'#]*)*""")
 """Code and complete one-line strings, no comment: ``fullmatch`` tells a position is in code."""
 _FIELD_UNCLEAR = re.compile(r"""["'\\]|\{\{|\}\}""")
@@ -140,6 +144,7 @@ class _Scanner:
         self._plain_from = dict.fromkeys(_DYNAMIC_MODULES, len(text) + 1)
         """Where ``from importlib import import_module`` (``from pytest import importorskip``)
         first stands: the bare name is a dynamic import function after it."""
+        self.opens: list[OpenLoad] = []
         self._up: dict[int, int] = {}
         self._down: dict[int, int] = {}
         self._work = 0
@@ -168,7 +173,11 @@ class _Scanner:
         guard = "__main__" in text and any(
             not self._in_string(m.start()) for m in _MAIN_GUARD.finditer(text)
         )
-        return FileScan(imports=tuple(imports), main_guard=guard, urls=urls)
+        opens = tuple(self.opens)
+        table = name_literals(text) if any(not o.prefix for o in opens) else ()
+        return FileScan(
+            imports=tuple(imports), main_guard=guard, urls=urls, open_loads=opens, table=table
+        )
 
     def _check_unusual(self) -> None:
         text = self.text
@@ -426,7 +435,8 @@ class _Scanner:
                 continue
             literal = self._call_literal(after, next_lines) if _literal_first(after) else None
             if literal is None:
-                _decline_computed(after, func)
+                if _is_computed(text, after, func):
+                    self._computed(start, func, callee, prefix, after=after, depth=depth)
                 continue
             if callee is None:
                 raise _Unsupported  # ``ast`` may count this call: only the walk can tell
@@ -459,6 +469,59 @@ class _Scanner:
             if not lone_cr and (line_end < 0 or next_lines.at(line_end + 1) == 0):
                 return None
         raise _Unsupported  # a bracket, comment or continuation may hide a literal
+
+    def _computed(
+        self,
+        start: int,
+        func: str,
+        callee: bool | None,
+        prefix: str,
+        *,
+        after: re.Match[str],
+        depth: _Depth,
+    ) -> None:
+        """The open load of a dynamic import of a computed name at ``start``, as the walk
+        records it: the call is cut out of the file and parsed alone. Declines unless the
+        call is the only dynamic import name on lines that start its statement (the walk's
+        order and context are then the text's)."""
+        text = self.text
+        opening = after.start("open")
+        if callee is None or opening < 0:
+            raise _Unsupported
+        line_start = start - len(prefix)
+        self._check_statement_start(line_start, prefix, depth)
+        callee_name = f"{_DYNAMIC_MODULES[func]}.{func}" if prefix.endswith(".") else func
+        close = self._closing(opening)
+        line_end = text.find("\n", close) % (len(text) + 1)
+        if len(_DYNAMIC.findall(text, line_start, line_end)) != 1:
+            raise _Unsupported
+        indent = len(prefix) - len(prefix.lstrip(" "))
+        kind, lazy = self._context(line_start, indent) if indent else _TOP
+        from depsize.imports.astscan import computed_load  # lazy: few files load by name
+
+        source = text[start + len(func) - len(callee_name) : close + 1]
+        load = computed_load(source, callee_name, self.lines.at(start), kind, lazy)
+        if load is None:
+            raise _Unsupported
+        self.opens.append(load)
+
+    def _closing(self, opening: int) -> int:
+        """The position of the ``)`` that closes the bracket at ``opening`` (strings and
+        comments skipped)."""
+        text, depth, pos = self.text, 0, opening
+        while True:
+            token = _CALL_TOKEN.match(text, pos)
+            if token is None:
+                raise _Unsupported
+            pos = token.end()
+            self._charge(pos - token.start())
+            char = text[token.start()]
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    return token.start()
 
     def _in_code(self, pos: int, *, name: bool = False) -> bool:
         """Whether ``pos`` is outside every string and comment.
@@ -534,6 +597,29 @@ class _Depth:
         return self.depth
 
 
+def name_literals(text: str) -> tuple[tuple[str, int], ...]:
+    """Every string literal of ``text`` whose text may name a module, with its line: the loader
+    table a computed import may read from. Each literal as written, alone (an implicitly
+    concatenated one in its pieces, escapes not decoded); bytes and ``__dunder__`` names (the
+    ``"__main__"`` of a guard) are left out."""
+    found = []
+    lines = _Lines(text)
+    for match in _STRINGS_AND_COMMENTS.finditer(text):
+        start = match.start()
+        quote = text[start]
+        if quote == "#":
+            continue
+        width = 3 if text.startswith(quote * 3, start) else 1
+        value = text[start + width : match.end() - width]
+        if (
+            _NAME_LIKE.fullmatch(value)
+            and not value.startswith("__")
+            and "b" not in _string_prefix(text, start)
+        ):
+            found.append((value, lines.at(start)))
+    return tuple(found)
+
+
 def _literal_argument(text: str, end: int) -> bool:
     """Whether the literal that ends at ``end`` is a whole argument (see ``_ARGUMENT_END``)."""
     after = _ARGUMENT_END.match(text, end)
@@ -575,14 +661,15 @@ def _literal_first(after: re.Match[str]) -> bool:
     return not after["other"] and not _not_str(after["string"])
 
 
-def _decline_computed(after: re.Match[str], func: str) -> None:
-    """Decline a dynamic import of a computed name (``import_module(name)``, ``"p." + x``):
-    the ``ast`` walk records where such a call loads. ``importorskip`` loads nothing then."""
-    computed = not _literal_first(after) or after["string"] is not None
-    if func != "importorskip" and (
-        computed or (after["literal"] and not after["name"].startswith("."))
-    ):
-        raise _Unsupported
+def _is_computed(text: str, after: re.Match[str], func: str) -> bool:
+    """Whether a call whose first argument is no plain literal is a dynamic import of a computed
+    name (``import_module(name)``, ``"p." + x``, ``".".join(x)``): the walk records where such
+    a call loads. ``importorskip`` loads nothing then, nor does a whole relative literal."""
+    if func == "importorskip":
+        return False
+    if after["literal"]:
+        return not _literal_argument(text, after.end())
+    return not _literal_first(after) or after["string"] is not None
 
 
 def _not_str(prefix: str | None) -> bool:

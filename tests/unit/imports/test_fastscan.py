@@ -159,7 +159,7 @@ def test_fastscan__many_sibling_blocks__same_as_ast() -> None:
         ('x = rb"""postgresql://db"""\n', True),
         ('x = """postgresql://db"""\n', True),
         ("x = '\"postgresql://db\"'\n", True),
-        ("x = __import__('a' + b)\n", False),  # a computed name: the walk records it
+        ("x = __import__('a' + b)\n", True),  # a computed name: an open load
         ("x = __import__(r'yaml', None)\n", True),
         ("if a:\n    pass\nelif TYPE_CHECKING:\n    import b\nelse:\n    import c\n", True),
         ("from importlib import import_module\nm = import_module('d')\n", True),
@@ -169,7 +169,7 @@ def test_fastscan__many_sibling_blocks__same_as_ast() -> None:
         ("x = [\n    __import__('c'),\n]\n", False),
         ("def f(): return __import__('d')\n", False),
         ("x = __import__ ('e')\n", True),
-        ("x = __import__('%s.f' % g)\n", False),
+        ("x = __import__('%s.f' % g)\n", True),
         ("x = __import__('h-i')\n", False),
         ("x = __import__(('j'))\n", False),
         ("x = __import__('''k''')\n", False),
@@ -232,3 +232,100 @@ def test_scanners__importorskip_in_test_function__lazy_dynamic_with_its_line() -
     assert fast is not None
     assert fast == scan_text_ast(text)
     assert fast.imports[-1] == RawImport("yaml", 0, (), 4, "dynamic", True)
+
+
+@pytest.mark.parametrize(
+    ("text", "accepted"),
+    [
+        ("import importlib\nm = importlib.import_module(name)\n", True),
+        ("from importlib import import_module\nm = import_module(f'app.{x}.models')\n", True),
+        ("import importlib\nm = importlib.import_module('.' + name, __name__)\n", True),
+        ("import importlib\nm = importlib.import_module('.'.join(parts))\n", True),
+        ("m = __import__(settings.SESSION_ENGINE)\n", True),
+        ("m = __import__(getattr(settings, 'CACHE_BACKEND'))\n", True),
+        ("m = __import__(\n    name,\n    fromlist=['x'],  # a comment with ) in it\n)\n", True),
+        ("m = __import__(name=x)\n", True),
+        ("m = __import__(*names)\n", True),
+        (
+            "def f(n):\n    try:\n        return __import__(n)\n    except ImportError:\n"
+            "        return None\n",
+            True,
+        ),
+        ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    m = __import__(x)\n", True),
+        ("class C:\n    m = __import__(x)\n", True),
+        ("a = __import__(x); b = __import__(y)\n", False),  # two on one line: the walk's order
+        ("a = __import__(__import__(x).y)\n", False),
+        ("a = [\n    __import__(x),\n]\n", False),  # not at its statement's start
+        ("def f(): return __import__(x)\n", False),
+        ("if x: m = __import__(y)\n", False),
+        ("m = __import__(x\n", False),
+        ("m = __import__(x, ')')\n", True),
+        ("m = foo.__import__(x)\n", True),  # no dynamic import: nothing to record
+        ("m = importlib.import_module(x)\n", True),
+        ("m = import_module(x)\n", True),  # a bare name nothing imported: not the function
+        ("m = importlib . import_module(x)\n", False),
+    ],
+)
+def test_fastscan__computed_dynamic_imports__open_loads_as_ast_sees_them(
+    text: str, accepted: bool
+) -> None:
+    fast = scan_text(text)
+    assert (fast is not None) == accepted
+    assert fast is None or fast == scan_text_ast(text)
+
+
+def test_fastscan__computed_import__open_load_with_its_context() -> None:
+    text = (
+        "import importlib\n"
+        "def load(kind):\n"
+        "    try:\n"
+        "        return importlib.import_module(f'svc.handlers.{kind}')\n"
+        "    except ImportError:\n"
+        "        return None\n"
+    )
+    fast = scan_text(text)
+    assert fast is not None
+    assert fast == scan_text_ast(text)
+    [load] = fast.open_loads
+    assert (load.line, load.prefix, load.kind, load.lazy) == (
+        4,
+        "svc.handlers.",
+        "conditional",
+        True,
+    )
+    assert load.call == "importlib.import_module(f'svc.handlers.{kind}')"
+    assert fast.table == ()  # the name has a literal prefix: no table needed
+
+
+def test_scanners__computed_import_without_prefix__loader_table_of_single_literals() -> None:
+    text = (
+        "import importlib\n"
+        "BACKENDS = {\n"
+        '    "pg": "app.backends.postgres",  # "app.not_a_literal"\n'
+        "    'my': '''app.backends.mysql''',\n"
+        '    "raw": b"app.bytes",\n'
+        '    "joined": "app." "joined",\n'
+        '    "fmt": f"app.fstring",\n'
+        '    "path": "app.tasks:run",\n'
+        '    "esc": "app\\x2ebackends",\n'
+        "}\n"
+        'if __name__ == "__main__":\n'
+        "    importlib.import_module(BACKENDS[key])\n"
+    )
+    fast = scan_text(text)
+    assert fast is not None
+    assert fast == scan_text_ast(text)
+    assert fast.table == (
+        ("pg", 3),
+        ("app.backends.postgres", 3),
+        ("my", 4),
+        ("app.backends.mysql", 4),
+        ("raw", 5),
+        ("joined", 6),
+        ("joined", 6),
+        ("fmt", 7),
+        ("app.fstring", 7),
+        ("path", 8),
+        ("app.tasks:run", 8),
+        ("esc", 9),
+    )
