@@ -12,8 +12,8 @@
 - **Package scans**: ``pkgutil.iter_modules(__path__)``, ``walk_packages`` or
   ``importlib.resources`` in a module loads every module of its package.
 - **Computed imports**: ``import_module(f"pkg.loaders.{name}")`` loads every module under the
-  literal prefix; ``import_module(name)`` with no prefix loads what the file's own name-like
-  string constants (a loader table) name, first-party modules as edges and the rest as dynamic
+  literal prefix; ``import_module(name)`` with no prefix loads what the file's own string
+  literals that may name a module (a loader table) name, first-party modules as edges and the rest as dynamic
   imports. When nothing resolves, the site is *open*: any module may be loaded there.
 """
 

@@ -86,8 +86,9 @@ class FileScan:
     """Names spelled as strings (:mod:`.strings`): edges and configuration by string."""
     open_loads: tuple[OpenLoad, ...] = ()
     table: tuple[tuple[str, int], ...] = ()
-    """Where ``open_loads`` has no literal prefix: every name-like string constant of the file
-    (a loader table the computed name may come from), with its line."""
+    """Where ``open_loads`` has no literal prefix: every string literal of the file whose text
+    may name a module (a loader table the computed name may come from), with its line
+    (:func:`depsize.imports.fastscan.name_literals`)."""
     error: str | None = None
     error_line: int | None = None
     lenient: bool = False
