@@ -48,7 +48,7 @@ def scan_file(path: str, *, fast: bool = True) -> tuple[Key | None, FileScan]:
         return None, FileScan(error=exc.reason, error_line=None)
     except (OSError, ValueError) as exc:
         return None, FileScan(error=f"cannot read: {_reason(exc)}", error_line=None)
-    notebook = Path(path).suffix == ".ipynb"
+    notebook = path.endswith(".ipynb") and Path(path).suffix == ".ipynb"  # endswith: hot loop
     return (stat.st_size, stat.st_mtime_ns), scan_bytes(data, notebook=notebook, fast=fast)
 
 

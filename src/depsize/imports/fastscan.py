@@ -36,11 +36,13 @@ _IMPORT_WORD = re.compile(r"import\b")  # a literal first: the regex engine then
 _FROM_PREFIX = re.compile(r"from[ \t]*(\.*)[ \t]*(?:([^\W\d][\w.]*)[ \t]+)?")
 _ONE_LINER = re.compile(r"[:;][ \t]*(?:from[ \t]*\.*[ \t]*(?:[^\W\d][\w.]*[ \t]+)?)?$")
 _PY2 = (
-    re.compile(r"print[ \t]+[\"'\w]"),
-    re.compile(r"exec[ \t]+[\"']"),
-    re.compile(r"except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:"),
-    re.compile(r"raise[ \t]+\w+[ \t]*,"),
+    ("print", re.compile(r"print[ \t]+[\"'\w]")),
+    ("exec", re.compile(r"exec[ \t]+[\"']")),
+    ("except", re.compile(r"except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:")),
+    ("raise", re.compile(r"raise[ \t]+\w+[ \t]*,")),
 )
+"""Python 2 statements, by the word they start with: ``str.find`` looks for the word, faster
+than the regular expression's own search for it."""
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 _CONFLICT = re.compile(r"^(?:<{7}|>{7}|={7})(?: |$)", re.MULTILINE)
 _HEADER = re.compile(  # the lookahead lets most lines fail on their first letter
@@ -187,10 +189,17 @@ class _Scanner:
             raise _Unsupported
 
     def _check_python2(self) -> None:
-        for pattern in _PY2:
-            for match in pattern.finditer(self.text):
-                if not self._in_string(match.start()) and not self._prefix(match.start()).strip():
+        text = self.text
+        for word, pattern in _PY2:
+            pos = text.find(word)
+            while pos >= 0:
+                if (
+                    pattern.match(text, pos)
+                    and not self._in_string(pos)
+                    and not self._prefix(pos).strip()
+                ):
                     raise _Unsupported
+                pos = text.find(word, pos + 1)
 
     def _prefix(self, pos: int) -> str:
         start = self.text.rfind("\n", 0, pos) + 1

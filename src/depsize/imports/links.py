@@ -13,8 +13,9 @@
   ``importlib.resources`` in a module loads every module of its package.
 - **Computed imports**: ``import_module(f"pkg.loaders.{name}")`` loads every module under the
   literal prefix; ``import_module(name)`` with no prefix loads what the file's own string
-  literals that may name a module (a loader table) name, first-party modules as edges and the rest as dynamic
-  imports. When nothing resolves, the site is *open*: any module may be loaded there.
+  literals that may name a module (a loader table) name, first-party modules as edges and the
+  rest as dynamic imports. When nothing resolves, the site is *open*: any module may be loaded
+  there.
 """
 
 from __future__ import annotations
