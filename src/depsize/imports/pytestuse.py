@@ -110,15 +110,20 @@ def named_plugins(settings: PytestSettings) -> tuple[dict[str, Use], set[str]]:
     return named, disabled
 
 
-def fixture_and_marker_uses(files: Iterable[Path], names: Iterable[str]) -> dict[str, Use]:
-    """First use of each fixture, marker or ``pytest_plugins`` module among ``names``.
+def fixture_and_marker_uses(
+    files: Iterable[Path], fixtures: Iterable[str], markers: Iterable[str]
+) -> dict[str, Use]:
+    """First use of each fixture, marker or ``pytest_plugins`` module, in the order of ``files``.
 
-    Keys are ``fixture:<name>``, ``marker:<name>`` and ``plugins:<module>``.
+    Keys are ``fixture:<name>``, ``marker:<name>`` and ``plugins:<module>``; each of the given
+    ``fixtures`` and ``markers`` is there when some test module uses it. A module is parsed only
+    when its text may hold a use not found yet: one of those fixtures as a word, one of those
+    markers after ``mark.``, or ``pytest_plugins``.
     """
-    wanted = sorted(set(names))
-    if not wanted:
+    wanted = {"fixture": set(fixtures), "marker": set(markers)}
+    if not wanted["fixture"] and not wanted["marker"]:
         return {}
-    pattern = re.compile(r"\b(?:pytest_plugins|" + "|".join(map(re.escape, wanted)) + r")\b")
+    pattern = _search_pattern(wanted)
     found: dict[str, Use] = {}
     for path in files:
         text = read_text(path)
@@ -130,7 +135,25 @@ def fixture_and_marker_uses(files: Iterable[Path], names: Iterable[str]) -> dict
             continue
         for key, line, shown in _uses_in(tree):
             found.setdefault(key, Use(_label(key, shown), path, line))
+        done = {(k, n) for k, names in wanted.items() for n in names if f"{k}:{n}" in found}
+        if done:  # their first use is known: later modules need not be parsed for them
+            for kind, name in done:
+                wanted[kind].discard(name)
+            pattern = _search_pattern(wanted)
     return found
+
+
+def _search_pattern(wanted: dict[str, set[str]]) -> re.Pattern[str]:
+    """What a test module's text must hold to be worth parsing (see ``fixture_and_marker_uses``):
+    a marker is ``mark`` ``.`` its name, with maybe spaces, comments or continuations between."""
+    parts = [r"\bpytest_plugins\b"]
+    if wanted["fixture"]:
+        parts.append(r"\b(?:" + "|".join(map(re.escape, sorted(wanted["fixture"]))) + r")\b")
+    if wanted["marker"]:
+        gap = r"(?:\s|\\|#[^\n]*)*"
+        names = "|".join(map(re.escape, sorted(wanted["marker"])))
+        parts.append(rf"\bmark{gap}\.{gap}(?:{names})\b")
+    return re.compile("|".join(parts))
 
 
 def _label(key: str, shown: str) -> str:

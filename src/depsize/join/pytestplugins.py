@@ -65,8 +65,9 @@ def pytest_plugin_uses(
     pytest_used: bool,
 ) -> list[PluginUse]:
     """Each plugin the project proves it uses, or that acts on install while pytest runs."""
-    names = {n for p in plugins for n in (*p.api.fixtures, *p.api.markers)}
-    uses = fixture_and_marker_uses(test_files, names) if plugins else {}
+    fixtures = {n for p in plugins for n in p.api.fixtures}
+    markers = {n for p in plugins for n in p.api.markers}
+    uses = fixture_and_marker_uses(test_files, fixtures, markers) if plugins else {}
     uses = {**ini_fixture_uses(settings), **uses}
     named, disabled = named_plugins(settings)
     found: list[PluginUse] = []
