@@ -191,6 +191,28 @@ def test_find_dependency_uses__module_the_library_loads__no_doubt(
     assert use.unloaded is None
 
 
+_LOAD = b"import importlib\n\ndef load(name):\n    return importlib.import_module(%s)  # helper\n"
+
+
+@pytest.mark.parametrize("argument", [b"name", b"'.' + name, 'x'", b"f'cfflib.{name}'"])
+def test_find_dependency_uses__a_library_file_loading_by_computed_name__no_doubt(
+    tmp_path: Path, argument: bytes
+) -> None:
+    """A file of the library that loads modules by a computed name, with the module's name on
+    an import line, may load it: "nothing imports it" cannot be said."""
+    built = _env(
+        tmp_path,
+        {
+            "cfflib/utils/__init__.py": b"",
+            "cfflib/utils/helper.py": HELPER,
+            "cfflib/registry.py": _LOAD % argument,
+        },
+    )
+
+    (use,) = _uses(built)
+    assert use.unloaded is None
+
+
 def test_find_dependency_uses__module_a_requiring_library_imports__no_doubt(
     tmp_path: Path,
 ) -> None:

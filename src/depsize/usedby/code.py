@@ -26,6 +26,7 @@ from depsize.models import InstalledDist
 from depsize.usedby import shapes
 from depsize.usedby.calls import uncalled
 from depsize.usedby.library import (
+    OwnImports,
     hook_consumers,
     import_lines,
     imported_in,
@@ -79,6 +80,8 @@ class CodeSearch:
         """Index in ``uses`` → (file, first line, last line) of the module-level function the
         import sits in."""
         self.unloaded_modules: dict[tuple[NormalizedName, str], str | None] = {}
+        self.own = OwnImports()
+        """The distributions' imports of their own modules, read once for all the questions."""
         self.optional_modules: dict[tuple[NormalizedName, str], bool] = {}
         """(distribution, module file) → loaded only under try/except ImportError by its own
         distribution (memoised: several candidates can sit in one module)."""
@@ -99,7 +102,7 @@ class CodeSearch:
             self.files_read += 1
             names = self._open_names(dist.name, self._words(data))
             if names and dist.entry_points:  # a plugin module of the candidate it imports
-                names -= hook_consumers(dist, rel)
+                names -= hook_consumers(dist, rel, self.own)
             if names and not shapes.is_build_script(rel, data):
                 self._scan(dist, own, dist.site_packages / rel, data, names)
         self._mark_uncalled(dist, first)
@@ -157,7 +160,7 @@ class CodeSearch:
         ``dist`` imports it (memoised)."""
         key = (dist.name, os.fspath(path))
         if key not in self.unloaded_modules:
-            self.unloaded_modules[key] = unloaded_module(dist, path)
+            self.unloaded_modules[key] = unloaded_module(dist, path, self.own)
         return self.unloaded_modules[key]
 
     def _optional_module(self, dist: InstalledDist, path: Path) -> bool:
@@ -168,7 +171,7 @@ class CodeSearch:
         key = (dist.name, os.fspath(path))
         known = self.optional_modules.get(key)
         if known is None:
-            known = self.optional_modules[key] = loaded_only_optionally(dist, path)
+            known = self.optional_modules[key] = loaded_only_optionally(dist, path, self.own)
         return known
 
     def _words(self, data: bytes) -> set[bytes]:

@@ -15,6 +15,7 @@ from packaging.utils import NormalizedName
 
 from depsize import safeio
 from depsize.imports import fastscan
+from depsize.imports.model import FileScan
 from depsize.models import InstalledDist
 from depsize.usedby import shapes
 
@@ -43,43 +44,86 @@ def is_library_code(rel: str) -> bool:
     return not (name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"))
 
 
-def loaded_only_optionally(dist: InstalledDist, path: Path) -> bool:
+def loaded_only_optionally(dist: InstalledDist, path: Path, own: OwnImports | None = None) -> bool:
     """Whether every import of the module at ``path`` inside its own distribution sits under
     ``try/except ImportError``; False when none is found (an entry point may run it)."""
-    kinds = own_import_kinds(dist, path)
+    kinds = (own or OwnImports()).kinds(dist, path)
     return kinds is not None and bool(kinds) and all(kinds)
 
 
-def own_import_kinds(dist: InstalledDist, path: Path) -> list[bool] | None:
-    """For each import of the module at ``path`` by another file of its own distribution,
-    whether it sits under ``try/except ImportError``; ``None`` when a file naming it could only
-    be read by the full parse (take it as a plain import). Only the files whose import lines
-    name the module are scanned."""
-    leaf = path.stem if path.name != "__init__.py" else path.parent.name
-    word = re.compile(rb"(?<!\w)" + re.escape(leaf.encode()) + rb"\b")
-    site = os.fspath(dist.site_packages)
-    kinds: list[bool] = []
-    for rel, _size in dist.files:
-        if not is_library_code(rel) or f"{site}/{rel}" == os.fspath(path):
-            continue
-        try:
-            data = safeio.read_bytes(f"{site}/{rel}")
-        except safeio.UnreadableFileError:
-            continue
-        if leaf.encode() not in data or not word.search(import_lines(data)):
-            continue
-        scan = fastscan.scan_text(data.decode("utf-8", "replace"))
-        if scan is None:
-            return None
-        kinds.extend(
-            raw.kind == "conditional"
-            for raw in scan.imports
-            if raw.module.rsplit(".", 1)[-1] == leaf or leaf in raw.names
-        )
-    return kinds
+class OwnImports:
+    """How the files of a distribution import its own modules, read once per analysis: each
+    library file's import lines (:func:`import_lines`) are kept, and a file is scanned in full
+    at most once, when a module's name shows on them."""
+
+    def __init__(self) -> None:
+        self._lines: dict[tuple[NormalizedName, str], list[tuple[str, bytes]]] = {}
+        self._scans: dict[str, FileScan | None] = {}
+        self._kinds: dict[tuple[NormalizedName, str], list[bool] | None] = {}
+
+    def kinds(self, dist: InstalledDist, path: Path) -> list[bool] | None:
+        """For each import of the module at ``path`` by another file of its own distribution,
+        whether it sits under ``try/except ImportError``; ``None`` when a file naming it could
+        only be read by the full parse, or loads some module by a computed name (take it as a
+        plain import)."""
+        key = (dist.name, os.fspath(path))
+        if key not in self._kinds:
+            self._kinds[key] = self._kinds_of(dist, key[1], path)
+        return self._kinds[key]
+
+    def _kinds_of(self, dist: InstalledDist, target: str, path: Path) -> list[bool] | None:
+        leaf = path.stem if path.name != "__init__.py" else path.parent.name
+        word = re.compile(rb"(?<!\w)" + re.escape(leaf.encode()) + rb"\b")
+        kinds: list[bool] = []
+        for file, lines in self._library_lines(dist):
+            if file == target or not word.search(lines):
+                continue
+            scan = self._scan(file)
+            if scan is None or scan.open_loads:
+                return None  # only the full parse reads it, or it loads a module by a computed name
+            kinds.extend(
+                raw.kind == "conditional"
+                for raw in scan.imports
+                if raw.module.rsplit(".", 1)[-1] == leaf or leaf in raw.names
+            )
+        return kinds
+
+    def _library_lines(self, dist: InstalledDist) -> list[tuple[str, bytes]]:
+        key = (dist.name, os.fspath(dist.site_packages))
+        found = self._lines.get(key)
+        if found is None:
+            found = self._lines[key] = []
+            for rel, _size in dist.files:
+                if not is_library_code(rel):
+                    continue
+                file = f"{key[1]}/{rel}"
+                try:
+                    data = safeio.read_bytes(file)
+                except safeio.UnreadableFileError:
+                    continue
+                if b"import" in data:
+                    found.append((file, import_lines(data)))
+        return found
+
+    def _scan(self, file: str) -> FileScan | None:
+        if file not in self._scans:
+            try:
+                data = safeio.read_bytes(file)
+            except safeio.UnreadableFileError:
+                self._scans[file] = FileScan()  # gone since it was listed: it imports nothing
+            else:
+                self._scans[file] = fastscan.scan_text(data.decode("utf-8", "replace"))
+        return self._scans[file]
 
 
-def unloaded_module(dist: InstalledDist, path: Path) -> str | None:
+def own_import_kinds(
+    dist: InstalledDist, path: Path, own: OwnImports | None = None
+) -> list[bool] | None:
+    """:meth:`OwnImports.kinds`, with ``own``'s files read and scanned before if given."""
+    return (own or OwnImports()).kinds(dist, path)
+
+
+def unloaded_module(dist: InstalledDist, path: Path, own: OwnImports | None = None) -> str | None:
     """The dotted name of the module at ``path`` when nothing in ``dist`` loads it: not a
     package's ``__init__`` or ``__main__``, named by no entry point, imported by no other file
     (by its last name); else ``None``."""
@@ -92,7 +136,7 @@ def unloaded_module(dist: InstalledDist, path: Path) -> str | None:
     module = rel[: -len(".py")].replace("/", ".")
     if any(ep.value.split(":", 1)[0].strip() == module for ep in dist.entry_points):
         return None
-    return module if own_import_kinds(dist, path) == [] else None
+    return module if own_import_kinds(dist, path, own) == [] else None
 
 
 def imported_in(dist: InstalledDist, modules: Collection[str]) -> set[str]:
@@ -114,7 +158,9 @@ def imported_in(dist: InstalledDist, modules: Collection[str]) -> set[str]:
     return found
 
 
-def hook_consumers(dist: InstalledDist, rel: str) -> set[NormalizedName]:
+def hook_consumers(
+    dist: InstalledDist, rel: str, own: OwnImports | None = None
+) -> set[NormalizedName]:
     """The distributions that alone run the module at ``rel``: it is named only by entry points
     of their plugin groups (:data:`HOOK_GROUPS`: cffi's ``setuptools_ext`` is setuptools'
     ``distutils.setup_keywords`` plugin) and no other file of ``dist`` imports it."""
@@ -124,7 +170,7 @@ def hook_consumers(dist: InstalledDist, rel: str) -> set[NormalizedName]:
         for ep in dist.entry_points
         if ep.group in HOOK_GROUPS and ep.value.split(":", 1)[0].strip() == module
     }
-    if not consumers or own_import_kinds(dist, dist.site_packages / rel) != []:
+    if not consumers or own_import_kinds(dist, dist.site_packages / rel, own) != []:
         return set()
     return consumers
 
