@@ -515,22 +515,12 @@ class _Scanner:
         self.opens.append(load)
 
     def _closing(self, opening: int) -> int:
-        """The position of the ``)`` that closes the bracket at ``opening`` (strings and
-        comments skipped)."""
-        text, depth, pos = self.text, 0, opening
-        while True:
-            token = _CALL_TOKEN.match(text, pos)
-            if token is None:
-                raise _Unsupported
-            pos = token.end()
-            self._charge(pos - token.start())
-            char = text[token.start()]
-            if char == "(":
-                depth += 1
-            elif char == ")":
-                depth -= 1
-                if depth == 0:
-                    return token.start()
+        """The position of the ``)`` that closes the bracket at ``opening``."""
+        close = closing_paren(self.text, opening)
+        if close < 0:
+            raise _Unsupported
+        self._charge(close - opening)
+        return close
 
     def _in_code(self, pos: int, *, name: bool = False) -> bool:
         """Whether ``pos`` is outside every string and comment.
@@ -604,6 +594,24 @@ class _Depth:
         self.depth += opened - code.count(")") - code.count("]") - code.count("}")
         self.pos = pos
         return self.depth
+
+
+def closing_paren(text: str, opening: int) -> int:
+    """The position of the ``)`` that closes the ``(`` at ``opening``, strings and comments
+    skipped; -1 when none does (or a quote opens no string the scanner knows)."""
+    depth, pos = 0, opening
+    while True:
+        token = _CALL_TOKEN.match(text, pos)
+        if token is None:
+            return -1
+        pos = token.end()
+        char = text[token.start()]
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return token.start()
 
 
 def name_literals(text: str) -> tuple[tuple[str, int], ...]:

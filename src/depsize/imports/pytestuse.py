@@ -25,6 +25,7 @@ from pathlib import Path
 from depsize.imports.astwalk import walk_nodes
 from depsize.imports.commands import Command
 from depsize.imports.entries import PYTHON_PROGRAM
+from depsize.imports.fastscan import closing_paren
 from depsize.imports.repo import ConfigEntry, read_text
 from depsize.records import dataclass
 
@@ -117,17 +118,16 @@ def fixture_and_marker_uses(
 
     Keys are ``fixture:<name>``, ``marker:<name>`` and ``plugins:<module>``; each of the given
     ``fixtures`` and ``markers`` is there when some test module uses it. A module is parsed only
-    when its text may hold a use not found yet: one of those fixtures as a word, one of those
-    markers after ``mark.``, or ``pytest_plugins``.
+    when its text may hold a use not found yet (see :class:`_Worth`).
     """
     wanted = {"fixture": set(fixtures), "marker": set(markers)}
     if not wanted["fixture"] and not wanted["marker"]:
         return {}
-    pattern = _search_pattern(wanted)
+    worth = _Worth(wanted)
     found: dict[str, Use] = {}
     for path in files:
         text = read_text(path)
-        if text is None or not pattern.search(text):
+        if text is None or not worth.parsing(text):
             continue
         try:
             tree = ast.parse(text, filename=str(path))
@@ -139,21 +139,50 @@ def fixture_and_marker_uses(
         if done:  # their first use is known: later modules need not be parsed for them
             for kind, name in done:
                 wanted[kind].discard(name)
-            pattern = _search_pattern(wanted)
+            worth = _Worth(wanted)
     return found
 
 
-def _search_pattern(wanted: dict[str, set[str]]) -> re.Pattern[str]:
-    """What a test module's text must hold to be worth parsing (see ``fixture_and_marker_uses``):
-    a marker is ``mark`` ``.`` its name, with maybe spaces, comments or continuations between."""
-    parts = [r"\bpytest_plugins\b"]
-    if wanted["fixture"]:
-        parts.append(r"\b(?:" + "|".join(map(re.escape, sorted(wanted["fixture"]))) + r")\b")
-    if wanted["marker"]:
-        gap = r"(?:\s|\\|#[^\n]*)*"
-        names = "|".join(map(re.escape, sorted(wanted["marker"])))
-        parts.append(rf"\bmark{gap}\.{gap}(?:{names})\b")
-    return re.compile("|".join(parts))
+_DEF = re.compile(r"\bdef\b")
+_DEF_HEAD = re.compile(r"def\s+\w+\s*\(")
+
+
+class _Worth:
+    """Whether a test module's text may hold a use of the ``wanted`` fixtures and markers:
+    ``pytest_plugins``; a marker as ``mark`` ``.`` its name (spaces, comments or continuations
+    maybe between); a fixture quoted (``usefixtures("db")``) or as a word inside the brackets of
+    a ``def`` (a parameter). A ``def`` whose brackets cannot be told (type parameters, a quote
+    the scanner does not know) counts as a yes."""
+
+    def __init__(self, wanted: dict[str, set[str]]) -> None:
+        parts = [r"\bpytest_plugins\b"]
+        if wanted["marker"]:
+            gap = r"(?:\s|\\|#[^\n]*)*"
+            names = "|".join(map(re.escape, sorted(wanted["marker"])))
+            parts.append(rf"\bmark{gap}\.{gap}(?:{names})\b")
+        self.plain = re.compile("|".join(parts))
+        self.fixture: re.Pattern[str] | None = None
+        self.quoted: re.Pattern[str] | None = None
+        if wanted["fixture"]:
+            names = "|".join(map(re.escape, sorted(wanted["fixture"])))
+            self.fixture = re.compile(rf"\b(?:{names})\b")
+            self.quoted = re.compile(rf"[\"'](?:{names})[\"']")
+
+    def parsing(self, text: str) -> bool:
+        if self.plain.search(text):
+            return True
+        if self.fixture is None or self.quoted is None or not self.fixture.search(text):
+            return False
+        if self.quoted.search(text):
+            return True
+        for match in _DEF.finditer(text):
+            head = _DEF_HEAD.match(text, match.start())
+            if head is None:
+                return True
+            close = closing_paren(text, head.end() - 1)
+            if close < 0 or self.fixture.search(text, head.end(), close):
+                return True
+        return False
 
 
 def _label(key: str, shown: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from depsize.imports.pytestuse import fixture_and_marker_uses
 
 
@@ -78,3 +80,30 @@ def test_uses__pytest_plugins_read_in_every_module_that_sets_it(tmp_path: Path) 
 def test_uses__nothing_asked__nothing_read(tmp_path: Path) -> None:
     files = _files(tmp_path, {"test_a.py": "def test_a(db):\n    pass\n"})
     assert fixture_and_marker_uses(files, set(), set()) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'def test_a(x=")", db=None):\n    pass\n',
+        "def test_a(\n    x,  # a comment with ) and (\n    db,\n):\n    pass\n",
+        "class TestA:\n    async def test_a(self, *, db: 'Db') -> None:\n        pass\n",
+        "import pytest\n\n@pytest.mark.usefixtures('db')\ndef test_a():\n    pass\n",
+        'def test_a(request):\n    request.getfixturevalue("db")\n',
+        "@pytest.fixture\ndef other(db):\n    return db\n",
+    ],
+)
+def test_uses__fixture_as_a_parameter_or_quoted__found(tmp_path: Path, text: str) -> None:
+    files = _files(tmp_path, {"test_a.py": "import pytest\n" + text})
+    found = fixture_and_marker_uses(files, {"db"}, set())
+    assert "fixture:db" in found
+
+
+def test_uses__fixture_name_only_as_a_word__module_not_parsed(tmp_path: Path) -> None:
+    """``db`` only as an argument of a call: no use of the fixture, and the module is not parsed
+    at all (the parameters of its tests, asked for by no one, are not listed)."""
+    files = _files(tmp_path, {"test_a.py": "def test_a(tmp):\n    load(db)\n"})
+    found = fixture_and_marker_uses(files, {"db"}, set())
+    assert found == {}
+    parsed = fixture_and_marker_uses(files, {"db", "tmp"}, set())
+    assert "fixture:tmp" in parsed  # the same module, parsed for a fixture it does name
