@@ -308,6 +308,7 @@ def test_scanners__computed_import_without_prefix__loader_table_of_single_litera
         '    "fmt": f"app.fstring",\n'
         '    "path": "app.tasks:run",\n'
         '    "esc": "app\\x2ebackends",\n'
+        '    "field": f"app.{x}", "rawbytes": rb"app.rb", "__all__": "__version__",\n'
         "}\n"
         'if __name__ == "__main__":\n'
         "    importlib.import_module(BACKENDS[key])\n"
@@ -328,4 +329,6 @@ def test_scanners__computed_import_without_prefix__loader_table_of_single_litera
         ("path", 8),
         ("app.tasks:run", 8),
         ("esc", 9),
+        ("field", 10),
+        ("rawbytes", 10),
     )
