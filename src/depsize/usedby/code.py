@@ -40,10 +40,12 @@ FILES_PER_SOURCE = 3
 """Files kept per (candidate, used distribution): one proves the use and a few say where; the
 rest of that distribution's files are not scanned for that candidate."""
 
-_FEW_NAMES = 8
-"""Up to this many names, a plain ``name in data`` per name (1-2 GB/s each on library code)
-rules most files out before :func:`import_lines` (about 0.4 GB/s) is built for them, or a
-``\b(?:a|b)\b`` pattern (no literal to skip ahead to: about 0.05 GB/s) runs over them."""
+_FEW_NAMES = 3
+"""Up to this many top-level names, a plain ``name in data`` per name (1-2 GB/s each on library
+code) rules most files out before :func:`import_lines` (about 0.4 GB/s) is built for them."""
+_FEW_DOTTED = 16
+"""Up to this many last names of dotted imports, the same ``in`` rules files out before the
+``\b(?:a|b)\b`` pattern (no literal to skip ahead to: about 0.05 GB/s) runs over all of them."""
 
 
 class CodeSearch:
@@ -178,9 +180,9 @@ class CodeSearch:
         """The candidates' names ``data`` may import."""
         words: set[bytes] = set()
         top = self.top
-        if top is not None and b"import" in data and _may_hold(data, self.top_words):
+        if top is not None and b"import" in data and _may_hold(data, self.top_words, _FEW_NAMES):
             words.update(top.findall(import_lines(data)))  # no groups: the whole matches
-        if self.dotted is not None and _may_hold(data, self.dotted_words):
+        if self.dotted is not None and _may_hold(data, self.dotted_words, _FEW_DOTTED):
             words.update(self.dotted.findall(data))
         return words
 
@@ -290,9 +292,9 @@ def _is_dynamic(raw: RawImport, text: list[str]) -> bool:
     return not raw.names and shapes.is_dynamic_call(line)
 
 
-def _may_hold(data: bytes, words: Sequence[bytes]) -> bool:
-    """Whether ``data`` may hold one of ``words``: a byte search each when they are few."""
-    return len(words) > _FEW_NAMES or any(word in data for word in words)
+def _may_hold(data: bytes, words: Sequence[bytes], few: int) -> bool:
+    """Whether ``data`` may hold one of ``words``: a byte search each when they are ``few``."""
+    return len(words) > few or any(word in data for word in words)
 
 
 def _words_pattern(words: Iterable[str]) -> re.Pattern[bytes] | None:
