@@ -252,3 +252,36 @@ def test_before_equals__names_upper_cased_from_other_letters__found_on_their_lin
     text = "# caf\u00e9\nx = 1\ncla\u00dfes = ('a',)\n\ufb01nders: list = ['b']\nAPPS += ['c']\n"
     assert spelled_in_code(text).words == (("a", 3), ("b", 4), ("c", 5))
     assert _searches_at_candidates(text) == _forward_searches(text)
+
+
+def _import_strings_both_ways(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Import statements in strings found on the lines :func:`_import_string_starts` picks,
+    and by ``re`` over the whole text."""
+    from depsize.imports.findfast import at_positions
+    from depsize.imports.strings import _IMPORT_STRING, _import_string_starts
+
+    picked = at_positions(_IMPORT_STRING, text, _import_string_starts(text))
+    return [m.span() for m in picked], [m.span() for m in _IMPORT_STRING.finditer(text)]
+
+
+def test_import_strings__quotes_and_lines_of_every_shape__the_matches_of_one_search() -> None:
+    text = (
+        "SHELL = ['from from import x', \"import a.b\", 'import c' 'import d.e']\n"
+        "x = 'from a.b\nimport c'\n"  # split over two lines: no statement
+        "'\"import f.g\"'\n"
+        "import os  # 'quoted after'\n"
+        "s = 'import h' + \"from i.j import k, l as m\"\n"
+        "t = 'from n.o import *'"  # no newline at the end
+    )
+    picked, searched = _import_strings_both_ways(text)
+    assert picked == searched
+    assert len(searched) == 8
+
+
+_IMPORT_PIECES = ["'", '"', "from", "import", " ", "\t", "\n", "a.b", "x", ",", "*"]
+
+
+@given(st.lists(st.sampled_from(_IMPORT_PIECES), max_size=40).map("".join))
+def test_import_strings__any_text__the_matches_of_one_search(text: str) -> None:
+    picked, searched = _import_strings_both_ways(text)
+    assert picked == searched
