@@ -187,12 +187,14 @@ def _with_common(text: str, lines: _Lines, dotted: tuple[tuple[str, int], ...]) 
     named = _rare_names(text)
     scans = ("iter_modules", "walk_packages", "resources.")
     if (not named.isdisjoint(scans) or "resources." in text) and next(
-        after_boundary(_PACKAGE_SCAN, text, "", scans), None
+        after_boundary(_PACKAGE_SCAN, text, scans), None
     ):
         flags.add("package-scan")
-    if "autodiscover_tasks" in named and next(after_boundary(_AUTODISCOVER, text), None):
+    if "autodiscover_tasks" in named and next(
+        after_boundary(_AUTODISCOVER, text, ("autodiscover_tasks",)), None
+    ):
         flags.add("autodiscover")
-    found_exec = after_boundary(_EXEC, text, ".", ("exec",))
+    found_exec = after_boundary(_EXEC, text, ("exec",), ".")
     exec_lines = tuple(lines.at(m.start()) for m in found_exec)
     drivers: tuple[tuple[str, int], ...] = ()
     if "+" in text:
@@ -295,7 +297,7 @@ def _fstring_prefixes(text: str) -> Iterator[re.Match[str]]:
         done = start
         end = text.find("\n", brace)
         line = text[start : len(text) if end < 0 else end]
-        for match in after_boundary(_FSTRING_PREFIX, line, "'\"", _FSTRING_STARTS):
+        for match in after_boundary(_FSTRING_PREFIX, line, _FSTRING_STARTS, "'\""):
             found = _FSTRING_PREFIX.match(text, start + match.start())
             if found is not None:  # always: the same pattern at the same place
                 yield found

@@ -336,3 +336,17 @@ def test_before_equals__first_character_class__every_character_a_search_may_begi
     assert "\u017f" in may_begin
     assert all(first.fullmatch(c) for c in may_begin)
     assert sum(1 for c in map(chr, range(0x110000)) if first.fullmatch(c)) == len(may_begin)
+
+
+def test_autodiscover_and_exec__calls_only__flag_and_lines() -> None:
+    text = (
+        "app.autodiscover_tasks()\n"
+        "myautodiscover_tasks(x)\n"
+        "autodiscover_tasks_later = 1\n"
+        "exec (code)\n"
+        "executor(x)\n"
+    )
+    spelled = spelled_in_code(text)
+    assert spelled.flags == frozenset({"autodiscover"})
+    assert spelled.exec_lines == (4,)
+    assert spelled_in_code(text.replace("app.autodiscover", "app.rediscover")).flags == frozenset()
