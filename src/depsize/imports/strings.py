@@ -273,6 +273,7 @@ _RARE_NAMES = (
 """Names searched for in every file and found in few, each holding a ``_``."""
 _RARE_ENDS = re.compile("_(?:" + "|".join(n.split("_", 1)[1] for n in _RARE_NAMES) + ")")
 """A ``_`` and what follows it in one of :data:`_RARE_NAMES`."""
+_RARE_BY_END = {name[name.index("_") :]: name for name in _RARE_NAMES}
 _DOT_BRACE = re.compile(r"\{(?<=\.\{)")
 """A ``{`` after a ``.``, searched from the ``{``, which code holds far fewer of."""
 
@@ -281,8 +282,8 @@ def _rare_names(text: str) -> frozenset[str]:
     """Which of :data:`_RARE_NAMES` ``text`` holds. One search for the ``_`` and the end of any
     of them reads the text once (one search for each name read it five times); a whole name
     is looked for only where its end stands."""
-    ends = {m[0] for m in _RARE_ENDS.finditer(text)}
-    return frozenset(n for n in _RARE_NAMES if n[n.index("_") :] in ends and n in text)
+    names = {_RARE_BY_END[m[0]] for m in _RARE_ENDS.finditer(text)}
+    return frozenset(name for name in names if name in text) if names else frozenset()
 
 
 def _fstring_prefixes(text: str) -> Iterator[re.Match[str]]:
