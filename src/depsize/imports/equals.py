@@ -24,8 +24,19 @@ from depsize.records import dataclass
 
 
 def _backwards(words: tuple[str, ...]) -> str:
-    """An alternation of ``words`` spelled backwards, longest first."""
-    return "|".join(re.escape(w[::-1]) for w in sorted(words, key=len, reverse=True))
+    """An alternation of ``words`` spelled backwards, grouped by their last letter (longest
+    first in each group). ``re`` tries the alternatives of an alternation one by one, and an
+    alternative spelled in any case cannot be passed over by its first letter: a group is
+    entered only where its letter stands."""
+    groups: dict[str, list[str]] = {}
+    for word in sorted(words, key=len, reverse=True):
+        groups.setdefault(word[-1], []).append(re.escape(word[-2::-1]))
+    return "|".join(f"{re.escape(last)}(?:{'|'.join(rest)})" for last, rest in groups.items())
+
+
+def _last_letters(words: tuple[str, ...]) -> str:
+    """The last letters of ``words``, for a character class."""
+    return "".join(sorted({re.escape(w[-1]) for w in words}))
 
 
 ENGINE_WORDS = (
@@ -64,8 +75,12 @@ _LOADING = rf"[ \t]*(?i:{_backwards(LOADING_NAMES)})"
 _UPPER = r"[ \t]*[A-Z0-9_]*[A-Z][ \t]*(?:\n|\Z)"
 """Backwards from ``=`` or the ``:`` of an annotation: blanks, an upper-case name, blanks,
 the start of the line."""
-_EQUALS = re.compile(rf"=(?={_ENGINE}|\+?{_LOADING}|{_UPPER})")
-_COLON = re.compile(rf":(?={_LOADING}|{_UPPER})")
+_FIRST = rf"(?:[{_last_letters(ENGINE_WORDS)}A-Z0-9_]|(?i:[{_last_letters(LOADING_NAMES)}]))"
+"""Backwards: the first character of any of the three, spelled as one class. Most ``=`` and
+``:`` of a text (keyword arguments, comparisons, ``def f():``) fail this one test instead of
+each alternative in turn."""
+_EQUALS = re.compile(rf"=(?=\+?[ \t]*{_FIRST})(?={_ENGINE}|\+?{_LOADING}|{_UPPER})")
+_COLON = re.compile(rf":(?=[ \t]*{_FIRST})(?={_LOADING}|{_UPPER})")
 """An annotated assignment's ``:`` (``THIRD_PARTY_APPS: list[str] = [``): searched apart from
 the ``=``, which may stand far from the name (reading back from every ``=`` to its line's
 start would cost three times the search)."""
@@ -75,7 +90,17 @@ _UPPER_AT = re.compile(_UPPER)
 _OTHER_WORD = r"[ \t]*\w*[^\W\x00-\x7f]"
 """Backwards: blanks, a word holding a letter that is not ASCII (which may upper-case to ASCII
 ones: ``\u017f`` is an ``S``, ``\u00df`` is ``SS``, so ``cla\u00dfes`` is ``CLASSES``)."""
-_OTHER_BEFORE = (re.compile(rf"=\+?{_OTHER_WORD}"), re.compile(rf":{_OTHER_WORD}"))
+_EQUALS_WIDE = re.compile(
+    rf"=(?=\+?[ \t]*(?:{_FIRST}|{_OTHER_WORD}))"
+    rf"(?={_ENGINE}|\+?{_LOADING}|{_UPPER}|\+?{_OTHER_WORD})"
+)
+_COLON_WIDE = re.compile(
+    rf":(?=[ \t]*(?:{_FIRST}|{_OTHER_WORD}))(?={_LOADING}|{_UPPER}|{_OTHER_WORD})"
+)
+"""The two searches in text that is not ASCII, where a word holding a letter that is not ASCII
+before the sign stands too: one search for each sign, not two."""
+_OTHER_AFTER = (re.compile(rf"\+?{_OTHER_WORD}"), re.compile(_OTHER_WORD))
+"""After a ``=`` and after a ``:`` of the reversed text: a word holding such a letter."""
 
 
 @dataclass(frozen=True)
@@ -99,26 +124,30 @@ def before_equals(text: str) -> BeforeEquals:
     engine: list[int] = []
     loading: list[int] = []  # where the ``=`` or ``:`` stands, in ``backwards``
     upper: list[int] = []
-    for match in _EQUALS.finditer(backwards):
+    wide = not text.isascii()
+    other_equals, other_colon = _OTHER_AFTER if wide else (None, None)
+    for match in (_EQUALS_WIDE if wide else _EQUALS).finditer(backwards):
         found = _ENGINE_AT.match(backwards, match.end())
         if found is not None:
             engine.append(len(text) - found.end())
-        _sort_out(backwards, match.end(), loading, upper)
+        _sort_out(backwards, match.end(), loading, upper, other_equals)
     if ":" in text:
-        for match in _COLON.finditer(backwards):
-            _sort_out(backwards, match.end(), loading, upper)
-    if not text.isascii():
-        for pattern in _OTHER_BEFORE:
-            loading.extend(m.start() + 1 for m in pattern.finditer(backwards))
+        for match in (_COLON_WIDE if wide else _COLON).finditer(backwards):
+            _sort_out(backwards, match.end(), loading, upper, other_colon)
     return BeforeEquals(
         tuple(sorted(engine)), _line_starts(text, loading), _line_starts(text, upper)
     )
 
 
-def _sort_out(backwards: str, after: int, loading: list[int], upper: list[int]) -> None:
+def _sort_out(
+    backwards: str, after: int, loading: list[int], upper: list[int], other: re.Pattern[str] | None
+) -> None:
     """Keep ``after`` (just past a ``=`` or ``:`` of the reversed text) in ``loading`` and
-    ``upper`` when a loading name or an upper-case name stands before it."""
-    if _LOADING_AT.match(backwards, after) is not None:
+    ``upper`` when a loading name or an upper-case name stands before it; in ``loading`` too
+    when ``other`` (a word holding a letter that is not ASCII) does."""
+    if _LOADING_AT.match(backwards, after) is not None or (
+        other is not None and other.match(backwards, after) is not None
+    ):
         loading.append(after)
     if _UPPER_AT.match(backwards, after) is not None:
         upper.append(after)

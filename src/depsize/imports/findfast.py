@@ -16,7 +16,7 @@ WORD_CHAR = re.compile(r"\w")
 
 
 def after_boundary(
-    pattern: re.Pattern[str], text: str, also: str = "", starts: tuple[str, ...] = ()
+    pattern: re.Pattern[str], text: str, starts: tuple[str, ...], also: str = ""
 ) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` for matches not preceded by a word character nor any of
     ``also``: what a leading look-behind would say, without ``re`` trying every position.
@@ -25,10 +25,7 @@ def after_boundary(
     every position of the text (150 ns a character); ``str.find`` finds the literals at memory
     speed, and the pattern is tried only where one stands.
     """
-    if starts:
-        candidates: Iterable[int] = sorted({i for word in starts for i in find_all(text, word)})
-    else:
-        candidates = _search_starts(pattern, text)
+    candidates = sorted({i for word in starts for i in find_all(text, word)})
     return at_candidates(pattern, text, candidates, also)
 
 
@@ -50,28 +47,22 @@ def at_candidates(
             end = max(match.end(), start + 1)
 
 
-def at_literals(
-    pattern: re.Pattern[str], text: str, starts: tuple[str, ...]
+def at_positions(
+    pattern: re.Pattern[str], text: str, candidates: Iterable[int]
 ) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern whose every match begins with one of the
-    literals ``starts``, tried only where one stands (see :func:`after_boundary`)."""
+    """``pattern.finditer(text)`` tried at ``candidates`` only (ascending): the same matches
+    when every position where ``pattern`` matches is among them (for a pattern whose every
+    match begins with one of a few literals, the places where those stand)."""
     end = 0
-    for start in sorted({i for word in starts for i in find_all(text, word)}):
+    for start in candidates:
         if start >= end and (match := pattern.match(text, start)) is not None:
             yield match
             end = max(match.end(), start + 1)
 
 
-def _search_starts(pattern: re.Pattern[str], text: str) -> Iterator[int]:
-    """Every position where ``pattern`` matches, the leftmost first (overlaps included)."""
-    pos = 0
-    while (match := pattern.search(text, pos)) is not None:
-        yield match.start()
-        pos = match.start() + 1
-
-
-def find_all(text: str, word: str) -> Iterator[int]:
-    pos = text.find(word)
+def find_all(text: str, word: str, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Where ``word`` stands in ``text`` (within ``start`` and ``end``), overlaps included."""
+    pos = text.find(word, start, end)
     while pos >= 0:
         yield pos
-        pos = text.find(word, pos + 1)
+        pos = text.find(word, pos + 1, end)

@@ -26,17 +26,30 @@ from functools import partial
 from itertools import accumulate
 
 from depsize.imports.equals import ENGINE_WORDS, LOADING_NAMES, BeforeEquals, before_equals
-from depsize.imports.findfast import WORD_CHAR, after_boundary, at_candidates, at_literals, find_all
+from depsize.imports.findfast import (
+    WORD_CHAR,
+    after_boundary,
+    at_candidates,
+    at_positions,
+    find_all,
+)
 from depsize.imports.schemes import SCHEME_DRIVERS, URL_VALUE
 from depsize.records import dataclass
 
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?::[A-Za-z_][\w.]*)?"
-_QUOTED_DOTTED = (re.compile(rf"'({_DOTTED})'"), re.compile(rf'"({_DOTTED})"'))
+_DOT_AHEAD = r"(?=[A-Za-z_]\w*\.)"
+_QUOTED_DOTTED = (
+    re.compile(rf"'{_DOT_AHEAD}({_DOTTED})'"),
+    re.compile(rf'"{_DOT_AHEAD}({_DOTTED})"'),
+)
 """A dotted name in single quotes, and in double quotes (group 1); :func:`_quoted_dotted`
 checks what stands before the quote (a string prefix, no word, no other quote): a leading
 look-behind would make ``re`` try every position. A pattern that starts with one literal
 character is searched at memory speed, an alternation of two is tried at every position: two
-searches, merged by position, are more than twice as fast as one."""
+searches, merged by position, are more than twice as fast as one. Most quotes open or close a
+string that is not a dotted name: the look-ahead for a word and a dot turns them away in one
+step (``re`` reads a word followed by a ``.`` without going back), where the whole pattern
+went back through the word letter by letter."""
 _IMPORT_STRING = re.compile(
     r"""['"](?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+[\w, \t*]+"""
     r"""|import[ \t]+([A-Za-z_][\w.]*))['"]"""
@@ -46,45 +59,9 @@ _FSTRING_PREFIX = re.compile(r"""[fF][rR]?['"]([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\
 """The literal dotted start of an f-string (``enqueue(f"app.tasks.{name}")``, an RQ job)."""
 _BARE_DOTTED = re.compile(rf"""(?<![\w./@-])({_DOTTED})(?![\w/@-])""")
 _FILE_SUFFIXES = frozenset(
-    [
-        "py",
-        "pyi",
-        "pyc",
-        "md",
-        "rst",
-        "txt",
-        "toml",
-        "cfg",
-        "ini",
-        "yml",
-        "yaml",
-        "json",
-        "lock",
-        "in",
-        "html",
-        "htm",
-        "css",
-        "js",
-        "ts",
-        "sh",
-        "env",
-        "png",
-        "jpg",
-        "svg",
-        "gif",
-        "ico",
-        "csv",
-        "sql",
-        "xml",
-        "log",
-        "conf",
-        "tar",
-        "gz",
-        "zip",
-        "whl",
-        "db",
-        "sqlite",
-    ]
+    {"py", "pyi", "pyc", "sh", "js", "ts", "css", "html", "htm", "sql", "md", "rst", "txt"}
+    | {"toml", "cfg", "ini", "conf", "env", "yml", "yaml", "json", "lock", "in", "csv", "xml"}
+    | {"log", "db", "sqlite", "tar", "gz", "zip", "whl", "png", "jpg", "svg", "gif", "ico"}
 )
 """Last parts of a dotted token that make it a file name, not a module (``setup.py``)."""
 _LOADING_SETTING = re.compile(
@@ -184,10 +161,9 @@ def spelled_in_code(text: str) -> Spelled:
     lines = _Lines(text)
     dotted = tuple((m[1], lines.at(m.start())) for m in _quoted_dotted(text))
     if "import" in text:
-        found = at_literals(_IMPORT_STRING, text, ("'from", '"from', "'import", '"import'))
+        found = at_positions(_IMPORT_STRING, text, _import_string_starts(text))
         dotted += tuple((m[1] or m[2], lines.at(m.start())) for m in found)
-    if ".{" in text:
-        dotted += tuple((m[1], lines.at(m.start())) for m in _fstring_prefixes(text))
+    dotted += tuple((m[1], lines.at(m.start())) for m in _fstring_prefixes(text))
     return _with_common(text, lines, dotted)
 
 
@@ -208,33 +184,37 @@ def spelled_in_config(text: str) -> Spelled:
 
 def _with_common(text: str, lines: _Lines, dotted: tuple[tuple[str, int], ...]) -> Spelled:
     flags = set()
+    named = _rare_names(text)
     scans = ("iter_modules", "walk_packages", "resources.")
-    if any(word in text for word in scans) and next(
-        after_boundary(_PACKAGE_SCAN, text, "", scans), None
+    if (not named.isdisjoint(scans) or "resources." in text) and next(
+        after_boundary(_PACKAGE_SCAN, text, scans), None
     ):
         flags.add("package-scan")
-    if "autodiscover_tasks" in text and next(after_boundary(_AUTODISCOVER, text), None):
+    if "autodiscover_tasks" in named and next(
+        after_boundary(_AUTODISCOVER, text, ("autodiscover_tasks",)), None
+    ):
         flags.add("autodiscover")
-    exec_lines: tuple[int, ...] = ()
-    if "exec" in text:
-        exec_lines = tuple(lines.at(m.start()) for m in after_boundary(_EXEC, text, "."))
+    found_exec = after_boundary(_EXEC, text, ("exec",), ".")
+    exec_lines = tuple(lines.at(m.start()) for m in found_exec)
     drivers: tuple[tuple[str, int], ...] = ()
     if "+" in text:
         drivers = tuple((f"{m[1]}+{m[2]}", lines.at(m.start())) for m in _driver_tokens(text))
     equals = before_equals(text)
-    words = _setting_words(text, lines, equals)
+    words = _setting_words(text, lines, equals, "html_theme" in named)
     assigned = (m for m in map(partial(_ASSIGNMENT.match, text), equals.upper) if m is not None)
     settings = tuple((m[1], m[2] or "", lines.at(m.start())) for m in assigned)
-    if "SETTINGS_MODULE" in text:
+    if "SETTINGS_MODULE" in named:
         found = _SETTINGS_MODULE.finditer(text)
         settings += tuple(("DJANGO_SETTINGS_MODULE", m[1], lines.at(m.start())) for m in found)
     return Spelled(dotted, words, drivers, frozenset(flags), exec_lines, settings)
 
 
-def _setting_words(text: str, lines: _Lines, equals: BeforeEquals) -> tuple[tuple[str, int], ...]:
-    found = (
-        [(m[1], lines.at(m.start())) for m in _THEME.finditer(text)] if "html_theme" in text else []
-    )
+def _setting_words(
+    text: str, lines: _Lines, equals: BeforeEquals, theme: bool
+) -> tuple[tuple[str, int], ...]:
+    """The words of engine arguments and loading settings; Sphinx's theme when ``theme`` (the
+    text holds ``html_theme``)."""
+    found = [(m[1], lines.at(m.start())) for m in _THEME.finditer(text)] if theme else []
     engine: Iterable[int] = equals.engine
     if "BeautifulSoup" in text:
         engine = sorted({*engine, *find_all(text, "BeautifulSoup")})
@@ -258,18 +238,67 @@ def _setting_words(text: str, lines: _Lines, equals: BeforeEquals) -> tuple[tupl
     return tuple(found)
 
 
+_IMPORT_STARTS = ("'from", '"from', "'import", '"import')
+"""How an :data:`_IMPORT_STRING` match begins."""
+_IMPORT_TO_QUOTE = re.compile(r"""import[^\n'"]*""")
+"""``import`` and the rest of its line up to a quote: each character is read once, however
+many ``import`` a line holds."""
+
+
+def _import_string_starts(text: str) -> list[int]:
+    """Where an :data:`_IMPORT_STRING` match may begin, ascending. A match never spans a
+    newline, and holds ``import`` with a quote after it on its line: one search finds those
+    lines, and only they are read for the four ways a match begins (four searches of the
+    whole text cost three times one)."""
+    starts: list[int] = []
+    line_end = -1
+    for match in _IMPORT_TO_QUOTE.finditer(text):
+        pos, stop = match.span()
+        if pos < line_end or stop == len(text) or text[stop] == "\n":
+            continue  # on the line read last, or no quote after it on its line
+        line_start = text.rfind("\n", 0, pos) + 1
+        line_end = text.find("\n", stop) % (len(text) + 1)
+        found = (find_all(text, word, line_start, line_end) for word in _IMPORT_STARTS)
+        starts.extend(sorted(i for positions in found for i in positions))
+    return starts
+
+
+_RARE_NAMES = (
+    "iter_modules",
+    "walk_packages",
+    "autodiscover_tasks",
+    "html_theme",
+    "SETTINGS_MODULE",
+)
+"""Names searched for in every file and found in few, each holding a ``_``."""
+_RARE_ENDS = re.compile("_(?:" + "|".join(n.split("_", 1)[1] for n in _RARE_NAMES) + ")")
+"""A ``_`` and what follows it in one of :data:`_RARE_NAMES`."""
+_RARE_BY_END = {name[name.index("_") :]: name for name in _RARE_NAMES}
+_DOT_BRACE = re.compile(r"\{(?<=\.\{)")
+"""A ``{`` after a ``.``, searched from the ``{``, which code holds far fewer of."""
+
+
+def _rare_names(text: str) -> frozenset[str]:
+    """Which of :data:`_RARE_NAMES` ``text`` holds. One search for the ``_`` and the end of any
+    of them reads the text once (one search for each name read it five times); a whole name
+    is looked for only where its end stands."""
+    names = {_RARE_BY_END[m[0]] for m in _RARE_ENDS.finditer(text)}
+    return frozenset(name for name in names if name in text) if names else frozenset()
+
+
 def _fstring_prefixes(text: str) -> Iterator[re.Match[str]]:
     """:data:`_FSTRING_PREFIX` matches. Each ends with ``.{`` on its own line, so only the
     lines holding a ``.{`` are searched, from their start."""
     done = -1
-    for brace in find_all(text, ".{"):
+    for brace_match in _DOT_BRACE.finditer(text):
+        brace = brace_match.start() - 1
         start = text.rfind("\n", 0, brace) + 1
         if start <= done:
             continue
         done = start
         end = text.find("\n", brace)
         line = text[start : len(text) if end < 0 else end]
-        for match in after_boundary(_FSTRING_PREFIX, line, "'\"", _FSTRING_STARTS):
+        for match in after_boundary(_FSTRING_PREFIX, line, _FSTRING_STARTS, "'\""):
             found = _FSTRING_PREFIX.match(text, start + match.start())
             if found is not None:  # always: the same pattern at the same place
                 yield found

@@ -252,3 +252,101 @@ def test_before_equals__names_upper_cased_from_other_letters__found_on_their_lin
     text = "# caf\u00e9\nx = 1\ncla\u00dfes = ('a',)\n\ufb01nders: list = ['b']\nAPPS += ['c']\n"
     assert spelled_in_code(text).words == (("a", 3), ("b", 4), ("c", 5))
     assert _searches_at_candidates(text) == _forward_searches(text)
+
+
+def _import_strings_both_ways(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Import statements in strings found on the lines :func:`_import_string_starts` picks,
+    and by ``re`` over the whole text."""
+    from depsize.imports.findfast import at_positions
+    from depsize.imports.strings import _IMPORT_STRING, _import_string_starts
+
+    picked = at_positions(_IMPORT_STRING, text, _import_string_starts(text))
+    return [m.span() for m in picked], [m.span() for m in _IMPORT_STRING.finditer(text)]
+
+
+def test_import_strings__quotes_and_lines_of_every_shape__the_matches_of_one_search() -> None:
+    text = (
+        "SHELL = ['from from import x', \"import a.b\", 'import c' 'import d.e']\n"
+        "x = 'from a.b\nimport c'\n"  # split over two lines: no statement
+        "'\"import f.g\"'\n"
+        "import os  # 'quoted after'\n"
+        "s = 'import h' + \"from i.j import k, l as m\"\n"
+        "t = 'from n.o import *'"  # no newline at the end
+    )
+    picked, searched = _import_strings_both_ways(text)
+    assert picked == searched
+    assert len(searched) == 8
+
+
+_IMPORT_PIECES = ["'", '"', "from", "import", " ", "\t", "\n", "a.b", "x", ",", "*"]
+
+
+@given(st.lists(st.sampled_from(_IMPORT_PIECES), max_size=40).map("".join))
+def test_import_strings__any_text__the_matches_of_one_search(text: str) -> None:
+    picked, searched = _import_strings_both_ways(text)
+    assert picked == searched
+
+
+_RARE_PIECES = ["iter", "walk", "autodiscover", "html", "SETTINGS", "DJANGO", "_", "__"]
+_RARE_PIECES += ["modules", "packages", "tasks", "theme", "MODULE", "Module", "\n", " ", "."]
+
+
+def test_rare_names__ends_beside_other_underscores_and_split_over_lines__each_name_held() -> None:
+    from depsize.imports.strings import _RARE_NAMES, _rare_names
+
+    text = (
+        "sys.modules\nmy_iter__modules\n_iter_modules(x)\nwalk_\npackages\n"
+        "html_theme_options = {}\nos.environ['DJANGO_SETTINGS_MODULE']\nautodiscover_Tasks\n"
+    )
+    assert _rare_names(text) == {"iter_modules", "html_theme", "SETTINGS_MODULE"}
+    assert _rare_names(text) == {name for name in _RARE_NAMES if name in text}
+    assert _rare_names("") == frozenset()
+
+
+@given(st.lists(st.sampled_from(_RARE_PIECES), max_size=30).map("".join))
+def test_rare_names__any_text__the_names_it_holds(text: str) -> None:
+    from depsize.imports.strings import _RARE_NAMES, _rare_names
+
+    assert _rare_names(text) == {name for name in _RARE_NAMES if name in text}
+
+
+def test_fstring_prefixes__dots_and_braces_anywhere__found_like_one_search() -> None:
+    from depsize.imports.strings import _FSTRING_PREFIX, _fstring_prefixes
+
+    text = '.{x}\nf"a.b.{c}" f"d.e..{f}"\nf"g.h.{i}.{j}"\n{.{\nF"k.l.{m}"'
+    found = [(m.start(), m[1]) for m in _fstring_prefixes(text)]
+    assert found == [(m.start(), m[1]) for m in _FSTRING_PREFIX.finditer(text)]
+    assert [name for _, name in found] == ["a.b", "g.h", "k.l"]
+
+
+def test_before_equals__first_character_class__every_character_a_search_may_begin_with() -> None:
+    """Any character that upper- or lower-cases to a loading name's last letter (``\u017f``
+    is an ``s``) passes the class that stands before the three searches, as do the engine
+    words' last letters and the characters of an upper-case name."""
+    import re
+
+    from depsize.imports.equals import _FIRST, ENGINE_WORDS, LOADING_NAMES
+
+    first = re.compile(_FIRST)
+    loading = re.compile("(?i:" + "|".join(word[-1] for word in LOADING_NAMES) + ")")
+    others = re.compile("[A-Z0-9_]|" + "|".join(word[-1] for word in ENGINE_WORDS))
+    may_begin = [
+        c for c in map(chr, range(0x110000)) if loading.fullmatch(c) or others.fullmatch(c)
+    ]
+    assert "\u017f" in may_begin
+    assert all(first.fullmatch(c) for c in may_begin)
+    assert sum(1 for c in map(chr, range(0x110000)) if first.fullmatch(c)) == len(may_begin)
+
+
+def test_autodiscover_and_exec__calls_only__flag_and_lines() -> None:
+    text = (
+        "app.autodiscover_tasks()\n"
+        "myautodiscover_tasks(x)\n"
+        "autodiscover_tasks_later = 1\n"
+        "exec (code)\n"
+        "executor(x)\n"
+    )
+    spelled = spelled_in_code(text)
+    assert spelled.flags == frozenset({"autodiscover"})
+    assert spelled.exec_lines == (4,)
+    assert spelled_in_code(text.replace("app.autodiscover", "app.rediscover")).flags == frozenset()
