@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from depsize.imports.astwalk import child_nodes, walk_nodes
-from depsize.imports.fastscan import name_literals
+from depsize.imports.literals import name_literals
 from depsize.imports.model import FileScan, ImportKind, OpenLoad, RawImport, UrlLiteral
 from depsize.imports.schemes import URL_VALUE
 

@@ -16,11 +16,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from depsize.imports.literals import STRINGS_AND_COMMENTS as _STRINGS_AND_COMMENTS
+from depsize.imports.literals import A as _A
+from depsize.imports.literals import Lines as _Lines
+from depsize.imports.literals import Q as _Q
+from depsize.imports.literals import closing_paren, name_literals
+from depsize.imports.literals import string_prefix as _string_prefix
 from depsize.imports.model import FileScan, ImportKind, OpenLoad, RawImport, UrlLiteral
 from depsize.imports.schemes import URL_BEFORE as _URL_BEFORE
 
-_Q = r'"(?!"")[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*"'
-_A = r"'(?!'')[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*'"
 _TO_TRIPLE = re.compile(
     rf"""(?:[^"'#]+|#[^\n]*|{_Q}|{_A})*(?:(?P<q>\"\"\"|''')|(?P<bad>["'])|\Z)"""
 )
@@ -28,10 +32,6 @@ _TRIPLE_END = {
     '"""': re.compile(r'[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'),
     "'''": re.compile(r"[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"),
 }
-_STRINGS_AND_COMMENTS = re.compile(
-    rf"""\"\"\"[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*\"\"\""""
-    rf"""|'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''|{_Q}|{_A}|#[^\n]*"""
-)
 _IMPORT_WORD = re.compile(r"import\b")  # a literal first: the regex engine then skips ahead fast
 _FROM_PREFIX = re.compile(r"from[ \t]*(\.*)[ \t]*(?:([^\W\d][\w.]*)[ \t]+)?")
 _ONE_LINER = re.compile(r"[:;][ \t]*(?:from[ \t]*\.*[ \t]*(?:[^\W\d][\w.]*[ \t]+)?)?$")
@@ -71,10 +71,6 @@ _ARGUMENT_END = re.compile(r"(?:\s|\\\n|#[^\n]*)*(?:(?P<end>[,)])|(?P<more>[rRbB
 """What follows a call's first literal: ``,`` or ``)`` (the argument is that literal), another
 literal (implicitly concatenated: declined), or anything else (an expression: not a literal)."""
 _STRING = re.compile(f"{_Q}|{_A}")
-_CALL_TOKEN = re.compile(rf"""[^()"'#]+|[()]|{_STRINGS_AND_COMMENTS.pattern}""")
-"""A piece of a call's brackets: code without brackets, a bracket, a string or a comment."""
-_NAME_LIKE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_][\w.]*)?")
-"""A literal's text that may name a module, or an object of one (``a.b``, ``a.b:attr``)."""
 _CODE_RUN = re.compile(rf"""[^"'#]*(?:(?:{_Q}|{_A})[^"'#]*)*""")
 """Code and complete one-line strings, no comment: ``fullmatch`` tells a position is in code."""
 _FIELD_UNCLEAR = re.compile(r"""["'\\]|\{\{|\}\}""")
@@ -103,22 +99,6 @@ plus the floor (see ``_Scanner._charge``). Real files use a small part of it."""
 
 class _Unsupported(Exception):
     """Raised inside the scanner when the file needs the ``ast`` fallback."""
-
-
-class _Lines:
-    """Line number of a position; cheap when positions mostly increase."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-        self.line = 1
-
-    def at(self, pos: int) -> int:
-        if pos < self.pos:
-            self.pos, self.line = 0, 1
-        self.line += self.text.count("\n", self.pos, pos)
-        self.pos = pos
-        return self.line
 
 
 def scan_text(text: str, *, lenient: bool = False) -> FileScan | None:
@@ -596,61 +576,12 @@ class _Depth:
         return self.depth
 
 
-def closing_paren(text: str, opening: int) -> int:
-    """The position of the ``)`` that closes the ``(`` at ``opening``, strings and comments
-    skipped; -1 when none does (or a quote opens no string the scanner knows)."""
-    depth, pos = 0, opening
-    while True:
-        token = _CALL_TOKEN.match(text, pos)
-        if token is None:
-            return -1
-        pos = token.end()
-        char = text[token.start()]
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return token.start()
-
-
-def name_literals(text: str) -> tuple[tuple[str, int], ...]:
-    """Every string literal of ``text`` whose text may name a module, with its line: the loader
-    table a computed import may read from. Each literal as written, alone (an implicitly
-    concatenated one in its pieces, escapes not decoded); bytes and ``__dunder__`` names (the
-    ``"__main__"`` of a guard) are left out."""
-    found = []
-    lines = _Lines(text)
-    for match in _STRINGS_AND_COMMENTS.finditer(text):
-        start = match.start()
-        quote = text[start]
-        if quote == "#":
-            continue
-        width = 3 if text.startswith(quote * 3, start) else 1
-        value = text[start + width : match.end() - width]
-        if (
-            _NAME_LIKE.fullmatch(value)
-            and not value.startswith("__")
-            and "b" not in _string_prefix(text, start)
-        ):
-            found.append((value, lines.at(start)))
-    return tuple(found)
-
-
 def _literal_argument(text: str, end: int) -> bool:
     """Whether the literal that ends at ``end`` is a whole argument (see ``_ARGUMENT_END``)."""
     after = _ARGUMENT_END.match(text, end)
     if after is not None and after["more"]:
         raise _Unsupported
     return after is not None
-
-
-def _string_prefix(text: str, quote: int) -> str:
-    """The prefix letters (``rb``, ``f``, ...) of the literal opened by ``quote``, lower-cased."""
-    start = quote
-    while start > 0 and start > quote - 2 and text[start - 1].isalpha():
-        start -= 1
-    return text[start:quote].lower()
 
 
 def _callee(prefix: str, func: str, plain_allowed: bool) -> bool | None:

@@ -88,7 +88,7 @@ class FileScan:
     table: tuple[tuple[str, int], ...] = ()
     """Where ``open_loads`` has no literal prefix: every string literal of the file whose text
     may name a module (a loader table the computed name may come from), with its line
-    (:func:`depsize.imports.fastscan.name_literals`)."""
+    (:func:`depsize.imports.literals.name_literals`)."""
     error: str | None = None
     error_line: int | None = None
     lenient: bool = False

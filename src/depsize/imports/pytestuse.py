@@ -25,7 +25,7 @@ from pathlib import Path
 from depsize.imports.astwalk import walk_nodes
 from depsize.imports.commands import Command
 from depsize.imports.entries import PYTHON_PROGRAM
-from depsize.imports.fastscan import closing_paren
+from depsize.imports.literals import closing_paren
 from depsize.imports.repo import ConfigEntry, read_text
 from depsize.records import dataclass
 
