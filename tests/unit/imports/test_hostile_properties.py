@@ -149,6 +149,11 @@ def _best(func: Callable[[], object], runs: int) -> float:
     return best
 
 
+SLACK = 18
+"""At most this many times a 100 kB line's time for a 1 MB line. Linear work takes about 10x
+(9.3-10.7x measured for every shape below, 2026-11-30), quadratic work 100x; a 1 MB line of
+``APPS=`` once took 28x, and is still caught. At 12x a linear shape failed now and then, when a
+moment of load fell on all three measurements."""
 FLOOR = 0.01
 """Seconds: a 100 kB scan faster than this is timed as this long, so that cache effects and a
 busy machine on a tiny time do not make a linear 1 MB scan look super-linear. The quadratic
@@ -159,13 +164,13 @@ def _linear(
     head: str, unit: str, read: Callable[[bytes], object] = scan_bytes
 ) -> tuple[float, float]:
     """The best times of ``read`` on a 100 kB and a 1 MB line; measured again (up to three
-    times) while the ratio is over 12, since other processes share the machine. Returns the last
-    pair."""
+    times) while the ratio is over :data:`SLACK`, since other processes share the machine.
+    Returns the last pair."""
     small, big = _line(head, unit, 100_000), _line(head, unit, 1_000_000)
     for _ in range(3):
         small_time = _best(lambda: read(small), 3)
         big_time = _best(lambda: read(big), 2)
-        if big_time <= 12 * max(small_time, FLOOR):
+        if big_time <= SLACK * max(small_time, FLOOR):
             break
     return small_time, big_time
 
@@ -179,16 +184,16 @@ def _linear(
     head=st.sampled_from(_HEADS),
     unit=st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=3).map("".join),
 )
-def test_scan_bytes__1mb_line__at_most_12x_a_100kb_line(head: str, unit: str) -> None:
+def test_scan_bytes__1mb_line__linear_in_a_100kb_line(head: str, unit: str) -> None:
     small_time, big_time = _linear(head, unit)
-    assert big_time <= 12 * max(small_time, FLOOR), (head, unit, small_time, big_time)
+    assert big_time <= SLACK * max(small_time, FLOOR), (head, unit, small_time, big_time)
 
 
 def test_spelled_in_config__many_engine_words_on_a_line__linear() -> None:
     small_time, big_time = _linear(
         "x", " engine='x'", lambda line: spelled_in_config(line.decode())
     )
-    assert big_time <= 12 * max(small_time, FLOOR), (small_time, big_time)
+    assert big_time <= SLACK * max(small_time, FLOOR), (small_time, big_time)
     assert spelled_in_config("engine='a' engine='b'\n").words == (("a", 1), ("b", 1))
 
 
@@ -208,7 +213,7 @@ def test_scan_bytes__known_quadratic_shapes__linear() -> None:
         ("x = 1", " \u00e9\u00e9="),
     ]:
         small_time, big_time = _linear(head, unit)
-        assert big_time <= 12 * max(small_time, FLOOR), (head, unit, small_time, big_time)
+        assert big_time <= SLACK * max(small_time, FLOOR), (head, unit, small_time, big_time)
 
 
 _CODE_PIECES = st.sampled_from(
