@@ -68,10 +68,12 @@ class CodeSearch:
         self.by_word: dict[bytes, set[NormalizedName]] = {}
         for module, names in self.owners.items():
             self.by_word.setdefault(module.rsplit(".", 1)[-1].encode(), set()).update(names)
-        self.top_words = sorted({m.encode() for m in self.owners if "." not in m})
-        self.top = _words_pattern(m for m in self.owners if "." not in m)
-        self.dotted_words = sorted({m.rsplit(".", 1)[-1].encode() for m in self.owners if "." in m})
-        self.dotted = _words_pattern(m.rsplit(".", 1)[-1] for m in self.owners if "." in m)
+        top = sorted({m for m in self.owners if "." not in m})
+        dotted = sorted({m.rsplit(".", 1)[-1] for m in self.owners if "." in m})
+        self.top_words = [w.encode() for w in top]
+        self.top = _words_pattern(top)
+        self.dotted_words = [w.encode() for w in dotted]
+        self.dotted = _words_pattern(dotted)
         self.uses: list[DependencyUse] = []
         self.unreadable: dict[NormalizedName, list[Path]] = {}
         self.files_with_use: dict[tuple[NormalizedName, NormalizedName], int] = {}
@@ -83,10 +85,8 @@ class CodeSearch:
         import sits in."""
         self.unloaded_modules: dict[tuple[NormalizedName, str], str | None] = {}
         self.own = OwnImports()
-        """The distributions' imports of their own modules, read once for all the questions."""
-        self.optional_modules: dict[tuple[NormalizedName, str], bool] = {}
-        """(distribution, module file) → loaded only under try/except ImportError by its own
-        distribution (memoised: several candidates can sit in one module)."""
+        """The distributions' imports of their own modules, read once for all the questions
+        (memoised per module: several candidates can sit in one)."""
 
     def search(self, dist: InstalledDist) -> None:
         if not self.owners or dist.editable:
@@ -170,11 +170,7 @@ class CodeSearch:
         httpx's ``_main`` (the CLI, which imports rich) is loaded by ``try: from ._main import
         main except ImportError`` in ``httpx/__init__.py``, so httpx runs without rich. False
         when any importer loads it plainly, or none is found (an entry point may run it)."""
-        key = (dist.name, os.fspath(path))
-        known = self.optional_modules.get(key)
-        if known is None:
-            known = self.optional_modules[key] = loaded_only_optionally(dist, path, self.own)
-        return known
+        return loaded_only_optionally(dist, path, self.own)
 
     def _words(self, data: bytes) -> set[bytes]:
         """The candidates' names ``data`` may import."""

@@ -44,10 +44,10 @@ def is_library_code(rel: str) -> bool:
     return not (name == "conftest.py" or name.startswith("test_") or name.endswith("_test.py"))
 
 
-def loaded_only_optionally(dist: InstalledDist, path: Path, own: OwnImports | None = None) -> bool:
+def loaded_only_optionally(dist: InstalledDist, path: Path, own: OwnImports) -> bool:
     """Whether every import of the module at ``path`` inside its own distribution sits under
     ``try/except ImportError``; False when none is found (an entry point may run it)."""
-    kinds = (own or OwnImports()).kinds(dist, path)
+    kinds = own.kinds(dist, path)
     return kinds is not None and bool(kinds) and all(kinds)
 
 
@@ -116,14 +116,7 @@ class OwnImports:
         return self._scans[file]
 
 
-def own_import_kinds(
-    dist: InstalledDist, path: Path, own: OwnImports | None = None
-) -> list[bool] | None:
-    """:meth:`OwnImports.kinds`, with ``own``'s files read and scanned before if given."""
-    return (own or OwnImports()).kinds(dist, path)
-
-
-def unloaded_module(dist: InstalledDist, path: Path, own: OwnImports | None = None) -> str | None:
+def unloaded_module(dist: InstalledDist, path: Path, own: OwnImports) -> str | None:
     """The dotted name of the module at ``path`` when nothing in ``dist`` loads it: not a
     package's ``__init__`` or ``__main__``, named by no entry point, imported by no other file
     (by its last name); else ``None``."""
@@ -136,7 +129,7 @@ def unloaded_module(dist: InstalledDist, path: Path, own: OwnImports | None = No
     module = rel[: -len(".py")].replace("/", ".")
     if any(ep.value.split(":", 1)[0].strip() == module for ep in dist.entry_points):
         return None
-    return module if own_import_kinds(dist, path, own) == [] else None
+    return module if own.kinds(dist, path) == [] else None
 
 
 def imported_in(dist: InstalledDist, modules: Collection[str]) -> set[str]:
@@ -158,9 +151,7 @@ def imported_in(dist: InstalledDist, modules: Collection[str]) -> set[str]:
     return found
 
 
-def hook_consumers(
-    dist: InstalledDist, rel: str, own: OwnImports | None = None
-) -> set[NormalizedName]:
+def hook_consumers(dist: InstalledDist, rel: str, own: OwnImports) -> set[NormalizedName]:
     """The distributions that alone run the module at ``rel``: it is named only by entry points
     of their plugin groups (:data:`HOOK_GROUPS`: cffi's ``setuptools_ext`` is setuptools'
     ``distutils.setup_keywords`` plugin) and no other file of ``dist`` imports it."""
@@ -170,7 +161,7 @@ def hook_consumers(
         for ep in dist.entry_points
         if ep.group in HOOK_GROUPS and ep.value.split(":", 1)[0].strip() == module
     }
-    if not consumers or own_import_kinds(dist, dist.site_packages / rel, own) != []:
+    if not consumers or own.kinds(dist, dist.site_packages / rel) != []:
         return set()
     return consumers
 
