@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from depsize.imports.model import ImportSite, ProjectImports
+    from depsize.imports.project import StartedImports
     from depsize.mapping import ImportMapper
     from depsize.requirements.model import DeclaredRequirement, DeclaredSet
     from depsize.usedby.memo import Search as UsedBy
@@ -90,16 +91,42 @@ def analyze(settings: Settings, given: GivenEnv | None = None) -> Analysis:
     *settings* are taken as they are: :func:`depsize.config.resolve_settings` read the
     configuration and laid the flags over it. *given*: judge that environment instead of
     discovering and scanning one."""
-    if given is None:
-        env = discover(
-            settings.project,
-            python=settings.python,
-            env_dir=settings.env_dir,
-            site_packages=settings.site_packages,
-        )
-        scan, graph, token = _scan_env(env, settings)
+    source = given or discover(
+        settings.project,
+        python=settings.python,
+        env_dir=settings.env_dir,
+        site_packages=settings.site_packages,
+    )
+    started = None if settings.env_only else _begin_imports(settings)
+    try:
+        return _analyze(settings, source, started)
+    finally:
+        if started is not None:
+            started.cancel()
+
+
+def _begin_imports(settings: Settings) -> StartedImports:
+    """The project's files listed and their scans begun: a big cold batch runs on a pool
+    while the env is scanned and the requirements read."""
+    from depsize.imports.project import begin_imports
+
+    return begin_imports(
+        settings.project,
+        exclude=settings.exclude,
+        use_cache=settings.use_cache,
+        jobs=settings.jobs,
+    )
+
+
+def _analyze(
+    settings: Settings, source: PythonEnv | GivenEnv, started: StartedImports | None
+) -> Analysis:
+    if isinstance(source, GivenEnv):
+        given: GivenEnv | None = source
+        scan, graph, token = source.scan, source.graph, None
     else:
-        scan, graph, token = given.scan, given.graph, None
+        given = None
+        scan, graph, token = _scan_env(source, settings)
     base = Analysis(
         settings=settings,
         scan=scan,
@@ -112,7 +139,7 @@ def analyze(settings: Settings, given: GivenEnv | None = None) -> Analysis:
         notes=given.notes if given else (),
     )
     used_by = given.used_by if given else None
-    result = _fallback(base, ()) if settings.env_only else _with_project(base, used_by)
+    result = _fallback(base, ()) if started is None else _with_project(base, started, used_by)
     reached = (
         frozenset().union(*(r.reach for r in result.attribution.roots))
         if result.roots_from == "declared"
@@ -168,7 +195,9 @@ def _named_by_project(search: UsedBy, files: tuple[Path, ...]) -> UsedBy:
     return lambda candidates, starts: with_project_calls(search(candidates, starts), files)
 
 
-def _with_project(base: Analysis, used_by: UsedBy | None = None) -> Analysis:
+def _with_project(
+    base: Analysis, started: StartedImports, used_by: UsedBy | None = None
+) -> Analysis:
     from depsize.mapping import ImportMapper
     from depsize.requirements import load_declared
 
@@ -179,7 +208,9 @@ def _with_project(base: Analysis, used_by: UsedBy | None = None) -> Analysis:
     _check_groups(declared, settings.groups)
     judged = _judged(declared, settings.groups, base.scan.dists)
     mapper = ImportMapper(base.scan.dists, settings.mapping)
-    imports = _imports(base, mapper)
+    if judged:
+        _load_judging()  # while the project's files are scanned on a pool
+    imports = _imports(base, mapper, started)
     warnings = base.warnings + declared.warnings + imports.warnings
     if not judged:
         note = "the project declares no requirements: roots are the distributions nothing requires"
@@ -249,7 +280,15 @@ def _with_project(base: Analysis, used_by: UsedBy | None = None) -> Analysis:
     )
 
 
-def _imports(base: Analysis, mapper: ImportMapper) -> ProjectImports:
+def _load_judging() -> None:
+    """Import the judging stages (only a project with declared requirements needs them)."""
+    import depsize.join
+    import depsize.usedby
+    import depsize.usedby.memo
+    import depsize.verdicts  # noqa: F401
+
+
+def _imports(base: Analysis, mapper: ImportMapper, started: StartedImports) -> ProjectImports:
     from depsize.imports import analyze_imports
 
     settings = base.settings
@@ -257,8 +296,6 @@ def _imports(base: Analysis, mapper: ImportMapper) -> ProjectImports:
         settings.project,
         base.scan.env.python_minor,
         entries=settings.entries,
-        exclude=settings.exclude,
         importable=mapper.is_installed,
-        use_cache=settings.use_cache,
-        jobs=settings.jobs,
+        started=started,
     )

@@ -3,8 +3,10 @@
 A pool pays only for a big batch (:func:`pool_context` decides): starting the workers costs a few
 milliseconds with ``fork`` and about a tenth of a second with ``spawn``. The files are dealt into
 a few chunks per worker, balanced by size, so that each task carries many files; results come
-back in the order of the input. Any failure of the pool (no semaphores in a sandbox, a worker
-killed, ...) makes :func:`scan_on_pool` return ``None``, and the caller scans in its own process.
+back in the order of the input. :class:`PoolScan` starts the work and lets the caller go on
+(the env scan runs meanwhile) until it asks for the results. Any failure of the pool (no
+semaphores in a sandbox, a worker killed, ...) makes the results ``None``, and the caller scans
+in its own process.
 
 The caller says how many processes to use (``DEPSIZE_JOBS``, read once with the other settings
 by :func:`depsize.config.resolve_settings`; ``1``: never start a pool); the default is the
@@ -25,6 +27,7 @@ from depsize.imports.extract import scan_file
 from depsize.imports.model import FileScan
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
 MAX_JOBS = 8
@@ -101,23 +104,59 @@ def scan_on_pool(
     fast: bool = True,
 ) -> list[Result] | None:
     """``extract.scan_file`` of every path, in order, on a pool; ``None`` if the pool failed."""
-    chunks = _chunks(sizes, min(len(paths), processes * CHUNKS_PER_JOB))
-    results: list[Result | None] = [None] * len(paths)
-    try:
-        from concurrent.futures import ProcessPoolExecutor  # lazy: only big cold scans
+    return PoolScan(paths, sizes, processes, context, fast=fast).results()
 
-        with ProcessPoolExecutor(min(processes, len(chunks)), mp_context=context) as pool:
-            futures = [
-                (chunk, pool.submit(scan_chunk, [paths[i] for i in chunk], fast))
-                for chunk in chunks
-            ]
-            for chunk, future in futures:
+
+class PoolScan:
+    """The scans of ``paths`` under way on a pool: started at once, collected by
+    :meth:`results`, so that the caller can do other work while the workers read."""
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        sizes: Sequence[int],
+        processes: int,
+        context: BaseContext,
+        *,
+        fast: bool = True,
+    ) -> None:
+        self._count = len(paths)
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[tuple[list[int], Future[list[Result]]]] = []
+        chunks = _chunks(sizes, min(len(paths), processes * CHUNKS_PER_JOB))
+        try:
+            from concurrent.futures import ProcessPoolExecutor  # lazy: only big cold scans
+
+            self._pool = ProcessPoolExecutor(min(processes, len(chunks)), mp_context=context)
+            for chunk in chunks:
+                future = self._pool.submit(scan_chunk, [paths[i] for i in chunk], fast)
+                self._futures.append((chunk, future))
+        except Exception:  # any pool failure: results() says so, the caller scans itself
+            self.cancel()
+
+    def results(self) -> list[Result] | None:
+        """Every path's result in order (waits for the workers); ``None`` if the pool failed."""
+        if self._pool is None:
+            return None
+        results: list[Result | None] = [None] * self._count
+        try:
+            for chunk, future in self._futures:
                 for index, result in zip(chunk, future.result(), strict=True):
                     results[index] = result
-    except Exception:  # any pool failure: the caller scans in its own process instead
-        return None
-    done = [r for r in results if r is not None]
-    return done if len(done) == len(paths) else None
+        except Exception:  # a worker killed, a result that did not come back, ...
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            return None
+        self._pool.shutdown()
+        self._pool = None
+        done = [r for r in results if r is not None]
+        return done if len(done) == self._count else None
+
+    def cancel(self) -> None:
+        """Drop the chunks not started; the workers end once their current chunk is done."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
 
 def scan_chunk(paths: Sequence[str], fast: bool) -> list[Result]:

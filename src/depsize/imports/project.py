@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from depsize.errors import InputError
 from depsize.imports import entries as entry_rules
-from depsize.imports.cache import Key, ScanCache, default_cache_dir
+from depsize.imports.cache import ScanCache, default_cache_dir
 from depsize.imports.commands import (
     Command,
     command_files,
@@ -37,6 +39,9 @@ from depsize.imports.said import names_said, project_says
 from depsize.imports.stdlib import is_stdlib
 from depsize.models import ScanWarning
 
+if TYPE_CHECKING:
+    from depsize.imports.parallel import PoolScan
+
 
 def analyze_imports(
     project: Path,
@@ -49,6 +54,7 @@ def analyze_imports(
     use_cache: bool = True,
     fast_scan: bool = True,
     jobs: int | None = None,
+    started: StartedImports | None = None,
 ) -> ProjectImports:
     """Scan ``project``'s sources and tell what each file imports, what is alive, and what else
     the project says (commands, tool configuration, names in strings: :class:`ProjectSays`).
@@ -65,14 +71,92 @@ def analyze_imports(
     of a file, so a stray error such as ``1abc`` outside import statements goes unreported. Pass
     ``False`` for the exact, slower walk. The cache keeps the two apart. ``jobs``: processes
     for the scan (``None``: the usable CPUs).
+
+    ``started``: the listing and the files' scans already begun by :func:`begin_imports` for
+    this ``project`` (the caller did other work meanwhile); ``exclude``, ``cache_dir``,
+    ``use_cache``, ``fast_scan`` and ``jobs`` were given to it then and are not read here.
     """
-    with _collector_paused():
-        return _analyze(
+    if started is None:
+        started = begin_imports(
             project,
-            python_minor,
-            entries=entries,
             exclude=exclude,
-            importable=importable or _nothing,
+            cache_dir=cache_dir,
+            use_cache=use_cache,
+            fast_scan=fast_scan,
+            jobs=jobs,
+        )
+    try:
+        with _collector_paused():
+            return _analyze(
+                started, python_minor, entries=entries, importable=importable or _nothing
+            )
+    finally:
+        started.cancel()
+
+
+class StartedImports:
+    """The first half of the import stage, done: the project's files listed (with the
+    listing's warnings and side files) and their scans begun, served by the cache or under
+    way on a pool. :func:`analyze_imports` finishes it; :meth:`cancel` drops it."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        exclude: Sequence[str],
+        cache_dir: Path | None,
+        use_cache: bool,
+        fast_scan: bool,
+        jobs: int | None,
+    ) -> None:
+        self.root = root
+        self.warnings: list[ScanWarning] = []
+        self.side = SideFiles(is_project_command_file)  # one walk: the command files come too
+        self.error: InputError | None = None
+        self.files: list[Path] = []
+        self.cache: ScanCache | None = None
+        try:
+            self.files = list(iter_source_files(root, exclude, self.warnings, side=self.side))
+        except InputError as exc:  # raised where the stage used to raise it: when finished
+            self.error = exc
+            self.pending = PendingScans([], None, fast=fast_scan, jobs=jobs)
+            return
+        if use_cache:
+            variant = "fast" if fast_scan else "ast"
+            self.cache = ScanCache(cache_dir or default_cache_dir(), root, variant=variant)
+            self.cache.load()
+        self.pending = PendingScans(self.files, self.cache, fast=fast_scan, jobs=jobs)
+
+    def scans(self) -> dict[Path, FileScan]:
+        """Every file's scan (waits for the pool), its problems added to the warnings."""
+        if self.error is not None:
+            raise self.error
+        scans = self.pending.collect(self.warnings)
+        if self.cache is not None:
+            self.cache.save()
+        return scans
+
+    def cancel(self) -> None:
+        self.pending.cancel()
+
+
+def begin_imports(
+    project: Path,
+    *,
+    exclude: Sequence[str] = (),
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    fast_scan: bool = True,
+    jobs: int | None = None,
+) -> StartedImports:
+    """List ``project``'s files and begin their scans (on a pool for a big cold batch) without
+    waiting for them: pass the result to :func:`analyze_imports` as ``started``, and
+    :meth:`~StartedImports.cancel` it if the caller fails before. Never raises for the
+    listing: an unlistable project folder is raised when the stage is finished."""
+    with _collector_paused():  # the workers inherit the paused collector
+        return StartedImports(
+            project.absolute(),
+            exclude=exclude,
             cache_dir=cache_dir,
             use_cache=use_cache,
             fast_scan=fast_scan,
@@ -102,26 +186,14 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _analyze(
-    project: Path,
+    started: StartedImports,
     python_minor: tuple[int, int],
     *,
     entries: Sequence[str],
-    exclude: Sequence[str],
     importable: Callable[[str], bool],
-    cache_dir: Path | None,
-    use_cache: bool,
-    fast_scan: bool,
-    jobs: int | None,
 ) -> ProjectImports:
-    root = project.absolute()
-    warnings: list[ScanWarning] = []
-    side = SideFiles(is_project_command_file)  # one walk: the command files come with it
-    files = list(iter_source_files(root, exclude, warnings, side=side))
-    cache = None
-    if use_cache:
-        variant = "fast" if fast_scan else "ast"
-        cache = ScanCache(cache_dir or default_cache_dir(), root, variant=variant)
-    scans = _cached_scans(files, cache, warnings, fast_scan, jobs)
+    root, files, warnings, side = started.root, started.files, started.warnings, started.side
+    scans = started.scans()
     lenient = tuple(p for p, s in scans.items() if s.lenient)
     if lenient:
         running = ".".join(map(str, sys.version_info[:2]))
@@ -173,23 +245,8 @@ def _analyze(
         open_loading=tuple(open_sites),
         lenient_files=lenient,
         warnings=tuple(warnings),
-        cache_hits=cache.hits if cache is not None else 0,
+        cache_hits=started.cache.hits if started.cache is not None else 0,
     )
-
-
-def _cached_scans(
-    files: Iterable[Path],
-    cache: ScanCache | None,
-    warnings: list[ScanWarning],
-    fast: bool,
-    jobs: int | None = None,
-) -> dict[Path, FileScan]:
-    if cache is None:
-        return scan_with_cache(files, None, warnings, fast=fast, jobs=jobs)
-    cache.load()
-    scans = scan_with_cache(files, cache, warnings, fast=fast, jobs=jobs)
-    cache.save()
-    return scans
 
 
 def scan_with_cache(
@@ -205,52 +262,78 @@ def scan_with_cache(
     The files the cache does not serve are scanned on ``jobs`` processes (default:
     the usable CPUs) when there are enough of them.
     """
-    scans: dict[Path, FileScan] = {}
-    misses: list[Path] = []
-    sizes: list[int] = []
-    for path in files:
-        try:
-            stat = path.stat()
-        except OSError as exc:
-            scans[path] = FileScan(error=f"cannot read: {exc.strerror or exc}", error_line=None)
-            continue
-        key = (stat.st_size, stat.st_mtime_ns)
-        cached = cache.get(str(path), key) if cache is not None else None
-        if cached is not None:
-            scans[path] = cached
-        else:
-            scans[path] = _PENDING
-            misses.append(path)
-            sizes.append(stat.st_size)
-    for path, (read_key, scan) in zip(misses, _scan_misses(misses, sizes, fast, jobs), strict=True):
-        scans[path] = scan
-        if cache is not None and read_key is not None:
-            cache.put(str(path), read_key, scan)
-    for path, scan in scans.items():
-        if scan.error is not None:
-            warnings.append(ScanWarning(scan.error, path, scan.error_line))
-    return scans
+    return PendingScans(files, cache, fast=fast, jobs=jobs).collect(warnings)
+
+
+class PendingScans:
+    """Files' scans begun: the cache's answers looked up, the misses under way on a pool when
+    there are enough of them (else scanned in this process by :meth:`collect`)."""
+
+    def __init__(
+        self, files: Iterable[Path], cache: ScanCache | None, *, fast: bool, jobs: int | None
+    ) -> None:
+        self.cache, self.fast = cache, fast
+        self.scans: dict[Path, FileScan] = {}
+        self.misses: list[Path] = []
+        sizes: list[int] = []
+        for path in files:
+            try:
+                stat = path.stat()
+            except OSError as exc:
+                self.scans[path] = FileScan(
+                    error=f"cannot read: {exc.strerror or exc}", error_line=None
+                )
+                continue
+            key = (stat.st_size, stat.st_mtime_ns)
+            cached = cache.get(str(path), key) if cache is not None else None
+            if cached is not None:
+                self.scans[path] = cached
+            else:
+                self.scans[path] = _PENDING
+                self.misses.append(path)
+                sizes.append(stat.st_size)
+        self.pool = _start_pool(self.misses, sizes, fast, jobs)
+
+    def collect(self, warnings: list[ScanWarning]) -> dict[Path, FileScan]:
+        """Every file's scan, in the order given (waits for the pool); errors become warnings."""
+        scans, cache = self.scans, self.cache
+        results = self.pool.results() if self.pool is not None else None
+        self.pool = None
+        if results is None:  # no pool, or it failed: scanned here
+            from depsize.imports.extract import scan_file  # lazy: a warm run scans nothing
+
+            results = [scan_file(str(p), fast=self.fast) for p in self.misses]
+        for path, (read_key, scan) in zip(self.misses, results, strict=True):
+            scans[path] = scan
+            if cache is not None and read_key is not None:
+                cache.put(str(path), read_key, scan)
+        for path, scan in scans.items():
+            if scan.error is not None:
+                warnings.append(ScanWarning(scan.error, path, scan.error_line))
+        return scans
+
+    def cancel(self) -> None:
+        if self.pool is not None:
+            self.pool.cancel()
+            self.pool = None
 
 
 _PENDING = FileScan()
 
 
-def _scan_misses(
+def _start_pool(
     paths: list[Path], sizes: list[int], fast: bool, jobs: int | None
-) -> list[tuple[Key | None, FileScan]]:
+) -> PoolScan | None:
+    """The misses' scans begun on a pool, or ``None`` when one process is faster."""
     if not paths:
-        return []
+        return None
     from depsize.imports import parallel  # lazy: a warm run scans nothing
-    from depsize.imports.extract import scan_file  # lazy: same
 
-    names = [str(p) for p in paths]
     processes = parallel.jobs() if jobs is None else jobs
     context = parallel.pool_context(sizes, processes)
-    if context is not None:
-        results = parallel.scan_on_pool(names, sizes, processes, context, fast=fast)
-        if results is not None:
-            return results
-    return [scan_file(name, fast=fast) for name in names]
+    if context is None:
+        return None
+    return parallel.PoolScan([str(p) for p in paths], sizes, processes, context, fast=fast)
 
 
 def _find_entries(

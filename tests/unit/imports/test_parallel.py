@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Sequence
-from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from depsize.errors import InputError
 from depsize.imports import parallel
 from depsize.imports.model import FileScan
-from depsize.imports.project import scan_with_cache
+from depsize.imports.project import analyze_imports, begin_imports, scan_with_cache
 from depsize.models import ScanWarning
 
 SOURCES = [
@@ -57,21 +59,14 @@ def test_parallel__pool__same_scans_in_same_order(
     tree: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pooled: list[int] = []
-    original = parallel.scan_on_pool
 
-    def counting(
-        paths: Sequence[str],
-        sizes: Sequence[int],
-        processes: int,
-        context: BaseContext,
-        *,
-        fast: bool = True,
-    ) -> list[parallel.Result] | None:
-        result = original(paths, sizes, processes, context, fast=fast)
-        pooled.append(0 if result is None else len(result))
-        return result
+    class Counting(parallel.PoolScan):
+        def results(self) -> list[parallel.Result] | None:
+            result = super().results()
+            pooled.append(0 if result is None else len(result))
+            return result
 
-    monkeypatch.setattr(parallel, "scan_on_pool", counting)
+    monkeypatch.setattr(parallel, "PoolScan", Counting)
     assert _scan(tree, jobs=2) == _scan(tree, jobs=1)
     assert pooled == [len(tree)]
     assert multiprocessing.active_children() == []
@@ -119,7 +114,7 @@ def test_parallel__jobs_1__no_pool(tree: list[Path], monkeypatch: pytest.MonkeyP
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a pool was started")
 
-    monkeypatch.setattr(parallel, "scan_on_pool", no_pool)
+    monkeypatch.setattr(parallel, "PoolScan", no_pool)
     scans = scan_with_cache(tree, None, [], jobs=1)
     assert len(scans) == len(tree)
 
@@ -157,3 +152,53 @@ def test_parallel__chunks__every_file_once_and_balanced() -> None:
 
 def test_parallel__thread_count__this_process_has_one() -> None:
     assert parallel._thread_count() >= 1
+
+
+def _project(root: Path, files: int = 40) -> Path:
+    """A project of ``files`` modules importing each other and a few distributions."""
+    package = root / "app"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("from app import mod0\n", encoding="utf-8")
+    for n in range(files):
+        body = f"import os\nfrom app import mod{(n + 1) % files}\nimport dep{n % 5}\n"
+        (package / f"mod{n}.py").write_text(body, encoding="utf-8")
+    return root
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_parallel__begun_then_finished__same_as_in_one_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path)
+    started: list[int] = []
+
+    class Counting(parallel.PoolScan):
+        def __init__(self, paths: Sequence[str], *args: Any, **kwargs: Any) -> None:
+            started.append(len(paths))
+            super().__init__(paths, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "PoolScan", Counting)
+    begun = begin_imports(root, use_cache=False, jobs=2)
+    assert started == [41]  # the pool runs before analyze_imports is called
+    finished = analyze_imports(root, (3, 11), started=begun)
+    assert finished == analyze_imports(root, (3, 11), use_cache=False, jobs=1)
+    assert {s.module for s in finished.sites} == {"app", "dep0", "dep1", "dep2", "dep3", "dep4"}
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_parallel__begun_then_cancelled__workers_end(tmp_path: Path) -> None:
+    root = _project(tmp_path, files=400)
+    begun = begin_imports(root, use_cache=False, jobs=2)
+    begun.cancel()
+    begun.cancel()  # twice is harmless
+    deadline = time.monotonic() + 30
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []
+
+
+def test_parallel__missing_project_folder__raised_when_finished(tmp_path: Path) -> None:
+    begun = begin_imports(tmp_path / "gone", use_cache=False)  # the caller goes on meanwhile
+    with pytest.raises(InputError, match="cannot list the project folder"):
+        analyze_imports(tmp_path / "gone", (3, 11), started=begun)
