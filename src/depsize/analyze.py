@@ -115,6 +115,7 @@ def _begin_imports(settings: Settings) -> StartedImports:
         exclude=settings.exclude,
         use_cache=settings.use_cache,
         jobs=settings.jobs,
+        overlapped=True,
     )
 
 

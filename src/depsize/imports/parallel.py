@@ -35,6 +35,11 @@ MIN_FILES = 300
 """A batch of more files than this is scanned by a forked pool."""
 MIN_BYTES = 8 * 1024 * 1024
 """So is a batch of more bytes than this (with at least two files per process)."""
+OVERLAPPED_FILES = 100
+OVERLAPPED_BYTES = 1024 * 1024
+"""The same two for a batch whose caller works meanwhile (the env scan runs while the pool
+reads the project): the workers then need not win alone. Measured, whole runs: 298 files of
+2.9 MB (changedetection) 2.18 -> 1.95 s, 160 files of 2.4 MB (datasette) 1.37 -> 1.23 s."""
 SPAWN_FACTOR = 4
 """A spawned pool needs a batch this many times bigger: each worker starts a new interpreter
 (measured: Django's 900 files scan faster in one process than on two spawned ones)."""
@@ -58,12 +63,16 @@ def _usable_cpus() -> int:
     return os.cpu_count() or 1
 
 
-def pool_context(sizes: Sequence[int], processes: int) -> BaseContext | None:
-    """How to start a pool for files of these sizes, or ``None`` when one process is faster."""
+def pool_context(
+    sizes: Sequence[int], processes: int, *, overlapped: bool = False
+) -> BaseContext | None:
+    """How to start a pool for files of these sizes, or ``None`` when one process is faster.
+    ``overlapped``: the caller has other work to do until it needs the results."""
     if processes < 2 or len(sizes) < 2 * processes:
         return None
     total = sum(sizes)
-    if len(sizes) <= MIN_FILES and total <= MIN_BYTES:
+    files, size = (OVERLAPPED_FILES, OVERLAPPED_BYTES) if overlapped else (MIN_FILES, MIN_BYTES)
+    if len(sizes) <= files and total <= size:
         return None
     context = start_context()
     if context.get_start_method() == "fork":

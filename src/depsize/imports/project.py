@@ -108,6 +108,7 @@ class StartedImports:
         use_cache: bool,
         fast_scan: bool,
         jobs: int | None,
+        overlapped: bool,
     ) -> None:
         self.root = root
         self.warnings: list[ScanWarning] = []
@@ -125,7 +126,9 @@ class StartedImports:
             variant = "fast" if fast_scan else "ast"
             self.cache = ScanCache(cache_dir or default_cache_dir(), root, variant=variant)
             self.cache.load()
-        self.pending = PendingScans(self.files, self.cache, fast=fast_scan, jobs=jobs)
+        self.pending = PendingScans(
+            self.files, self.cache, fast=fast_scan, jobs=jobs, overlapped=overlapped
+        )
 
     def scans(self) -> dict[Path, FileScan]:
         """Every file's scan (waits for the pool), its problems added to the warnings."""
@@ -148,11 +151,14 @@ def begin_imports(
     use_cache: bool = True,
     fast_scan: bool = True,
     jobs: int | None = None,
+    overlapped: bool = False,
 ) -> StartedImports:
     """List ``project``'s files and begin their scans (on a pool for a big cold batch) without
     waiting for them: pass the result to :func:`analyze_imports` as ``started``, and
     :meth:`~StartedImports.cancel` it if the caller fails before. Never raises for the
-    listing: an unlistable project folder is raised when the stage is finished."""
+    listing: an unlistable project folder is raised when the stage is finished.
+    ``overlapped``: the caller has work of its own until then, so a smaller batch goes to a pool
+    (:func:`depsize.imports.parallel.pool_context`)."""
     with _collector_paused():  # the workers inherit the paused collector
         return StartedImports(
             project.absolute(),
@@ -161,6 +167,7 @@ def begin_imports(
             use_cache=use_cache,
             fast_scan=fast_scan,
             jobs=jobs,
+            overlapped=overlapped,
         )
 
 
@@ -270,7 +277,13 @@ class PendingScans:
     there are enough of them (else scanned in this process by :meth:`collect`)."""
 
     def __init__(
-        self, files: Iterable[Path], cache: ScanCache | None, *, fast: bool, jobs: int | None
+        self,
+        files: Iterable[Path],
+        cache: ScanCache | None,
+        *,
+        fast: bool,
+        jobs: int | None,
+        overlapped: bool = False,
     ) -> None:
         self.cache, self.fast = cache, fast
         self.scans: dict[Path, FileScan] = {}
@@ -292,7 +305,7 @@ class PendingScans:
                 self.scans[path] = _PENDING
                 self.misses.append(path)
                 sizes.append(stat.st_size)
-        self.pool = _start_pool(self.misses, sizes, fast, jobs)
+        self.pool = _start_pool(self.misses, sizes, fast, jobs, overlapped)
 
     def collect(self, warnings: list[ScanWarning]) -> dict[Path, FileScan]:
         """Every file's scan, in the order given (waits for the pool); errors become warnings."""
@@ -322,7 +335,7 @@ _PENDING = FileScan()
 
 
 def _start_pool(
-    paths: list[Path], sizes: list[int], fast: bool, jobs: int | None
+    paths: list[Path], sizes: list[int], fast: bool, jobs: int | None, overlapped: bool
 ) -> PoolScan | None:
     """The misses' scans begun on a pool, or ``None`` when one process is faster."""
     if not paths:
@@ -330,7 +343,7 @@ def _start_pool(
     from depsize.imports import parallel  # lazy: a warm run scans nothing
 
     processes = parallel.jobs() if jobs is None else jobs
-    context = parallel.pool_context(sizes, processes)
+    context = parallel.pool_context(sizes, processes, overlapped=overlapped)
     if context is None:
         return None
     return parallel.PoolScan([str(p) for p in paths], sizes, processes, context, fast=fast)

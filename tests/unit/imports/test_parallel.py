@@ -202,3 +202,22 @@ def test_parallel__missing_project_folder__raised_when_finished(tmp_path: Path) 
     begun = begin_imports(tmp_path / "gone", use_cache=False)  # the caller goes on meanwhile
     with pytest.raises(InputError, match="cannot list the project folder"):
         analyze_imports(tmp_path / "gone", (3, 11), started=begun)
+
+
+def test_parallel__pool_context__overlapped_batches_smaller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "start_context", lambda: multiprocessing.get_context("fork"))
+    assert parallel.pool_context([100] * 101, 2) is None
+    assert parallel.pool_context([100] * 100, 2, overlapped=True) is None
+    assert parallel.pool_context([100] * 101, 2, overlapped=True) is not None
+    assert parallel.pool_context([300_000] * 4, 2, overlapped=True) is not None
+    assert parallel.pool_context([100] * 101, 1, overlapped=True) is None
+
+
+def test_parallel__pool_context__overlapped_spawn_as_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel, "start_context", lambda: multiprocessing.get_context("spawn"))
+    assert parallel.pool_context([100] * 1000, 2, overlapped=True) is None
+    assert parallel.pool_context([100] * 1201, 2, overlapped=True) is not None
