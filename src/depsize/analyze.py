@@ -258,7 +258,7 @@ def _with_project(
             used_by=_named_by_project(
                 used_by
                 or memoised(
-                    partial(find_dependency_uses, base.scan, base.graph),
+                    partial(find_dependency_uses, base.scan, base.graph, jobs=settings.jobs),
                     base.env_token,
                     default_cache_dir(),
                 ),

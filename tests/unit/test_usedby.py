@@ -6,6 +6,7 @@ the installed ``.py`` files and the metadata as written, and the project is a re
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -438,3 +439,36 @@ def test_find_dependency_uses__code_not_read__only_its_own_code_reached__no_doub
         read_code=False,
     )
     assert found.doubts == {}
+
+
+def test_find_dependency_uses__on_a_pool__same_as_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from depsize.imports import parallel
+
+    broken = {"webfw/broken.py": b"def f(:\n    import formparse\n"}
+    webfw = dataclasses.replace(DISTS[0], contents={**DISTS[0].contents, **broken})
+    built = make_site_packages(tmp_path, [webfw, *DISTS[1:]])
+    env = from_prefix(built.prefix, how="test")
+    scan = scan_env(env)
+    graph = build_graph(scan.dists, env.marker_environment())
+    candidates = {NormalizedName(c) for c in REQUIREMENTS.split()}
+    starts = {(NormalizedName(u), "") for u in ("webfw", "otherfw", "helper")}
+    alone = find_dependency_uses(scan, graph, candidates, starts, jobs=1)
+
+    pools: list[int] = []
+
+    class Counting(parallel.PoolMap[Any, Any]):
+        def __init__(self, task: Any, items: Any, *args: Any) -> None:
+            pools.append(len(items))
+            super().__init__(task, items, *args)
+
+    monkeypatch.setattr(parallel, "MIN_FILES", 0)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "PoolMap", Counting)
+    pooled = find_dependency_uses(scan, graph, candidates, starts, jobs=2)
+
+    assert pools == [5]  # webfw, webcore, otherfw, helper, reqdep: reached, read on workers
+    assert pooled == alone
+    assert pooled.unreadable == {"formparse": (built.site / "webfw" / "broken.py",)}
+    assert set(pooled.uses) >= {"formparse", "dynlib", "reqdep", "onlyother"}

@@ -3,7 +3,7 @@
 A pool pays only for a big batch (:func:`pool_context` decides): starting the workers costs a few
 milliseconds with ``fork`` and about a tenth of a second with ``spawn``. The files are dealt into
 a few chunks per worker, balanced by size, so that each task carries many files; results come
-back in the order of the input. :class:`PoolScan` starts the work and lets the caller go on
+back in the order of the input. :class:`PoolMap` starts the work and lets the caller go on
 (the env scan runs meanwhile) until it asks for the results. Any failure of the pool (no
 semaphores in a sandbox, a worker killed, ...) makes the results ``None``, and the caller scans
 in its own process.
@@ -19,8 +19,8 @@ import heapq
 import os
 import sys
 import threading
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from depsize.imports.cache import Key
 from depsize.imports.extract import scan_file
@@ -47,6 +47,8 @@ CHUNKS_PER_JOB = 4
 """Chunks per process: few enough to keep the per-task cost small, enough to even out."""
 
 Result = tuple[Key | None, FileScan]
+Item = TypeVar("Item")
+Out = TypeVar("Out")
 
 
 def jobs() -> int:
@@ -113,41 +115,42 @@ def scan_on_pool(
     fast: bool = True,
 ) -> list[Result] | None:
     """``extract.scan_file`` of every path, in order, on a pool; ``None`` if the pool failed."""
-    return PoolScan(paths, sizes, processes, context, fast=fast).results()
+    return PoolMap(scan_chunk, paths, sizes, processes, context, fast).results()
 
 
-class PoolScan:
-    """The scans of ``paths`` under way on a pool: started at once, collected by
-    :meth:`results`, so that the caller can do other work while the workers read."""
+class PoolMap(Generic[Item, Out]):
+    """``task(chunk, *args)`` over ``items`` dealt into chunks of about equal ``sizes``, under
+    way on a pool: started at once, collected by :meth:`results`, so that the caller can do
+    other work while the workers run. ``task`` returns one result per item of its chunk."""
 
     def __init__(
         self,
-        paths: Sequence[str],
+        task: Callable[..., list[Out]],
+        items: Sequence[Item],
         sizes: Sequence[int],
         processes: int,
         context: BaseContext,
-        *,
-        fast: bool = True,
+        *args: object,
     ) -> None:
-        self._count = len(paths)
+        self._count = len(items)
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: list[tuple[list[int], Future[list[Result]]]] = []
-        chunks = _chunks(sizes, min(len(paths), processes * CHUNKS_PER_JOB))
+        self._futures: list[tuple[list[int], Future[list[Out]]]] = []
+        chunks = _chunks(sizes, min(len(items), processes * CHUNKS_PER_JOB))
         try:
-            from concurrent.futures import ProcessPoolExecutor  # lazy: only big cold scans
+            from concurrent.futures import ProcessPoolExecutor  # lazy: only big batches
 
             self._pool = ProcessPoolExecutor(min(processes, len(chunks)), mp_context=context)
             for chunk in chunks:
-                future = self._pool.submit(scan_chunk, [paths[i] for i in chunk], fast)
+                future = self._pool.submit(task, [items[i] for i in chunk], *args)
                 self._futures.append((chunk, future))
-        except Exception:  # any pool failure: results() says so, the caller scans itself
+        except Exception:  # any pool failure: results() says so, the caller works alone
             self.cancel()
 
-    def results(self) -> list[Result] | None:
-        """Every path's result in order (waits for the workers); ``None`` if the pool failed."""
+    def results(self) -> list[Out] | None:
+        """Every item's result in order (waits for the workers); ``None`` if the pool failed."""
         if self._pool is None:
             return None
-        results: list[Result | None] = [None] * self._count
+        results: list[Out | None] = [None] * self._count
         try:
             for chunk, future in self._futures:
                 for index, result in zip(chunk, future.result(), strict=True):

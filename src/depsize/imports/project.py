@@ -40,7 +40,7 @@ from depsize.imports.stdlib import is_stdlib
 from depsize.models import ScanWarning
 
 if TYPE_CHECKING:
-    from depsize.imports.parallel import PoolScan
+    from depsize.imports.parallel import PoolMap, Result
 
 
 def analyze_imports(
@@ -336,7 +336,7 @@ _PENDING = FileScan()
 
 def _start_pool(
     paths: list[Path], sizes: list[int], fast: bool, jobs: int | None, overlapped: bool
-) -> PoolScan | None:
+) -> PoolMap[str, Result] | None:
     """The misses' scans begun on a pool, or ``None`` when one process is faster."""
     if not paths:
         return None
@@ -346,7 +346,8 @@ def _start_pool(
     context = parallel.pool_context(sizes, processes, overlapped=overlapped)
     if context is None:
         return None
-    return parallel.PoolScan([str(p) for p in paths], sizes, processes, context, fast=fast)
+    names = [str(p) for p in paths]
+    return parallel.PoolMap(parallel.scan_chunk, names, sizes, processes, context, fast)
 
 
 def _find_entries(

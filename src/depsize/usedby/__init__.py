@@ -39,6 +39,7 @@ def find_dependency_uses(
     starts: Iterable[State],
     *,
     read_code: bool = True,
+    jobs: int | None = None,
 ) -> DependencyUses:
     """Uses of ``candidates`` by the distributions reached from ``starts``.
 
@@ -46,6 +47,7 @@ def find_dependency_uses(
     read for the candidates; every reached distribution's code is read for imports of them.
     ``read_code=False`` (a planned set, whose files are not on disk) reads metadata only: a
     candidate that a reached distribution's library code could import gets a doubt instead.
+    ``jobs``: processes for reading the code (``None``: the usable CPUs).
     """
     wanted = {c for c in candidates if c in scan.dists}
     start_states = [s for s in starts if s[0] in scan.dists]
@@ -59,8 +61,7 @@ def find_dependency_uses(
     for use in requirement_uses(scan, graph, wanted, reached):
         found.setdefault(use.candidate, []).append(use)
     code = CodeSearch(scan.dists, wanted if read_code else (), scan.env.python_minor)
-    for name in sorted({name for name, _ in reached}):
-        code.search(scan.dists[name])
+    code.search_all([scan.dists[name] for name in sorted({name for name, _ in reached})], jobs)
     code.drop_loaded_elsewhere(_requirers(graph, reached, scan))
     for use in code.uses:
         found.setdefault(use.candidate, []).append(use)

@@ -11,6 +11,7 @@ sits in.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -23,6 +24,7 @@ from depsize import safeio
 from depsize.imports.extract import decode_source, scan_bytes
 from depsize.imports.model import RawImport
 from depsize.models import InstalledDist
+from depsize.records import dataclass
 from depsize.usedby import shapes
 from depsize.usedby.calls import uncalled
 from depsize.usedby.library import (
@@ -108,6 +110,44 @@ class CodeSearch:
             if names and not shapes.is_build_script(rel, data):
                 self._scan(dist, own, dist.site_packages / rel, data, names)
         self._mark_uncalled(dist, first)
+
+    def search_all(self, dists: Sequence[InstalledDist], jobs: int | None = None) -> None:
+        """:meth:`search` each of ``dists`` in turn; on a pool of ``jobs`` processes (``None``:
+        the usable CPUs) when their code is big enough (each distribution's search stands
+        alone: the results, merged in order, are the ones of the plain loop)."""
+        if not self.owners:
+            return
+        parts = self._on_pool(dists, jobs)
+        if parts is None:
+            for dist in dists:
+                self.search(dist)
+            return
+        for part in parts:
+            offset = len(self.uses)
+            self.uses.extend(part.uses)
+            self.defs.update((offset + i, span) for i, span in part.defs.items())
+            for name, paths in part.unreadable.items():
+                self.unreadable.setdefault(name, []).extend(paths)
+            self.files_with_use.update(part.files_with_use)
+            self.files_read += part.files_read
+            self.files_scanned += part.files_scanned
+
+    def _on_pool(self, dists: Sequence[InstalledDist], jobs: int | None) -> list[_Found] | None:
+        from depsize.imports import parallel  # lazy: only big searches
+
+        sizes = [sum(size or 0 for rel, size in d.files if rel.endswith(".py")) for d in dists]
+        processes = parallel.jobs() if jobs is None else jobs
+        context = parallel.pool_context(sizes, processes)
+        if context is None:
+            return None
+        return parallel.PoolMap(_search_chunk, dists, sizes, processes, context, self).results()
+
+    def _alone(self) -> CodeSearch:
+        """A search of the same candidates with no results yet (the memos are shared)."""
+        fresh = copy.copy(self)
+        fresh.uses, fresh.defs, fresh.unreadable, fresh.files_with_use = [], {}, {}, {}
+        fresh.files_read = fresh.files_scanned = 0
+        return fresh
 
     def _mark_uncalled(self, dist: InstalledDist, first: int) -> None:
         """Mark the uses from ``first`` on that sit in a module-level function no other place
@@ -267,6 +307,37 @@ class CodeSearch:
                     unloaded=None if raw.lazy or optional else self._unloaded(dist, path),
                 )
             )
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One distribution's search, done on a worker."""
+
+    uses: list[DependencyUse]
+    defs: dict[int, tuple[Path, int, int]]
+    unreadable: dict[NormalizedName, list[Path]]
+    files_with_use: dict[tuple[NormalizedName, NormalizedName], int]
+    files_read: int
+    files_scanned: int
+
+
+def _search_chunk(dists: Sequence[InstalledDist], search: CodeSearch) -> list[_Found]:
+    """The task a worker runs: each distribution of one chunk searched on its own."""
+    found = []
+    for dist in dists:
+        alone = search._alone()
+        alone.search(dist)
+        found.append(
+            _Found(
+                alone.uses,
+                alone.defs,
+                alone.unreadable,
+                alone.files_with_use,
+                alone.files_read,
+                alone.files_scanned,
+            )
+        )
+    return found
 
 
 def _only_if_loaded(text: list[str], module: str, raw: RawImport, bare: bool) -> bool:

@@ -60,13 +60,13 @@ def test_parallel__pool__same_scans_in_same_order(
 ) -> None:
     pooled: list[int] = []
 
-    class Counting(parallel.PoolScan):
-        def results(self) -> list[parallel.Result] | None:
+    class Counting(parallel.PoolMap[Any, Any]):
+        def results(self) -> list[Any] | None:
             result = super().results()
             pooled.append(0 if result is None else len(result))
             return result
 
-    monkeypatch.setattr(parallel, "PoolScan", Counting)
+    monkeypatch.setattr(parallel, "PoolMap", Counting)
     assert _scan(tree, jobs=2) == _scan(tree, jobs=1)
     assert pooled == [len(tree)]
     assert multiprocessing.active_children() == []
@@ -114,7 +114,7 @@ def test_parallel__jobs_1__no_pool(tree: list[Path], monkeypatch: pytest.MonkeyP
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a pool was started")
 
-    monkeypatch.setattr(parallel, "PoolScan", no_pool)
+    monkeypatch.setattr(parallel, "PoolMap", no_pool)
     scans = scan_with_cache(tree, None, [], jobs=1)
     assert len(scans) == len(tree)
 
@@ -172,12 +172,12 @@ def test_parallel__begun_then_finished__same_as_in_one_go(
     root = _project(tmp_path)
     started: list[int] = []
 
-    class Counting(parallel.PoolScan):
-        def __init__(self, paths: Sequence[str], *args: Any, **kwargs: Any) -> None:
+    class Counting(parallel.PoolMap[Any, Any]):
+        def __init__(self, task: Any, paths: Sequence[str], *args: Any) -> None:
             started.append(len(paths))
-            super().__init__(paths, *args, **kwargs)
+            super().__init__(task, paths, *args)
 
-    monkeypatch.setattr(parallel, "PoolScan", Counting)
+    monkeypatch.setattr(parallel, "PoolMap", Counting)
     begun = begin_imports(root, use_cache=False, jobs=2)
     assert started == [41]  # the pool runs before analyze_imports is called
     finished = analyze_imports(root, (3, 11), started=begun)
