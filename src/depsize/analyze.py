@@ -13,29 +13,27 @@ from dataclasses import field
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
-from packaging.utils import NormalizedName
-
-from depsize.attribute import Attribution, Root, attribute, default_roots
 from depsize.config import Settings
-from depsize.env.cache import cached_env, default_cache_dir
 from depsize.env.discover import discover
-from depsize.env.scan import scan_env
 from depsize.errors import InputError
-from depsize.graph import DepGraph, build_graph
-from depsize.models import EnvScan, PythonEnv, ScanWarning
-from depsize.recommend import Recommendation, recommend
 from depsize.records import dataclass
-from depsize.sanity import wrong_env
-from depsize.unreached import image_recommendation
 
 __all__ = ["Analysis", "GivenEnv", "Settings", "analyze"]
 
+# The stages are imported where they run: a big project's files are listed and their scans
+# begun on a pool first, and the workers read while this process imports the rest.
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from packaging.utils import NormalizedName
+
+    from depsize.attribute import Attribution, Root
+    from depsize.graph import DepGraph
     from depsize.imports.model import ImportSite, ProjectImports
     from depsize.imports.project import StartedImports
     from depsize.mapping import ImportMapper
+    from depsize.models import EnvScan, PythonEnv, ScanWarning
+    from depsize.recommend import Recommendation
     from depsize.requirements.model import DeclaredRequirement, DeclaredSet
     from depsize.usedby.memo import Search as UsedBy
     from depsize.verdicts import Judgement
@@ -78,6 +76,10 @@ class GivenEnv:
 def _scan_env(env: PythonEnv, settings: Settings) -> tuple[EnvScan, DepGraph, str | None]:
     """The env scan and graph, from the env scan cache unless ``--no-cache`` or ``--stat-all``,
     with the stored scan's token (``None``: not stored, nothing derived from it is either)."""
+    from depsize.env.cache import cached_env
+    from depsize.env.scan import scan_env
+    from depsize.graph import build_graph
+
     if settings.stat_all or not settings.use_cache:
         scan = scan_env(env, disk_usage=settings.disk_usage, stat_all=settings.stat_all)
         return scan, build_graph(scan.dists, env.marker_environment()), None
@@ -122,6 +124,11 @@ def _begin_imports(settings: Settings) -> StartedImports:
 def _analyze(
     settings: Settings, source: PythonEnv | GivenEnv, started: StartedImports | None
 ) -> Analysis:
+    from depsize.attribute import attribute
+    from depsize.recommend import recommend
+    from depsize.sanity import wrong_env
+    from depsize.unreached import image_recommendation
+
     if isinstance(source, GivenEnv):
         given: GivenEnv | None = source
         scan, graph, token = source.scan, source.graph, None
@@ -155,6 +162,8 @@ def _analyze(
 
 
 def _fallback(base: Analysis, notes: tuple[str, ...]) -> Analysis:
+    from depsize.attribute import attribute, default_roots
+
     roots = tuple(default_roots(base.graph))
     return _replace(
         base,
@@ -218,6 +227,7 @@ def _with_project(
         return _replace(
             _fallback(base, (note,)), declared=declared, imports=imports, warnings=warnings
         )
+    from depsize.env.cache import default_cache_dir
     from depsize.join import join_env  # the judging stages: only for declared requirements
     from depsize.usedby import find_dependency_uses
     from depsize.usedby.memo import memoised
