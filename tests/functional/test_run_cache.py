@@ -355,3 +355,21 @@ def test_run_cache__pip_install_then_uninstall__runs_again_each_time(tmp_path: P
     uninstalled = _child(args, tmp_path, environ)
     assert not uninstalled.replayed
     assert "replay-one" not in names(uninstalled)
+
+
+def test_run_cache__project_read_on_a_pool__stored_replayed_and_run_again_after_an_edit(
+    setup: Setup,
+) -> None:
+    from depsize.imports.parallel import OVERLAPPED_FILES
+
+    modules = {f"pkg/m{n}.py": f"X{n} = {n}\n" for n in range(OVERLAPPED_FILES + 20)}
+    write_files(setup.project, modules)  # enough files for the workers to read them
+    _settle()
+    first = _stored(setup, DEPSIZE_JOBS="2")
+    assert _statuses(first)["gamma"] == "unused"
+    module = setup.project / "pkg" / "m7.py"
+    module.write_text("import gamma\n")  # read by a worker, stat-ed by the run itself
+    _settle()
+    after = setup.scan(DEPSIZE_JOBS="2")
+    assert not after.replayed
+    assert _statuses(after)["gamma"] == "dead-code-only"  # m7 is a module nothing imports

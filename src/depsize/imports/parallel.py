@@ -47,6 +47,12 @@ CHUNKS_PER_JOB = 4
 """Chunks per process: few enough to keep the per-task cost small, enough to even out."""
 
 Result = tuple[Key | None, FileScan]
+POOL_EVENT = "depsize.pool"
+"""The audit event (:func:`sys.audit`) raised with ``"start"`` before a pool starts its workers
+and ``"started"`` after: the run cache's recording takes the forks between the two for what
+they are. A worker reads only files this process stats (the project's, listed and stat-ed
+before they are scanned) or an environment's library files (which the run cache trusts as the
+env scan cache does), and writes nothing."""
 Item = TypeVar("Item")
 Out = TypeVar("Out")
 
@@ -136,6 +142,7 @@ class PoolMap(Generic[Item, Out]):
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[tuple[list[int], Future[list[Out]]]] = []
         chunks = _chunks(sizes, min(len(items), processes * CHUNKS_PER_JOB))
+        sys.audit(POOL_EVENT, "start")  # the processes started until "started" are the workers
         try:
             from concurrent.futures import ProcessPoolExecutor  # lazy: only big batches
 
@@ -145,6 +152,8 @@ class PoolMap(Generic[Item, Out]):
                 self._futures.append((chunk, future))
         except Exception:  # any pool failure: results() says so, the caller works alone
             self.cancel()
+        finally:
+            sys.audit(POOL_EVENT, "started")
 
     def results(self) -> list[Out] | None:
         """Every item's result in order (waits for the workers); ``None`` if the pool failed."""

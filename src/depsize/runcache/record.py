@@ -3,8 +3,10 @@
 While a run is recorded:
 
 - an audit hook (:func:`sys.addaudithook`) notes every file opened and every folder listed,
-  except by the import system loading code; any write outside depsize's cache folder, a child
-  process, a network connection or a change of folder spoils the recording (nothing is stored);
+  except by the import system loading code and the process's own ``/proc/self`` files; any
+  write outside depsize's cache folder, a child process, a network connection or a change of
+  folder spoils the recording (nothing is stored), but for the workers of depsize's own pools
+  (:data:`depsize.imports.parallel.POOL_EVENT`), which read only what this process stats;
 - ``os.stat`` and ``os.lstat`` note the paths they are asked about (an existence check is an
   input too: a ``.git`` created above the project changes the repository root), and so does
   ``stat()`` on an entry of ``os.scandir`` (a cache keyed on a listing's sizes and mtimes);
@@ -42,6 +44,9 @@ _SPOILING = frozenset(
 )
 _CHANGING = frozenset({"os.rename", "os.remove", "os.mkdir"})
 _NOTED = _CHANGING | {"open", "os.scandir", "os.listdir"}
+_POOL_EVENT = "depsize.pool"
+"""``depsize.imports.parallel.POOL_EVENT`` (not imported: a replay loads no more than it needs)."""
+_OWN_PROC = "/proc/self/"
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 
 
@@ -61,6 +66,8 @@ class _Recording:
         self.chunks: list[tuple[int, bytearray]] = []
         self.env_token: str | None = None
         self.noted = False
+        self.pool_starting = False
+        """Between a pool's two events: its forks are its workers."""
 
     def mine(self, path: str) -> bool:
         """A path inside depsize's cache folder, or a folder above it (made for it)."""
@@ -86,8 +93,8 @@ class _Recording:
 
     def _open(self, args: tuple[Any, ...]) -> None:
         path = _path(args[0])
-        if path is None:
-            return  # a descriptor already opened (and noted)
+        if path is None or path.startswith(_OWN_PROC):
+            return  # a descriptor already opened (and noted), or this process's own state
         mode, flags = args[1], args[2]
         if isinstance(mode, str):
             writes = any(c in mode for c in "wax+")
@@ -110,7 +117,9 @@ def _hook(name: str, args: tuple[Any, ...]) -> None:
         if sys._getframe(1).f_code.co_filename.startswith("<frozen importlib"):
             return  # the import system loading (and caching) code
         _CURRENT[0].event(name, args)
-    elif name in _SPOILING:
+    elif name == _POOL_EVENT:
+        _CURRENT[0].pool_starting = args[0] == "start"
+    elif name in _SPOILING and not (name == "os.fork" and _CURRENT[0].pool_starting):
         _CURRENT[0].spoiled = True
 
 

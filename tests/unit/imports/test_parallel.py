@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -221,3 +222,31 @@ def test_parallel__pool_context__overlapped_spawn_as_before(
     monkeypatch.setattr(parallel, "start_context", lambda: multiprocessing.get_context("spawn"))
     assert parallel.pool_context([100] * 1000, 2, overlapped=True) is None
     assert parallel.pool_context([100] * 1201, 2, overlapped=True) is not None
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_parallel__pool__forks_only_between_its_audit_events(tree: list[Path]) -> None:
+    from depsize.runcache import record
+
+    assert record._POOL_EVENT == parallel.POOL_EVENT
+    events: list[str] = []
+    listening = [True]
+
+    def hook(name: str, args: tuple[object, ...]) -> None:
+        if not listening:
+            return
+        if name == parallel.POOL_EVENT:
+            events.append(str(args[0]))
+        elif name == "os.fork" and events:
+            events.append("fork")
+
+    sys.addaudithook(hook)  # stays for the session (hooks cannot be removed): it goes quiet
+    try:
+        names = [str(p) for p in tree[:6]]
+        sizes = [p.stat().st_size for p in tree[:6]]
+        pooled = parallel.scan_on_pool(names, sizes, 2, multiprocessing.get_context("fork"))
+    finally:
+        listening.clear()
+    recorded = events
+    assert pooled == parallel.scan_chunk(names, True)
+    assert recorded == ["start", "fork", "fork", "started"]
