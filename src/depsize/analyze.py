@@ -233,7 +233,8 @@ def _with_project(
     from depsize.usedby.memo import memoised
     from depsize.verdicts import JudgeInput, judge, removal_recommendation
 
-    uses = join_env(imports, base.scan.dists, mapper)
+    cache_dir = default_cache_dir() if settings.use_cache else None
+    uses = join_env(imports, base.scan.dists, mapper, cache_dir=cache_dir, env_token=base.env_token)
     judged_names = {r.name for r in judged}
     own = declared.project_name
     elsewhere = tuple(

@@ -18,10 +18,13 @@ size of the test suite.
 from __future__ import annotations
 
 import ast
+import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from depsize import __version__, cachepickle
 from depsize.imports.astwalk import walk_nodes
 from depsize.imports.commands import Command
 from depsize.imports.entries import PYTHON_PROGRAM
@@ -112,35 +115,125 @@ def named_plugins(settings: PytestSettings) -> tuple[dict[str, Use], set[str]]:
 
 
 def fixture_and_marker_uses(
-    files: Iterable[Path], fixtures: Iterable[str], markers: Iterable[str]
+    files: Iterable[Path],
+    fixtures: Iterable[str],
+    markers: Iterable[str],
+    known: KnownUses | None = None,
 ) -> dict[str, Use]:
     """First use of each fixture, marker or ``pytest_plugins`` module, in the order of ``files``.
 
-    Keys are ``fixture:<name>``, ``marker:<name>`` and ``plugins:<module>``; each of the given
-    ``fixtures`` and ``markers`` is there when some test module uses it. A module is parsed only
-    when its text may hold a use not found yet (see :class:`_Worth`).
+    Keys are ``fixture:<name>`` and ``marker:<name>`` of the given ``fixtures`` and ``markers``
+    some test module uses, and ``plugins:<module>``. A module is parsed only when its text may
+    hold a use not found yet (see :class:`_Worth`), or its uses are taken from ``known`` (all of
+    them, found by an earlier run that parsed it unchanged).
     """
     wanted = {"fixture": set(fixtures), "marker": set(markers)}
     if not wanted["fixture"] and not wanted["marker"]:
         return {}
+    asked = {f"{kind}:{name}" for kind, names in wanted.items() for name in names}
     worth = _Worth(wanted)
     found: dict[str, Use] = {}
     for path in files:
-        text = read_text(path)
-        if text is None or not worth.parsing(text):
-            continue
-        try:
-            tree = ast.parse(text, filename=str(path))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        for key, line, shown in _uses_in(tree):
+        uses = known.get(path) if known is not None else None
+        if uses is None:
+            stamp = known.stamp_of(path) if known is not None else None
+            text = read_text(path)
+            if text is None or not worth.parsing(text):
+                continue
+            uses = _parsed_uses(text, path)
+            if known is not None and stamp is not None:
+                known.put(path, stamp, uses)
+        for key, line, shown in uses:
             found.setdefault(key, Use(_label(key, shown), path, line))
         done = {(k, n) for k, names in wanted.items() for n in names if f"{k}:{n}" in found}
         if done:  # their first use is known: later modules need not be parsed for them
             for kind, name in done:
                 wanted[kind].discard(name)
             worth = _Worth(wanted)
-    return found
+    return {k: use for k, use in found.items() if k.startswith("plugins:") or k in asked}
+
+
+def _parsed_uses(text: str, path: Path) -> tuple[Found, ...]:
+    """Every use in one test module's text; none when it does not parse."""
+    try:
+        tree = ast.parse(text, filename=str(path))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+    return tuple(_uses_in(tree))
+
+
+Found = tuple[str, int, str]
+"""``(key, line, name to show)``: one use in a test module (see :func:`_uses_in`)."""
+Stamp = tuple[int, int]
+KNOWN_FORMAT = 1
+
+
+class KnownUses:
+    """Every use of each test module parsed, whatever was asked then, kept between runs in
+    depsize's cache folder (one file per project) under the module's size and mtime: a module
+    edited since is parsed again. The stored uses do not depend on the names asked for, so an
+    answer made of them is the one a parse would give. A cache file that cannot be read or
+    written is a miss, never an error; depsize's version and this module's code are in the
+    stamp, so a new parser never reads old answers."""
+
+    def __init__(self, cache_dir: Path, root: Path) -> None:
+        where = os.path.realpath(root)
+        digest = zlib.crc32(where.encode("utf-8", "surrogateescape"))
+        self.path = cache_dir / f"pytestuses-{digest:08x}.pickle"
+        self.stamp = f"{KNOWN_FORMAT}:{__version__}:{_code_stamp()}:{where}"
+        stored = cachepickle.read(self.path)
+        value = stored[0] if stored is not None else None
+        self.entries: dict[str, tuple[Stamp, tuple[Found, ...]]] = {}
+        if isinstance(value, tuple) and len(value) == 2 and value[0] == self.stamp:
+            self.entries = value[1] if _well_formed(value[1]) else {}
+        self.changed = False
+
+    def stamp_of(self, path: Path) -> Stamp | None:
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return info.st_size, info.st_mtime_ns
+
+    def get(self, path: Path) -> tuple[Found, ...] | None:
+        """The module's uses when it is unchanged since they were stored."""
+        entry = self.entries.get(str(path))
+        if entry is None or entry[0] != self.stamp_of(path):
+            return None
+        return entry[1]
+
+    def put(self, path: Path, stamp: Stamp, uses: tuple[Found, ...]) -> None:
+        """Keep the uses of the module read with ``stamp`` (taken before it was read)."""
+        self.entries[str(path)] = (stamp, uses)
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            cachepickle.write(self.path, (self.stamp, self.entries))
+            self.changed = False
+
+
+def _well_formed(entries: object) -> bool:
+    """A stored ``{path: ((size, mtime_ns), ((key, line, name), ...))}``, nothing else."""
+    if not isinstance(entries, dict):
+        return False
+    for path, entry in entries.items():
+        if not (isinstance(path, str) and isinstance(entry, tuple) and len(entry) == 2):
+            return False
+        stamp, uses = entry
+        if not (isinstance(stamp, tuple) and len(stamp) == 2 and isinstance(uses, tuple)):
+            return False
+        if not all(isinstance(u, tuple) and len(u) == 3 for u in uses):
+            return False
+    return True
+
+
+def _code_stamp() -> int:
+    """This module's mtime: an edited parser (a checkout) never reads old answers."""
+    try:
+        return Path(__file__).stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 _DEF = re.compile(r"\bdef\b")
@@ -193,7 +286,7 @@ def _label(key: str, shown: str) -> str:
     return f"pytest_plugins names {name}" if kind == "plugins" else f"fixture {name}"
 
 
-def _uses_in(tree: ast.Module) -> Iterator[tuple[str, int, str]]:
+def _uses_in(tree: ast.Module) -> Iterator[Found]:
     """``(key, line, name to show)`` for every use in one test module."""
     for node in walk_nodes(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):

@@ -10,17 +10,18 @@ read what this returns (:class:`depsize.join.model.EnvUses`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Literal
 
 from packaging.utils import NormalizedName, canonicalize_name
 
 from depsize.imports.model import ProjectImports, ProjectSays
-from depsize.imports.pytestuse import pytest_settings
+from depsize.imports.pytestuse import KnownUses, pytest_settings
 from depsize.join.commands import command_uses, console_script_owners, tool_command_uses
 from depsize.join.configured import configured_uses
 from depsize.join.model import EnvUses, PluginUse
 from depsize.join.plugins import docs_plugin_uses, flake8_plugin_uses, pylint_plugin_uses
-from depsize.join.pytestapi import pytest_entry_points, read_pytest_api
+from depsize.join.pytestapi import KnownApis, pytest_entry_points, read_pytest_api
 from depsize.join.pytestplugins import PytestPlugin, pytest_plugin_uses
 from depsize.join.stubs import stub_uses
 from depsize.mapping import ImportMapper
@@ -92,10 +93,16 @@ def join_env(
     imports: ProjectImports,
     dists: Mapping[NormalizedName, InstalledDist],
     mapper: ImportMapper | None = None,
+    *,
+    cache_dir: Path | None = None,
+    env_token: str | None = None,
 ) -> EnvUses:
     """Commands run or configured, plugins proven or acting on install, drivers, configured
     module paths and stubs: the project's facts looked up in the env's ``dists``, with
-    ``mapper`` (default: one over ``dists``) for import names."""
+    ``mapper`` (default: one over ``dists``) for import names. ``cache_dir``: where the uses
+    found in the test modules are kept for the next run (``None``: they are not), and with
+    ``env_token`` (the env scan cache's, :mod:`depsize.env.cache`) what the env's pytest
+    plugins offer."""
     mapper = mapper or ImportMapper(dists)
     says = imports.says
     owners = console_script_owners(dists)
@@ -105,7 +112,9 @@ def join_env(
     used = {d for s in sites for d in mapper.providers(s.candidates())}
     used |= {c.dist for c in commands}
     acting, unproven = entry_point_plugin_uses(dists, used)
-    plugins = _proven_plugins(says, dists, mapper, used) + acting
+    known = KnownUses(cache_dir, imports.root) if cache_dir is not None else None
+    apis = KnownApis(cache_dir, env_token) if cache_dir is not None and env_token else None
+    plugins = _proven_plugins(says, dists, mapper, used, known=known, apis=apis) + acting
     return EnvUses(
         commands=tuple(commands),
         plugins=tuple(plugins),
@@ -120,16 +129,22 @@ def _proven_plugins(
     dists: Mapping[NormalizedName, InstalledDist],
     mapper: ImportMapper,
     used: set[NormalizedName],
+    *,
+    known: KnownUses | None,
+    apis: KnownApis | None,
 ) -> list[PluginUse]:
     ordered = sorted(dists.values(), key=lambda d: d.name)
     pytest_plugins = [
-        PytestPlugin(d, read_pytest_api(d))
+        PytestPlugin(d, apis.api(d) if apis is not None else read_pytest_api(d))
         for d in ordered
         if d.name != "pytest" and pytest_entry_points(d)
     ]
     settings = pytest_settings(says.config_entries, says.commands)
     pytest_used = "pytest" in used or bool(says.test_files)
-    uses = pytest_plugin_uses(pytest_plugins, says.test_files, settings, pytest_used)
+    uses = pytest_plugin_uses(pytest_plugins, says.test_files, settings, pytest_used, known)
+    for kept in (known, apis):
+        if kept is not None:
+            kept.save()
     uses += docs_plugin_uses(says.docs, dists, mapper)
     uses += flake8_plugin_uses(dists, says.config_entries, says.commands, "flake8" in used)
     uses += pylint_plugin_uses(says.config_entries, mapper)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from depsize.imports.pytestuse import (
+    KnownUses,
     PytestSettings,
     Use,
     fixture_and_marker_uses,
@@ -63,11 +64,13 @@ def pytest_plugin_uses(
     test_files: Iterable[Path],
     settings: PytestSettings,
     pytest_used: bool,
+    known: KnownUses | None = None,
 ) -> list[PluginUse]:
-    """Each plugin the project proves it uses, or that acts on install while pytest runs."""
+    """Each plugin the project proves it uses, or that acts on install while pytest runs
+    (``known``: the test modules' uses kept from earlier runs)."""
     fixtures = {n for p in plugins for n in p.api.fixtures}
     markers = {n for p in plugins for n in p.api.markers}
-    uses = fixture_and_marker_uses(test_files, fixtures, markers) if plugins else {}
+    uses = fixture_and_marker_uses(test_files, fixtures, markers, known) if plugins else {}
     uses = {**ini_fixture_uses(settings), **uses}
     named, disabled = named_plugins(settings)
     found: list[PluginUse] = []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from depsize.imports.pytestuse import fixture_and_marker_uses
+from depsize.imports.pytestuse import KnownUses, fixture_and_marker_uses
 
 
 def _files(tmp_path: Path, texts: dict[str, str]) -> list[Path]:
@@ -107,3 +108,65 @@ def test_uses__fixture_name_only_as_a_word__module_not_parsed(tmp_path: Path) ->
     assert found == {}
     parsed = fixture_and_marker_uses(files, {"db", "tmp"}, set())
     assert "fixture:tmp" in parsed  # the same module, parsed for a fixture it does name
+
+
+KEPT = {
+    "test_a.py": 'import pytest\n\n@pytest.mark.slowish\ndef test_a(db):\n    x = "spare"\n',
+    "test_b.py": 'def test_b(tmp, db):\n    x = "spare"\n',
+    "conftest.py": "pytest_plugins = ['pkg_a']\n",
+    "test_c.py": 'def test_c(db, "spare"\n',  # does not parse: no use
+}
+"""Every module names ``spare`` quoted (no use of it): asked for it, each one is parsed."""
+
+
+def _all_kept(files: list[Path], cache: Path, root: Path) -> KnownUses:
+    first = KnownUses(cache, root)
+    assert fixture_and_marker_uses(files, {"spare"}, set(), first)["plugins:pkg_a"].line == 1
+    first.save()
+    known = KnownUses(cache, root)  # read back from the file
+    assert len(known.entries) == 4  # every module parsed once, all it holds kept
+    return known
+
+
+@pytest.mark.parametrize(
+    ("fixtures", "markers"), [({"db", "tmp"}, {"slowish"}), ({"tmp"}, set()), (set(), {"x"})]
+)
+def test_uses__known_from_an_earlier_run__same_answer_as_parsing(
+    tmp_path: Path, fixtures: set[str], markers: set[str]
+) -> None:
+    files = _files(tmp_path, KEPT)
+    known = _all_kept(files, tmp_path / "cache", tmp_path)
+    assert fixture_and_marker_uses(files, fixtures, markers, known) == (
+        fixture_and_marker_uses(files, fixtures, markers)
+    )
+
+
+def test_uses__known_module_edited__parsed_again(tmp_path: Path) -> None:
+    files = _files(tmp_path, KEPT)
+    cache = tmp_path / "cache"
+    _all_kept(files, cache, tmp_path)
+    test_a, test_b = files[0], files[1]
+    old = test_b.stat()
+    test_b.write_text('def test_b(tmp, zz):\n    x = "spare"\n')  # same size and mtime: trusted
+    os.utime(test_b, ns=(old.st_atime_ns, old.st_mtime_ns))
+    test_a.write_text("def test_a():\n    pass\n")
+    os.utime(test_a, ns=(old.st_atime_ns, old.st_mtime_ns + 1_000_000_000))
+    found = fixture_and_marker_uses(files, {"db"}, set(), KnownUses(cache, tmp_path))
+    assert (found["fixture:db"].file.name, found["fixture:db"].line) == ("test_b.py", 1)
+    assert "fixture:db" not in fixture_and_marker_uses(files, {"db"}, set())  # a parse now
+
+
+def test_uses__known_file_damaged_or_of_another_project__a_miss(tmp_path: Path) -> None:
+    files = _files(tmp_path, KEPT)
+    cache = tmp_path / "cache"
+    kept = KnownUses(cache, tmp_path)
+    fixture_and_marker_uses(files, {"db"}, set(), kept)
+    kept.save()
+    assert KnownUses(cache, tmp_path / "other").entries == {}
+    kept.path.write_bytes(b"\x80\x05not a pickle")
+    assert KnownUses(cache, tmp_path).entries == {}
+    for entries in ({str(files[0]): 5}, {str(files[0]): ((1, 2), (("fixture:db", 1),))}):
+        kept.entries, kept.changed = entries, True  # type: ignore[assignment]
+        kept.save()
+        assert KnownUses(cache, tmp_path).entries == {}
+    assert "fixture:db" in fixture_and_marker_uses(files, {"db"}, set(), KnownUses(cache, tmp_path))

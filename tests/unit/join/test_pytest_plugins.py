@@ -14,7 +14,7 @@ from packaging.utils import NormalizedName
 from depsize.env.discover import from_prefix
 from depsize.env.scan import scan_env
 from depsize.join.model import EnvUses
-from depsize.join.pytestapi import read_pytest_api
+from depsize.join.pytestapi import KnownApis, read_pytest_api
 from depsize.models import InstalledDist
 from support.projects import write_files
 from support.site_packages import DistSpec, make_site_packages
@@ -404,3 +404,21 @@ def test_read_pytest_api__fixture_made_by_calling_the_decorator__found(tmp_path:
     dist = scan_env(from_prefix(built.prefix, how="test")).dists[NormalizedName("pytest-mockish")]
 
     assert read_pytest_api(dist).fixtures == {"mocker", "session_mocker"}
+
+
+def test_known_apis__same_env_token__plugin_code_not_read_again(tmp_path: Path) -> None:
+    built = make_site_packages(tmp_path / "env", [PLUGINS[2]])  # pytest-subprocess
+    dist = scan_env(from_prefix(built.prefix, how="test")).dists[
+        NormalizedName("pytest-subprocess")
+    ]
+    cache, token = tmp_path / "cache", f"{tmp_path}/env-1.pickle:1:2:3:4"
+    first = KnownApis(cache, token)
+    assert first.api(dist) == read_pytest_api(dist)
+    first.save()
+    (built.site / "pytest_subprocess" / "fixtures.py").unlink()  # the env changed behind it
+
+    assert KnownApis(cache, token).api(dist).fixtures == {"fp", "fake_process"}  # as stored
+    rescanned = f"{tmp_path}/env-1.pickle:5:6:7:8"  # the env scanned again: another token
+    assert KnownApis(cache, rescanned).api(dist).fixtures == frozenset()
+    first.path.write_bytes(b"not a pickle")
+    assert KnownApis(cache, token).apis == {}
