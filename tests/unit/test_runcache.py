@@ -432,3 +432,30 @@ def test_recording__listing_entry_stat__is_noted_like_os_stat(
     assert walked == [["mod.py"], []]
     assert os.scandir is real_scandir
     assert not junction
+
+
+def test_real_paths__shared_folders__same_as_realpath(tmp_path: Path) -> None:
+    from depsize.runcache.inputs import _RealPaths
+
+    (tmp_path / "a" / "b" / "c").mkdir(parents=True)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "a" / "b")  # a folder through a symlink
+    (tmp_path / "a" / "rel").symlink_to("../d")  # relative, with ..
+    (tmp_path / "chain").symlink_to(tmp_path / "link")  # a symlink to a symlink
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    paths = [
+        tmp_path / "a" / "b" / "c",
+        tmp_path / "link" / "c",
+        tmp_path / "a" / "rel",
+        tmp_path / "chain" / "c",
+        tmp_path / "dangling" / "x",
+        tmp_path / "loop1" / "x",
+        tmp_path / "missing" / "deeper",
+        tmp_path / "a",
+        Path("/"),
+    ]
+    real = _RealPaths()
+    for path in [*paths, *reversed(paths)]:  # asked in either order, folders known or not
+        assert real.of(str(path)) == os.path.realpath(path), path
