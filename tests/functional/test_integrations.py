@@ -208,7 +208,7 @@ def test_pre_commit_hooks__yaml__depsize_check_entry() -> None:
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is False
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert re.search(r'^depsize = "depsize\.__main__:run"$', pyproject, re.MULTILINE)
+    assert re.search(r'^depsize = "depsize\.__main__:console"$', pyproject, re.MULTILINE)
 
 
 @pytest.mark.parametrize(
