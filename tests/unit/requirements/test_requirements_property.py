@@ -109,3 +109,44 @@ def test_txt_parser__any_valid_requirement__same_name_extras_specifier_marker(
     assert req.specifier == str(expected.specifier)
     assert req.marker == (str(expected.marker) if expected.marker else None)
     assert req.line == line
+
+
+WORDS_ALPHABET = st.sampled_from(
+    [
+        *("a", "Z", "-", "--hash", "=", "sha256:", "0f", "#", "${X}", "é", "\x00"),
+        *(" ", "  ", "\t", "\r", "\n", "\x0b", "\xa0", "\u2003"),
+        *("'", '"', "\\"),
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(WORDS_ALPHABET, max_size=30).map("".join))
+def test_split_words__same_as_shlex(text: str) -> None:
+    """Plain splitting where shlex would split only on blanks, shlex itself elsewhere."""
+    import shlex
+
+    from depsize.requirements.pipsyntax import split_words
+    from depsize.requirements.targets import TargetError
+
+    try:
+        expected: list[str] | None = shlex.split(text, comments=False, posix=True)
+    except ValueError:
+        expected = None
+    try:
+        found: list[str] | None = split_words(text)
+    except TargetError:
+        found = None
+    assert found == expected
+
+
+def test_split_words__hash_options__split_without_shlex() -> None:
+    from depsize.requirements.pipsyntax import parse_options
+
+    hashes = [f"--hash=sha256:{n:064x}" for n in range(12)]
+    line = "    ".join(hashes)
+    assert parse_options(line) == [("hash", h.removeprefix("--hash=")) for h in hashes]
+    assert parse_options("--hash 'sha256:ab cd'\t--pre") == [
+        ("hash", "sha256:ab cd"),
+        ("pre", None),
+    ]
