@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
     from depsize.attribute import Attribution, Root
     from depsize.graph import DepGraph
+    from depsize.imports.begin import StartedImports
     from depsize.imports.model import ImportSite, ProjectImports
-    from depsize.imports.project import StartedImports
     from depsize.mapping import ImportMapper
     from depsize.models import EnvScan, PythonEnv, ScanWarning
     from depsize.recommend import Recommendation
@@ -110,7 +110,7 @@ def analyze(settings: Settings, given: GivenEnv | None = None) -> Analysis:
 def _begin_imports(settings: Settings) -> StartedImports:
     """The project's files listed and their scans begun: a big cold batch runs on a pool
     while the env is scanned and the requirements read."""
-    from depsize.imports.project import begin_imports
+    from depsize.imports.begin import begin_imports
 
     return begin_imports(
         settings.project,

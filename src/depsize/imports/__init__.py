@@ -6,7 +6,8 @@ their own: :mod:`.files` (which files), :mod:`.extract` / :mod:`.fastscan` (what
 alive), :mod:`.said` (what else the project says: commands, :mod:`.repo` and :mod:`.devtools`
 for tools configured up to the repository root, :mod:`.pytestuse` / :mod:`.toolplugins` for what
 pytest, mkdocs, Sphinx, flake8 and pylint are told, strings naming modules or drivers),
-:mod:`.cache`, :mod:`.parallel` (cold scans on several processes; ``DEPSIZE_JOBS``),
+:mod:`.cache`, :mod:`.begin` (the files listed and their scans begun before the caller waits
+for them), :mod:`.parallel` (cold scans on several processes; ``DEPSIZE_JOBS``),
 :mod:`.stdlib`.
 
 The stage reads the project only: it names no distribution of any environment.

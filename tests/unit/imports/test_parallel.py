@@ -13,8 +13,9 @@ import pytest
 
 from depsize.errors import InputError
 from depsize.imports import parallel
+from depsize.imports.begin import begin_imports, scan_with_cache
 from depsize.imports.model import FileScan
-from depsize.imports.project import analyze_imports, begin_imports, scan_with_cache
+from depsize.imports.project import analyze_imports
 from depsize.models import ScanWarning
 
 SOURCES = [
