@@ -217,7 +217,8 @@ class Settings:
     mapping: Mapping[str, NormalizedName] = field(default_factory=dict)
     ignore: Mapping[str, frozenset[NormalizedName]] = field(default_factory=dict)
     jobs: int | None = None
-    """Processes for the import scan (``DEPSIZE_JOBS``); ``None``: the usable CPUs."""
+    """Processes for the import scan and the used libraries' code (``DEPSIZE_JOBS``); ``None``:
+    the usable CPUs."""
     policy: Policy = field(default_factory=Policy)
     """``depsize check``'s budgets."""
     config_path: Path | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import sys
 import time
@@ -251,3 +252,32 @@ def test_parallel__pool__forks_only_between_its_audit_events(tree: list[Path]) -
     recorded = events
     assert pooled == parallel.scan_chunk(names, True)
     assert recorded == ["start", "fork", "fork", "started"]
+
+
+def test_parallel__analysis_fails_after_the_pool_started__error_raised_workers_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from depsize.analyze import Settings, analyze
+    from support.site_packages import make_site_packages
+
+    started: list[int] = []
+
+    class Counting(parallel.PoolMap[Any, Any]):
+        def __init__(self, task: Any, paths: Sequence[str], *args: Any) -> None:
+            started.append(len(paths))
+            super().__init__(task, paths, *args)
+
+    monkeypatch.setattr(parallel, "PoolMap", Counting)
+
+    built = make_site_packages(tmp_path / "env", [])
+    root = _project(tmp_path / "project", files=parallel.OVERLAPPED_FILES + 20)
+    (root / "requirements.txt").write_text("dep0\n", encoding="utf-8")
+    settings = Settings(project=root, env_dir=built.prefix, use_cache=False, jobs=2)
+    with pytest.raises(InputError, match="unknown group 'nope'"):  # raised once the pool runs
+        analyze(dataclasses.replace(settings, groups=("nope",)))
+    assert started == [parallel.OVERLAPPED_FILES + 21]  # the files and the package's __init__
+    deadline = time.monotonic() + 30
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []
+    assert analyze(settings).imports is not None  # the same project, judged
