@@ -20,6 +20,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from depsize.imports.cache import Key
@@ -65,10 +66,41 @@ def jobs() -> int:
 def _usable_cpus() -> int:
     counter = getattr(os, "process_cpu_count", None)  # Python 3.13+
     if counter is not None:
-        return int(counter() or 1)
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+        found = int(counter() or 1)
+    elif hasattr(os, "sched_getaffinity"):
+        found = len(os.sched_getaffinity(0))
+    else:
+        found = os.cpu_count() or 1
+    quota = quota_cpus()
+    return found if quota is None else min(found, quota)
+
+
+CGROUP = Path("/sys/fs/cgroup")
+"""Where a Linux container's CPU quota is read (the run cache takes nothing there for an
+input: it decides how many processes work, never what they find)."""
+
+
+def quota_cpus(root: Path | None = None) -> int | None:
+    """The CPUs a cgroup quota lets this process use, rounded up (a container started with
+    ``--cpus=1.5`` gets 2), or ``None`` when there is no quota or it cannot be read. The CPU
+    count and the affinity mask do not show a quota: four workers on one CPU's worth of time
+    would be slower than one process. ``root``: the cgroup folder (default :data:`CGROUP`)."""
+    root = CGROUP if root is None else root
+    for quota_name, period_name in (
+        ("cpu.max", ""),
+        ("cpu/cpu.cfs_quota_us", "cpu/cpu.cfs_period_us"),
+    ):
+        try:
+            words = (root / quota_name).read_text(encoding="ascii").split()
+            if period_name:
+                words += (root / period_name).read_text(encoding="ascii").split()
+            quota, period = int(words[0]), int(words[1])
+        except (OSError, ValueError, IndexError, UnicodeDecodeError):
+            continue  # absent ("max" for no quota in cgroup v2 lands here too)
+        if quota > 0 and period > 0:
+            return max(1, -(-quota // period))
+        return None
+    return None
 
 
 def pool_context(

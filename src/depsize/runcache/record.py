@@ -3,7 +3,8 @@
 While a run is recorded:
 
 - an audit hook (:func:`sys.addaudithook`) notes every file opened and every folder listed,
-  except by the import system loading code and the process's own ``/proc/self`` files; any
+  except by the import system loading code, the process's own ``/proc/self`` files and its
+  CPU quota (:func:`depsize.imports.parallel.quota_cpus`); any
   write outside depsize's cache folder, a child process, a network connection or a change of
   folder spoils the recording (nothing is stored), but for the workers of depsize's own pools
   (:data:`depsize.imports.parallel.POOL_EVENT`), which read only what this process stats;
@@ -46,7 +47,8 @@ _CHANGING = frozenset({"os.rename", "os.remove", "os.mkdir"})
 _NOTED = _CHANGING | {"open", "os.scandir", "os.listdir"}
 _POOL_EVENT = "depsize.pool"
 """``depsize.imports.parallel.POOL_EVENT`` (not imported: a replay loads no more than it needs)."""
-_OWN_PROC = "/proc/self/"
+_NO_INPUT = ("/proc/self/", "/sys/fs/cgroup/")
+"""What a run reads of its own process and its CPU quota: how it works, not what it finds."""
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 
 
@@ -93,7 +95,7 @@ class _Recording:
 
     def _open(self, args: tuple[Any, ...]) -> None:
         path = _path(args[0])
-        if path is None or path.startswith(_OWN_PROC):
+        if path is None or path.startswith(_NO_INPUT):
             return  # a descriptor already opened (and noted), or this process's own state
         mode, flags = args[1], args[2]
         if isinstance(mode, str):

@@ -281,3 +281,32 @@ def test_parallel__analysis_fails_after_the_pool_started__error_raised_workers_e
         time.sleep(0.05)
     assert multiprocessing.active_children() == []
     assert analyze(settings).imports is not None  # the same project, judged
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"cpu.max": "150000 100000\n"}, 2),  # --cpus=1.5: two processes' worth, rounded up
+        ({"cpu.max": "50000 100000\n"}, 1),
+        ({"cpu.max": "max 100000\n"}, None),  # cgroup v2, no quota
+        ({"cpu/cpu.cfs_quota_us": "300000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 3),
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({"cpu.max": "garbage"}, None),
+        ({}, None),
+    ],
+)
+def test_parallel__quota_cpus__from_cgroup_v2_or_v1(
+    tmp_path: Path, files: dict[str, str], expected: int | None
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="ascii")
+    assert parallel.quota_cpus(tmp_path) == expected
+
+
+def test_parallel__jobs__at_most_the_cpu_quota(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "cpu.max").write_text("100000 100000\n", encoding="ascii")  # one CPU's worth
+    monkeypatch.setattr(parallel, "CGROUP", tmp_path)
+    assert parallel.jobs() == 1
