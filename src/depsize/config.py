@@ -155,7 +155,8 @@ def load_config(project: Path, config_file: Path | None = None) -> ProjectConfig
 
 
 def read_jobs(environ: Mapping[str, str]) -> int | None:
-    """``DEPSIZE_JOBS``: the processes the import scan may use; ``None`` when not set."""
+    """``DEPSIZE_JOBS``: the processes the import scan and the used libraries' code may use;
+    ``None`` when not set."""
     value = environ.get(JOBS_VARIABLE, "").strip()
     if not value:
         return None
