@@ -1,16 +1,17 @@
-"""Scan many files on several cores: a process pool over the files the cache did not serve.
+"""Work on several cores: a process pool over the files the cache did not serve, and over the
+used distributions whose code :mod:`depsize.usedby` reads (:class:`PoolMap`, any task).
 
 A pool pays only for a big batch (:func:`pool_context` decides): starting the workers costs a few
-milliseconds with ``fork`` and about a tenth of a second with ``spawn``. The files are dealt into
-a few chunks per worker, balanced by size, so that each task carries many files; results come
-back in the order of the input. :class:`PoolMap` starts the work and lets the caller go on
-(the env scan runs meanwhile) until it asks for the results. Any failure of the pool (no
-semaphores in a sandbox, a worker killed, ...) makes the results ``None``, and the caller scans
-in its own process.
+milliseconds with ``fork`` and about a tenth of a second with ``spawn``. The items are dealt into
+a few chunks per worker, balanced by size, so that each task carries many; results come back in
+the order of the input. :class:`PoolMap` starts the work and lets the caller go on (the env
+scan runs meanwhile) until it asks for the results. Any failure of the pool (no semaphores in
+a sandbox, a worker killed, ...) makes the results ``None``, and the caller works in its own
+process.
 
 The caller says how many processes to use (``DEPSIZE_JOBS``, read once with the other settings
 by :func:`depsize.config.resolve_settings`; ``1``: never start a pool); the default is the
-number of usable CPUs, at most :data:`MAX_JOBS`.
+number of usable CPUs (the affinity mask, and a cgroup's CPU quota), at most :data:`MAX_JOBS`.
 """
 
 from __future__ import annotations
