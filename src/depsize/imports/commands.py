@@ -68,7 +68,7 @@ def command_files(
     yield from _walk_command_files(root) if walked is None else walked
     for folder in above:
         for sub in (folder, folder / ".github" / "workflows"):
-            rel = sub.relative_to(folder)
+            rel = sub.relative_to(folder).parts
             try:
                 names = sorted(e.name for e in os.scandir(sub) if e.is_file())
             except OSError:
@@ -89,10 +89,11 @@ def is_project_command_file(parts: tuple[str, ...], name: str) -> bool:
     (string work: this is asked of every file of the project)."""
     depth = len(parts)
     shallow = depth <= _MAX_DEPTH or (depth < 2 + _MAX_DEPTH and parts[0] == ".github")
-    return (shallow or name[-3:].lower() == ".sh") and _is_command_file(Path(*parts), name)
+    return (shallow or name[-3:].lower() == ".sh") and _is_command_file(parts, name)
 
 
-def _is_command_file(rel: Path, name: str) -> bool:
+def _is_command_file(parts: tuple[str, ...], name: str) -> bool:
+    """``parts``: the folder's names, relative to the project (or the folder above it)."""
     lower = name.lower()
     if lower in {"procfile", "makefile", "gnumakefile", "justfile"} or lower.startswith(
         ("dockerfile", "containerfile")
@@ -104,9 +105,9 @@ def _is_command_file(rel: Path, name: str) -> bool:
         return True
     if "compose" in lower and lower.endswith((".yml", ".yaml")):
         return True
-    if lower in _CI_FILES or (rel.parts[-1:] == (".circleci",) and lower == "config.yml"):
+    if lower in _CI_FILES or (parts[-1:] == (".circleci",) and lower == "config.yml"):
         return True
-    return rel.parts[-2:] == (".github", "workflows") and lower.endswith((".yml", ".yaml"))
+    return parts[-2:] == (".github", "workflows") and lower.endswith((".yml", ".yaml"))
 
 
 def read_commands(path: Path, warnings: list[ScanWarning] | None = None) -> list[Command]:
