@@ -6,7 +6,9 @@ restore it between jobs, from branches and forks; a planted file there must not 
 :func:`loads` only rebuilds what depsize itself stores — its own data classes, the paths,
 versions and markers they hold, and the builtin containers — and refuses any other name with
 :class:`UntrustedPickleError` (for the caller, a cache miss). :func:`read` and :func:`write`
-are the one way the caches (the env scan, the used-by-dependency memo) read and store a file.
+are the one way the caches (the env scan, the used-by-dependency memo, the pytest plugins' and
+test modules' uses) read and store a file; :func:`read_stamped`, :func:`write_stamped` and
+:class:`Kept` keep an answer under a stamp.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import io
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, Generic, TypeVar
 
 from depsize import safeio
 
@@ -38,6 +42,10 @@ _EXACT = frozenset(
 )
 _CLASSES_FROM = ("packaging", "pathlib", "datetime")
 """Modules (and their submodules) whose classes, and only classes, a stored scan may hold."""
+
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class UntrustedPickleError(pickle.UnpicklingError):
@@ -107,3 +115,54 @@ def write(path: Path, payload: object) -> os.stat_result | None:
             Path(tmp).unlink()
         return None
     return info
+
+
+def code_stamp(*modules: ModuleType) -> list[int]:
+    """The modification times of ``modules``' files, for a stored answer's stamp: a new depsize
+    (or an edited checkout) never reads answers its old code gave (0 for a file not found)."""
+    return [_mtime(module) for module in modules]
+
+
+def _mtime(module: ModuleType) -> int:
+    try:
+        return Path(module.__file__ or "").stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def read_stamped(path: Path, stamp: str) -> Any:
+    """What :func:`write_stamped` stored in ``path`` under ``stamp``; ``None`` for anything else
+    (absent, damaged, a name depsize never stores, written under another stamp)."""
+    found = read(path)
+    stored = None if found is None else found[0]
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
+        return stored[1]
+    return None
+
+
+def write_stamped(path: Path, stamp: str, value: object) -> None:
+    """Store ``value`` in ``path`` under ``stamp``, atomically; a file not written is a miss
+    for the next run, never an error."""
+    write(path, (stamp, value))
+
+
+class Kept(Generic[K, V]):
+    """A mapping kept between runs in a cache file under a stamp (depsize's version, its code,
+    what the answers depend on): read once, its entries taken only when ``valid`` says they are
+    whole, written back atomically by :meth:`save` when one was added. A file that cannot be
+    read or written, is damaged or carries another stamp is an empty start, never an error."""
+
+    def __init__(self, path: Path, stamp: str, valid: Callable[[dict[Any, Any]], bool]) -> None:
+        self.path, self.stamp = path, stamp
+        stored = read_stamped(path, stamp)
+        self.entries: dict[K, V] = stored if isinstance(stored, dict) and valid(stored) else {}
+        self.changed = False
+
+    def put(self, key: K, value: V) -> None:
+        self.entries[key] = value
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            write_stamped(self.path, self.stamp, self.entries)
+            self.changed = False

@@ -168,11 +168,23 @@ def _save(path: Path, payload: tuple[str, list[Stamp], EnvScan, DepGraph]) -> st
     return None if info is None else _token(path, info)
 
 
+def derived_file(cache_dir: Path, token: str, kind: str) -> Path:
+    """Where an answer derived from the stored scan named by ``token`` is kept: one ``kind``
+    file per env cache file (the token starts with its path), replaced with the answers when
+    the env is scanned again."""
+    digest = zlib.crc32(_scan_file(token).encode("utf-8", "surrogateescape"))
+    return cache_dir / f"{kind}-{digest:08x}.pickle"
+
+
+def _scan_file(token: str) -> str:
+    return token.rsplit(":", 4)[0]
+
+
 def stored_stamps(token: str) -> list[Stamp] | None:
     """The stamps the stored scan named by ``token`` was checked against: what a result derived
     from that scan depends on in the environment. ``None`` when the file is no longer the one
     the token names (replaced by a later scan, or gone) or is not a stored scan."""
-    where = token.rsplit(":", 4)[0]
+    where = _scan_file(token)
     found = cachepickle.read(Path(where))
     if found is None or _token(Path(where), found[1]) != token:
         return None

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import sys
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -134,7 +135,7 @@ def fixture_and_marker_uses(
     worth = _Worth(wanted)
     found: dict[str, Use] = {}
     for path in files:
-        uses = known.get(path) if known is not None else None
+        uses = known.uses(path) if known is not None else None
         if uses is None:
             stamp = known.stamp_of(path) if known is not None else None
             text = read_text(path)
@@ -142,7 +143,7 @@ def fixture_and_marker_uses(
                 continue
             uses = _parsed_uses(text, path)
             if known is not None and stamp is not None:
-                known.put(path, stamp, uses)
+                known.put(str(path), (stamp, uses))  # the stamp taken before the read
         for key, line, shown in uses:
             found.setdefault(key, Use(_label(key, shown), path, line))
         done = {(k, n) for k, names in wanted.items() for n in names if f"{k}:{n}" in found}
@@ -168,25 +169,22 @@ Stamp = tuple[int, int]
 KNOWN_FORMAT = 1
 
 
-class KnownUses:
+class KnownUses(cachepickle.Kept[str, tuple[Stamp, tuple[Found, ...]]]):
     """Every use of each test module parsed, whatever was asked then, kept between runs in
     depsize's cache folder (one file per project) under the module's size and mtime: a module
     edited since is parsed again. The stored uses do not depend on the names asked for, so an
-    answer made of them is the one a parse would give. A cache file that cannot be read or
-    written is a miss, never an error; depsize's version and this module's code are in the
-    stamp, so a new parser never reads old answers."""
+    answer made of them is the one a parse would give. depsize's version and this module's
+    code are in the stamp, so a new parser never reads old answers."""
 
     def __init__(self, cache_dir: Path, root: Path) -> None:
         where = os.path.realpath(root)
         digest = zlib.crc32(where.encode("utf-8", "surrogateescape"))
-        self.path = cache_dir / f"pytestuses-{digest:08x}.pickle"
-        self.stamp = f"{KNOWN_FORMAT}:{__version__}:{_code_stamp()}:{where}"
-        stored = cachepickle.read(self.path)
-        value = stored[0] if stored is not None else None
-        self.entries: dict[str, tuple[Stamp, tuple[Found, ...]]] = {}
-        if isinstance(value, tuple) and len(value) == 2 and value[0] == self.stamp:
-            self.entries = value[1] if _well_formed(value[1]) else {}
-        self.changed = False
+        code = cachepickle.code_stamp(sys.modules[__name__])
+        super().__init__(
+            cache_dir / f"pytestuses-{digest:08x}.pickle",
+            f"{KNOWN_FORMAT}:{__version__}:{code}:{where}",
+            _well_formed,
+        )
 
     def stamp_of(self, path: Path) -> Stamp | None:
         try:
@@ -195,28 +193,16 @@ class KnownUses:
             return None
         return info.st_size, info.st_mtime_ns
 
-    def get(self, path: Path) -> tuple[Found, ...] | None:
+    def uses(self, path: Path) -> tuple[Found, ...] | None:
         """The module's uses when it is unchanged since they were stored."""
         entry = self.entries.get(str(path))
         if entry is None or entry[0] != self.stamp_of(path):
             return None
         return entry[1]
 
-    def put(self, path: Path, stamp: Stamp, uses: tuple[Found, ...]) -> None:
-        """Keep the uses of the module read with ``stamp`` (taken before it was read)."""
-        self.entries[str(path)] = (stamp, uses)
-        self.changed = True
 
-    def save(self) -> None:
-        if self.changed:
-            cachepickle.write(self.path, (self.stamp, self.entries))
-            self.changed = False
-
-
-def _well_formed(entries: object) -> bool:
+def _well_formed(entries: dict[object, object]) -> bool:
     """A stored ``{path: ((size, mtime_ns), ((key, line, name), ...))}``, nothing else."""
-    if not isinstance(entries, dict):
-        return False
     for path, entry in entries.items():
         if not (isinstance(path, str) and isinstance(entry, tuple) and len(entry) == 2):
             return False
@@ -226,14 +212,6 @@ def _well_formed(entries: object) -> bool:
         if not all(isinstance(u, tuple) and len(u) == 3 for u in uses):
             return False
     return True
-
-
-def _code_stamp() -> int:
-    """This module's mtime: an edited parser (a checkout) never reads old answers."""
-    try:
-        return Path(__file__).stat().st_mtime_ns
-    except OSError:
-        return 0
 
 
 _DEF = re.compile(r"\bdef\b")

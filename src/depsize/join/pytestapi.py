@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import ast
 import re
-import zlib
+import sys
 from collections.abc import Iterator
 from dataclasses import field
 from pathlib import Path
 
 from depsize import __version__, cachepickle
+from depsize.env.cache import derived_file
 from depsize.imports.repo import read_text
 from depsize.models import InstalledDist
 from depsize.records import dataclass
@@ -99,44 +100,26 @@ def read_pytest_api(dist: InstalledDist) -> PytestApi:
 API_FORMAT = 1
 
 
-class KnownApis:
+class KnownApis(cachepickle.Kept[str, PytestApi]):
     """:func:`read_pytest_api` of each plugin distribution, kept beside the env scan cache under
     the stored scan's token (as the used-by-dependency pass is, :mod:`depsize.usedby.memo`):
-    the plugins' code is read again only when the env is scanned again. A file that cannot be
-    read or written is a miss, never an error; depsize's version and this module's code are in
-    the stamp."""
+    the plugins' code is read again only when the env is scanned again. depsize's version and
+    this module's code are in the stamp."""
 
     def __init__(self, cache_dir: Path, token: str) -> None:
-        where = token.rsplit(":", 4)[0]
-        digest = zlib.crc32(where.encode("utf-8", "surrogateescape"))
-        self.path = cache_dir / f"pytestapi-{digest:08x}.pickle"
-        try:
-            code = Path(__file__).stat().st_mtime_ns
-        except OSError:
-            code = 0
-        self.stamp = f"{API_FORMAT}:{__version__}:{code}:{token}"
-        stored = cachepickle.read(self.path)
-        value = stored[0] if stored is not None else None
-        self.apis: dict[str, PytestApi] = {}
-        if isinstance(value, tuple) and len(value) == 2 and value[0] == self.stamp:
-            answers = value[1]
-            if isinstance(answers, dict) and all(
-                isinstance(a, PytestApi) for a in answers.values()
-            ):
-                self.apis = answers
-        self.changed = False
+        code = cachepickle.code_stamp(sys.modules[__name__])
+        super().__init__(
+            derived_file(cache_dir, token, "pytestapi"),
+            f"{API_FORMAT}:{__version__}:{code}:{token}",
+            lambda apis: all(isinstance(a, PytestApi) for a in apis.values()),
+        )
 
     def api(self, dist: InstalledDist) -> PytestApi:
-        found = self.apis.get(dist.name)
+        found = self.entries.get(dist.name)
         if found is None:
-            found = self.apis[dist.name] = read_pytest_api(dist)
-            self.changed = True
+            found = read_pytest_api(dist)
+            self.put(dist.name, found)
         return found
-
-    def save(self) -> None:
-        if self.changed:
-            cachepickle.write(self.path, (self.stamp, self.apis))
-            self.changed = False
 
 
 def _module_file(site: Path, files: set[str], module: str) -> tuple[Path, bool] | None:

@@ -11,13 +11,13 @@ file that cannot be read or written is a miss, never an error.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 from packaging.utils import NormalizedName
 
 from depsize import __version__, cachepickle
+from depsize.env.cache import derived_file
 from depsize.graph import State
 from depsize.usedby.model import DependencyUses
 
@@ -31,9 +31,7 @@ Question = tuple[tuple[NormalizedName, ...], tuple[State, ...]]
 
 def memo_file(cache_dir: Path, token: str) -> Path:
     """One file per env cache file (the token starts with its path)."""
-    where = token.rsplit(":", 4)[0]
-    digest = zlib.crc32(where.encode("utf-8", "surrogateescape"))
-    return cache_dir / f"usedby-{digest:08x}.pickle"
+    return derived_file(cache_dir, token, "usedby")
 
 
 def memoised(search: Search, token: str | None, cache_dir: Path) -> Search:
@@ -52,7 +50,7 @@ def memoised(search: Search, token: str | None, cache_dir: Path) -> Search:
         result = search(candidates, starts)
         kept = dict(list(stored.items())[-(KEEP - 1) :])
         kept[question] = result
-        cachepickle.write(path, (stamp, kept))
+        cachepickle.write_stamped(path, stamp, kept)
         return result
 
     return answer
@@ -63,16 +61,11 @@ def _code_stamp() -> list[int]:
     from depsize.imports import astscan, extract, fastscan  # lazy: a --no-cache run needs none
     from depsize.usedby import calls, code, metadata, shapes
 
-    modules = (code, shapes, calls, metadata, extract, fastscan, astscan)
-    return [Path(m.__file__ or "").stat().st_mtime_ns for m in modules]
+    return cachepickle.code_stamp(code, shapes, calls, metadata, extract, fastscan, astscan)
 
 
 def _load(path: Path, stamp: str) -> dict[Question, DependencyUses]:
-    found = cachepickle.read(path)  # absent, unreadable, another format: a miss
-    stored = None if found is None else found[0]
-    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp):
-        return {}
-    answers = stored[1]
+    answers = cachepickle.read_stamped(path, stamp)  # absent, unreadable, another stamp: a miss
     if not isinstance(answers, dict) or not all(
         isinstance(v, DependencyUses) for v in answers.values()
     ):

@@ -421,4 +421,4 @@ def test_known_apis__same_env_token__plugin_code_not_read_again(tmp_path: Path) 
     rescanned = f"{tmp_path}/env-1.pickle:5:6:7:8"  # the env scanned again: another token
     assert KnownApis(cache, rescanned).api(dist).fixtures == frozenset()
     first.path.write_bytes(b"not a pickle")
-    assert KnownApis(cache, token).apis == {}
+    assert KnownApis(cache, token).entries == {}
