@@ -22,6 +22,7 @@ from depsize.graph import build_graph
 from depsize.report.view import project_relative
 from depsize.usedby import CODE_NOT_READ, DependencyUse, find_dependency_uses
 from depsize.verdicts import Verdict
+from support.pools import count_pools
 from support.projects import app_project, verdicts_of
 from support.site_packages import BuiltEnv, DistSpec, make_site_packages
 
@@ -456,16 +457,9 @@ def test_find_dependency_uses__on_a_pool__same_as_in_one_process(
     starts = {(NormalizedName(u), "") for u in ("webfw", "otherfw", "helper")}
     alone = find_dependency_uses(scan, graph, candidates, starts, jobs=1)
 
-    pools: list[int] = []
-
-    class Counting(parallel.PoolMap[Any, Any]):
-        def __init__(self, task: Any, items: Any, *args: Any) -> None:
-            pools.append(len(items))
-            super().__init__(task, items, *args)
-
     monkeypatch.setattr(parallel, "MIN_FILES", 0)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "PoolMap", Counting)
+    pools = count_pools(monkeypatch)
     pooled = find_dependency_uses(scan, graph, candidates, starts, jobs=2)
 
     assert pools == [5]  # webfw, webcore, otherfw, helper, reqdep: reached, read on workers

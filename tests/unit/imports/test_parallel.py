@@ -18,6 +18,7 @@ from depsize.imports.begin import begin_imports, scan_with_cache
 from depsize.imports.model import FileScan
 from depsize.imports.project import analyze_imports
 from depsize.models import ScanWarning
+from support.pools import count_pools
 
 SOURCES = [
     "import os\nfrom .sibling import thing\n",
@@ -173,14 +174,7 @@ def test_parallel__begun_then_finished__same_as_in_one_go(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _project(tmp_path)
-    started: list[int] = []
-
-    class Counting(parallel.PoolMap[Any, Any]):
-        def __init__(self, task: Any, paths: Sequence[str], *args: Any) -> None:
-            started.append(len(paths))
-            super().__init__(task, paths, *args)
-
-    monkeypatch.setattr(parallel, "PoolMap", Counting)
+    started = count_pools(monkeypatch)
     begun = begin_imports(root, use_cache=False, jobs=2)
     assert started == [41]  # the pool runs before analyze_imports is called
     finished = analyze_imports(root, (3, 11), started=begun)
@@ -260,14 +254,7 @@ def test_parallel__analysis_fails_after_the_pool_started__error_raised_workers_e
     from depsize.analyze import Settings, analyze
     from support.site_packages import make_site_packages
 
-    started: list[int] = []
-
-    class Counting(parallel.PoolMap[Any, Any]):
-        def __init__(self, task: Any, paths: Sequence[str], *args: Any) -> None:
-            started.append(len(paths))
-            super().__init__(task, paths, *args)
-
-    monkeypatch.setattr(parallel, "PoolMap", Counting)
+    started = count_pools(monkeypatch)
 
     built = make_site_packages(tmp_path / "env", [])
     root = _project(tmp_path / "project", files=parallel.OVERLAPPED_FILES + 20)
